@@ -1,0 +1,42 @@
+/* alloc.c: host allocation wrappers with an injectable failure for tests. */
+#include "alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static long alloc_count;    /* allocations since the hook was last set */
+static long fail_from;      /* 0: never fail; else fail from this one on */
+
+static int should_fail(void) {
+  alloc_count++;
+  return fail_from > 0 && alloc_count >= fail_from;
+}
+
+long clconv__test_fail_alloc_from(long n) {
+  long made = alloc_count;
+  alloc_count = 0;
+  fail_from = n;
+  return made;
+}
+
+void *clconv__malloc(size_t size) {
+  if (should_fail())
+    return NULL;
+  return malloc(size == 0 ? 1 : size);
+}
+
+void *clconv__calloc(size_t count, size_t size) {
+  if (should_fail())
+    return NULL;
+  return calloc(count == 0 ? 1 : count, size == 0 ? 1 : size);
+}
+
+void clconv__free(void *ptr) { free(ptr); }
+
+char *clconv__strdup(const char *text) {
+  size_t len = strlen(text) + 1;
+  char *copy = clconv__malloc(len);
+  if (copy != NULL)
+    memcpy(copy, text, len);
+  return copy;
+}

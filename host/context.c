@@ -1,0 +1,177 @@
+/* context.c: creates and releases contexts: device selection, the OpenCL
+ * context and queue, and the options read from the environment. */
+#include "context.h"
+
+#include "alloc.h"
+#include "device.h"
+#include "error.h"
+#include "os.h"
+#include "program.h"
+
+#include <stdio.h>
+#include <string.h>
+
+clconv_context_options clconv_context_options_default(void) {
+  clconv_context_options options;
+  memset(&options, 0, sizeof options);
+  return options;
+}
+
+static void describe_reference(clconv_device_info *info) {
+  memset(info, 0, sizeof *info);
+  info->platform_index = -1;
+  info->device_index = -1;
+  info->type = CLCONV_DEVICE_TYPE_REFERENCE;
+  snprintf(info->platform_name, sizeof info->platform_name, "clconv");
+  snprintf(info->device_name, sizeof info->device_name,
+           "reference (plain C, double accumulation)");
+  snprintf(info->device_vendor, sizeof info->device_vendor, "clconv");
+  snprintf(info->driver_version, sizeof info->driver_version, "%s",
+           clconv_version_string());
+}
+
+/* Creates the OpenCL context and in-order queue on the selected device. */
+static clconv_status open_device(clconv_context *ctx, const char *spec,
+                                 const char *origin, char *msg,
+                                 size_t msg_size) {
+  cl_int err;
+  clconv_status status =
+      clconv__device_select(spec, origin, &ctx->platform, &ctx->device,
+                            &ctx->info, msg, msg_size);
+  if (status != CLCONV_STATUS_OK)
+    return status;
+  ctx->cl_ctx = clCreateContext(NULL, 1, &ctx->device, NULL, NULL, &err);
+  if (ctx->cl_ctx == NULL || err != CL_SUCCESS)
+    return clconv__fail_buf(msg, msg_size, clconv__status_from_cl(err),
+                            "clCreateContext on '%s' failed: %s (%d)",
+                            ctx->info.device_name, clconv__cl_error_name(err),
+                            (int)err);
+  ctx->queue = clCreateCommandQueue(ctx->cl_ctx, ctx->device, 0, &err);
+  if (ctx->queue == NULL || err != CL_SUCCESS)
+    return clconv__fail_buf(msg, msg_size, clconv__status_from_cl(err),
+                            "clCreateCommandQueue on '%s' failed: %s (%d)",
+                            ctx->info.device_name, clconv__cl_error_name(err),
+                            (int)err);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_context_create(const clconv_context_options *options,
+                                    clconv_context **out, char *message,
+                                    size_t message_size) {
+  clconv_context_options defaults = clconv_context_options_default();
+  const char *spec, *origin, *kernel_dir, *verify_env;
+  clconv_context *ctx;
+  clconv_status status;
+
+  if (message != NULL && message_size > 0)
+    message[0] = '\0';
+  if (out == NULL)
+    return clconv__fail_buf(message, message_size,
+                            CLCONV_STATUS_INVALID_ARGUMENT,
+                            "clconv_context_create: out is NULL");
+  *out = NULL;
+  if (options == NULL)
+    options = &defaults;
+
+  /* Reads the selection from the options, else from the environment. */
+  spec = options->device;
+  origin = "the device option";
+  if (spec == NULL || spec[0] == '\0') {
+    spec = clconv__os_getenv("CLCONV_DEVICE");
+    origin = "CLCONV_DEVICE";
+  }
+  kernel_dir = options->kernel_dir != NULL && options->kernel_dir[0] != '\0'
+                   ? options->kernel_dir
+                   : clconv__os_getenv("CLCONV_KERNEL_DIR");
+  verify_env = clconv__os_getenv("CLCONV_VERIFY");
+
+  ctx = clconv__calloc(1, sizeof *ctx);
+  if (ctx == NULL)
+    return clconv__fail_buf(message, message_size,
+                            CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                            "clconv_context_create: out of host memory");
+  ctx->verify = options->verify == 1 ||
+                (verify_env != NULL && strcmp(verify_env, "1") == 0);
+  if (kernel_dir != NULL) {
+    ctx->kernel_dir = clconv__strdup(kernel_dir);
+    if (ctx->kernel_dir == NULL) {
+      status = clconv__fail_buf(message, message_size,
+                                CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                                "clconv_context_create: out of host memory");
+      goto fail;
+    }
+  }
+
+  /* Opens the device, unless the reference backend was asked for. */
+  if (clconv__device_spec_is_reference(spec)) {
+    ctx->is_reference = 1;
+    describe_reference(&ctx->info);
+  } else {
+    status = open_device(ctx, spec, origin, message, message_size);
+    if (status != CLCONV_STATUS_OK)
+      goto fail;
+  }
+  *out = ctx;
+  return CLCONV_STATUS_OK;
+
+fail:
+  clconv_context_release(ctx);
+  return status;
+}
+
+void clconv_context_release(clconv_context *ctx) {
+  if (ctx == NULL)
+    return;
+  clconv__programs_release(ctx);
+  if (ctx->queue != NULL) {
+    (void)clFinish(ctx->queue);
+    (void)clReleaseCommandQueue(ctx->queue);
+  }
+  if (ctx->cl_ctx != NULL)
+    (void)clReleaseContext(ctx->cl_ctx);
+  clconv__free(ctx->kernel_dir);
+  clconv__free(ctx);
+}
+
+const char *clconv_context_message(const clconv_context *ctx) {
+  return ctx != NULL ? ctx->message : "context is NULL";
+}
+
+clconv_status clconv_context_device(const clconv_context *ctx,
+                                    clconv_device_info *info) {
+  if (ctx == NULL || info == NULL)
+    return CLCONV_STATUS_INVALID_ARGUMENT;
+  *info = ctx->info;
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__context_enter(clconv_context *ctx, const char *fn) {
+  if (ctx == NULL)
+    return CLCONV_STATUS_INVALID_ARGUMENT;
+  clconv__clear_message(ctx);
+  CLCONV_RETURN_IF(ctx, ctx->unusable, CLCONV_STATUS_CONTEXT_UNUSABLE,
+                   "%s: the context is unusable after an earlier device "
+                   "failure; release it and create a new one",
+                   fn);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__context_lost(clconv_context *ctx, cl_int err,
+                                   const char *what) {
+  ctx->unusable = 1;
+  return clconv__fail(ctx, clconv__status_from_cl(err),
+                      "%s failed: %s (%d); the context is now unusable", what,
+                      clconv__cl_error_name(err), (int)err);
+}
+
+clconv_status clconv_context_finish(clconv_context *ctx) {
+  cl_int err;
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__context_enter(ctx, "clconv_context_finish"));
+  if (ctx->is_reference)
+    return CLCONV_STATUS_OK;
+  err = clFinish(ctx->queue);
+  if (err != CL_SUCCESS)
+    return clconv__context_lost(ctx, err, "clconv_context_finish: clFinish");
+  return CLCONV_STATUS_OK;
+}

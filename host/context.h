@@ -1,0 +1,16 @@
+/* context.h: helpers that public entry points use on a context. */
+#ifndef CLCONV_CONTEXT_H
+#define CLCONV_CONTEXT_H
+
+#include "internal.h"
+
+/* Clears the message, then fails when @p ctx is NULL or unusable.
+ * @p fn names the public function for the message. */
+clconv_status clconv__context_enter(clconv_context *ctx, const char *fn);
+
+/* Records an OpenCL failure met while waiting for queued work: the context
+ * becomes unusable, since work after the failure can no longer be trusted. */
+clconv_status clconv__context_lost(clconv_context *ctx, cl_int err,
+                                   const char *what);
+
+#endif

@@ -1,0 +1,39 @@
+/* corr2d_geometry.h: the checked sizes of one cross-correlation problem, as
+ * both backends see it. */
+#ifndef CLCONV_CORR2D_GEOMETRY_H
+#define CLCONV_CORR2D_GEOMETRY_H
+
+#include "internal.h"
+
+typedef struct clconv__corr2d_geom {
+  int64_t n, cin, h, w;      /* input x (N, Cin, H, W) */
+  int64_t cout, kh, kw;      /* weight (Cout, Cin/groups, KH, KW) */
+  int64_t hout, wout;        /* output y (N, Cout, Hout, Wout) */
+  int64_t groups, cin_g, cout_g;
+  int64_t stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
+  int has_bias;
+  int needs_long_index;      /* some index reaches 2^31: kernels use long */
+} clconv__corr2d_geom;
+
+/* Checks @p p, @p x, @p w and (when not NULL) @p b, and fills @p g.
+ * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH or WRONG_CONTEXT, with a
+ *         message that starts with @p fn and names the bad argument. */
+clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
+                                      const clconv_corr2d_params *p,
+                                      const clconv_tensor *x,
+                                      const clconv_tensor *w,
+                                      const clconv_tensor *b,
+                                      clconv__corr2d_geom *g);
+
+/* Checks that @p y exists, has the output dims of @p g and is no input. */
+clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
+                                          const clconv__corr2d_geom *g,
+                                          const clconv_tensor *y,
+                                          const clconv_tensor *x,
+                                          const clconv_tensor *w,
+                                          const clconv_tensor *b);
+
+/* Number of products summed into one output element, bias excluded. */
+int64_t clconv__corr2d_terms(const clconv__corr2d_geom *g);
+
+#endif

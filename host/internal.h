@@ -1,0 +1,52 @@
+/* internal.h: the library's private structures (context, tensor, programs)
+ * shared by the host files; never installed. */
+#ifndef CLCONV_INTERNAL_H
+#define CLCONV_INTERNAL_H
+
+#ifndef CL_TARGET_OPENCL_VERSION
+#define CL_TARGET_OPENCL_VERSION 120
+#endif
+#include <CL/cl.h>
+
+#include "clconv.h"
+
+/* Longest message kept per context; a longer build log is cut, with a note. */
+#define CLCONV__MESSAGE_MAX 16384
+
+/* One built program and the kernels created from it, cached in a context by
+ * (source name, build options). */
+#define CLCONV__MAX_KERNELS_PER_PROGRAM 4
+typedef struct clconv__program {
+  char *source_name;
+  char *options;
+  cl_program program;
+  cl_kernel kernels[CLCONV__MAX_KERNELS_PER_PROGRAM];
+  char *kernel_names[CLCONV__MAX_KERNELS_PER_PROGRAM];
+  struct clconv__program *next;
+} clconv__program;
+
+struct clconv_context {
+  int is_reference;          /* 1: the plain-C backend, no OpenCL objects */
+  int unusable;              /* set after a failure at a completion point */
+  int verify;                /* re-run every op on the reference */
+  char *kernel_dir;          /* NULL: embedded kernel sources */
+  clconv_device_info info;
+  cl_platform_id platform;
+  cl_device_id device;
+  cl_context cl_ctx;
+  cl_command_queue queue;
+  clconv__program *programs; /* built programs, newest first */
+  char message[CLCONV__MESSAGE_MAX];
+};
+
+struct clconv_tensor {
+  clconv_context *ctx;
+  int rank;
+  int64_t dims[CLCONV_MAX_RANK];
+  size_t count;  /* elements */
+  size_t bytes;  /* count * sizeof(float) */
+  float *host;   /* reference backend storage */
+  cl_mem mem;    /* OpenCL storage; NULL for an empty tensor */
+};
+
+#endif

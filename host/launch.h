@@ -1,0 +1,29 @@
+/* launch.h: setting kernel arguments and launching 1-D ranges with every size
+ * checked before the enqueue. */
+#ifndef CLCONV_LAUNCH_H
+#define CLCONV_LAUNCH_H
+
+#include "internal.h"
+
+/* Accumulates kernel arguments; the first failure is kept and reported by
+ * clconv__launch_1d. */
+typedef struct clconv__args {
+  cl_kernel kernel;
+  cl_uint next;
+  cl_int err;
+  cl_uint failed_index;
+} clconv__args;
+
+void clconv__args_begin(clconv__args *a, cl_kernel kernel);
+void clconv__args_mem(clconv__args *a, cl_mem mem); /* mem may be NULL */
+void clconv__args_int(clconv__args *a, int64_t value); /* must fit in int */
+void clconv__args_long(clconv__args *a, int64_t value);
+
+/* Launches @p a's kernel over @p items work-items in work-groups of at most
+ * @p preferred_local, after checking the arguments and the rounded global
+ * size. @p what names the op for messages. */
+clconv_status clconv__launch_1d(clconv_context *ctx, clconv__args *a,
+                                uint64_t items, size_t preferred_local,
+                                const char *what);
+
+#endif

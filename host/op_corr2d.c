@@ -1,0 +1,141 @@
+/* op_corr2d.c: the public cross-correlation entry points: validate once, then
+ * dispatch to the reference or OpenCL backend, and verify when asked. */
+#include "alloc.h"
+#include "backend_opencl.h"
+#include "backend_ref.h"
+#include "compare.h"
+#include "context.h"
+#include "corr2d_geometry.h"
+#include "error.h"
+#include "tensor.h"
+
+#include <string.h>
+
+clconv_corr2d_params clconv_corr2d_params_default(void) {
+  clconv_corr2d_params p;
+  memset(&p, 0, sizeof p);
+  p.stride_h = p.stride_w = 1;
+  p.dilation_h = p.dilation_w = 1;
+  p.groups = 1;
+  return p;
+}
+
+clconv_status clconv_corr2d_output_dims(clconv_context *ctx,
+                                        const clconv_corr2d_params *p,
+                                        const clconv_tensor *x,
+                                        const clconv_tensor *w,
+                                        int64_t y_dims[4]) {
+  static const char *fn = "clconv_corr2d_output_dims";
+  clconv__corr2d_geom g;
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
+  CLCONV_RETURN_IF(ctx, y_dims == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: y_dims is NULL", fn);
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_geometry(ctx, fn, p, x, w, NULL, &g));
+  y_dims[0] = g.n;
+  y_dims[1] = g.cout;
+  y_dims[2] = g.hout;
+  y_dims[3] = g.wout;
+  return CLCONV_STATUS_OK;
+}
+
+/* Compares @p y with the reference forward of (x, w, b) for geometry @p g. */
+static clconv_status verify_forward(clconv_context *ctx, const char *fn,
+                                    const clconv__corr2d_geom *g,
+                                    const clconv_tensor *x,
+                                    const clconv_tensor *w,
+                                    const clconv_tensor *b,
+                                    const clconv_tensor *y,
+                                    clconv_verify_report *report) {
+  float *hx = NULL, *hw = NULL, *hb = NULL, *hy = NULL;
+  double *ref = NULL, *mag = NULL;
+  double terms = (double)clconv__corr2d_terms(g);
+  clconv_status status;
+
+  /* Reads every tensor back to the host. */
+  if ((status = clconv__tensor_download(x, &hx)) != CLCONV_STATUS_OK ||
+      (status = clconv__tensor_download(w, &hw)) != CLCONV_STATUS_OK ||
+      (b != NULL &&
+       (status = clconv__tensor_download(b, &hb)) != CLCONV_STATUS_OK) ||
+      (status = clconv__tensor_download(y, &hy)) != CLCONV_STATUS_OK)
+    goto done;
+  ref = clconv__malloc(y->count * sizeof *ref);
+  mag = clconv__malloc(y->count * sizeof *mag);
+  if (ref == NULL || mag == NULL) {
+    status = clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                          "%s: out of host memory for the reference result",
+                          fn);
+    goto done;
+  }
+
+  /* Runs the reference and compares. */
+  clconv__ref_corr2d_fwd(g, hx, hw, hb, NULL, ref, mag);
+  clconv__compare(hy, ref, mag, terms,
+                  clconv__exact_inputs(hx, x->count, hw, w->count, hb,
+                                       b != NULL ? b->count : 0, terms),
+                  y->count, report);
+  if (report->mismatches > 0)
+    status = clconv__fail(
+        ctx, CLCONV_STATUS_VERIFY_MISMATCH,
+        "%s: %zu of %zu elements differ from the reference (%s); worst at "
+        "index %zu: %.9g, reference %.9g",
+        fn, report->mismatches, report->count,
+        report->exact ? "exact comparison" : "bounded comparison",
+        report->worst_index, report->worst_device, report->worst_reference);
+done:
+  clconv__free(mag);
+  clconv__free(ref);
+  clconv__free(hy);
+  clconv__free(hb);
+  clconv__free(hw);
+  clconv__free(hx);
+  return status;
+}
+
+clconv_status clconv_corr2d_forward(clconv_context *ctx,
+                                    const clconv_corr2d_params *p,
+                                    const clconv_tensor *x,
+                                    const clconv_tensor *w,
+                                    const clconv_tensor *b, clconv_tensor *y) {
+  static const char *fn = "clconv_corr2d_forward";
+  clconv__corr2d_geom g;
+  clconv_verify_report report;
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_geometry(ctx, fn, p, x, w, b, &g));
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__corr2d_check_output(ctx, fn, &g, y, x, w, b));
+  if (y->count == 0)
+    return CLCONV_STATUS_OK;
+
+  /* Dispatches to the backend of the context. */
+  if (ctx->is_reference) {
+    clconv__ref_corr2d_fwd(&g, x->host, w->host, b != NULL ? b->host : NULL,
+                           y->host, NULL, NULL);
+    return CLCONV_STATUS_OK;
+  }
+  CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_fwd(ctx, &g, x, w, b, y));
+  if (ctx->verify)
+    return verify_forward(ctx, fn, &g, x, w, b, y, &report);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_corr2d_verify(clconv_context *ctx,
+                                   const clconv_corr2d_params *p,
+                                   const clconv_tensor *x,
+                                   const clconv_tensor *w,
+                                   const clconv_tensor *b,
+                                   const clconv_tensor *y,
+                                   clconv_verify_report *report) {
+  static const char *fn = "clconv_corr2d_verify";
+  clconv__corr2d_geom g;
+  clconv_verify_report local;
+  if (report == NULL)
+    report = &local;
+  memset(report, 0, sizeof *report);
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_geometry(ctx, fn, p, x, w, b, &g));
+  CLCONV_RETURN_IF(ctx, y == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: y is NULL", fn);
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__corr2d_check_output(ctx, fn, &g, y, x, w, b));
+  return verify_forward(ctx, fn, &g, x, w, b, y, report);
+}

@@ -1,0 +1,214 @@
+/* program.c: loads kernel sources (embedded or from CLCONV_KERNEL_DIR),
+ * builds them with specializing options and caches the results. */
+#include "program.h"
+
+#include "alloc.h"
+#include "error.h"
+#include "kernel_sources.h"
+#include "os.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A source text, either borrowed from the embedded table or owned. */
+typedef struct source_text {
+  const char *text;
+  char *owned;
+} source_text;
+
+/* Loads @p name (without ".cl") from the kernel folder or the library. */
+static clconv_status load_source(clconv_context *ctx, const char *name,
+                                 source_text *out) {
+  char file[256], path[4096];
+  size_t size;
+  int err;
+  out->text = NULL;
+  out->owned = NULL;
+  if (ctx->kernel_dir == NULL) {
+    const clconv__embedded_source *src = clconv__embedded_source_find(name);
+    CLCONV_RETURN_IF(ctx, src == NULL, CLCONV_STATUS_KERNEL_SOURCE_ERROR,
+                     "no kernel source '%s.cl' is embedded in the library",
+                     name);
+    out->text = src->text;
+    return CLCONV_STATUS_OK;
+  }
+  snprintf(file, sizeof file, "%s.cl", name);
+  CLCONV_RETURN_IF(ctx,
+                   clconv__os_join_path(path, sizeof path, ctx->kernel_dir,
+                                        file) != 0,
+                   CLCONV_STATUS_KERNEL_SOURCE_ERROR,
+                   "kernel folder path too long: '%s'", ctx->kernel_dir);
+  err = clconv__os_read_file(path, &out->owned, &size);
+  CLCONV_RETURN_IF(ctx, err != 0, CLCONV_STATUS_KERNEL_SOURCE_ERROR,
+                   "cannot read kernel source '%s' (from CLCONV_KERNEL_DIR): "
+                   "%s",
+                   path, strerror(err));
+  out->text = out->owned;
+  return CLCONV_STATUS_OK;
+}
+
+/* Puts the build log of a failed build into the context's message. */
+static clconv_status fail_build(clconv_context *ctx, cl_program program,
+                                cl_int err, const char *name,
+                                const char *options) {
+  clconv_status status =
+      err == CL_BUILD_PROGRAM_FAILURE || err == CL_INVALID_BUILD_OPTIONS ||
+              err == CL_COMPILER_NOT_AVAILABLE
+          ? CLCONV_STATUS_BUILD_FAILED
+          : clconv__status_from_cl(err);
+  size_t log_size = 0;
+  char *log = NULL;
+  /* Fetches the log; a message without it is still better than none. */
+  if (clGetProgramBuildInfo(program, ctx->device, CL_PROGRAM_BUILD_LOG, 0,
+                            NULL, &log_size) == CL_SUCCESS &&
+      log_size > 0 && (log = clconv__malloc(log_size)) != NULL &&
+      clGetProgramBuildInfo(program, ctx->device, CL_PROGRAM_BUILD_LOG,
+                            log_size, log, NULL) == CL_SUCCESS) {
+    log[log_size - 1] = '\0';
+  } else {
+    clconv__free(log);
+    log = NULL;
+  }
+  clconv__fail(ctx, status,
+               "building kernel source '%s.cl' with options '%s' for '%s' "
+               "failed: %s (%d); build log:\n%s",
+               name, options, ctx->info.device_name,
+               clconv__cl_error_name(err), (int)err,
+               log != NULL ? log : "(no build log available)");
+  clconv__free(log);
+  return status;
+}
+
+/* Builds source @p name (after common.cl) with @p options. */
+static clconv_status build_program(clconv_context *ctx, const char *name,
+                                   const char *options, cl_program *out) {
+  source_text common, body;
+  const char *texts[2];
+  cl_program program = NULL;
+  cl_int err;
+  clconv_status status;
+  *out = NULL;
+
+  /* Loads the shared prelude and the kernel file. */
+  status = load_source(ctx, "common", &common);
+  if (status != CLCONV_STATUS_OK)
+    return status;
+  status = load_source(ctx, name, &body);
+  if (status != CLCONV_STATUS_OK)
+    goto done;
+
+  /* Creates the program and builds it for the context's device. */
+  texts[0] = common.text;
+  texts[1] = body.text;
+  program = clCreateProgramWithSource(ctx->cl_ctx, 2, texts, NULL, &err);
+  if (program == NULL || err != CL_SUCCESS) {
+    status = clconv__fail_cl(ctx, err, "clCreateProgramWithSource");
+    goto done;
+  }
+  err = clBuildProgram(program, 1, &ctx->device, options, NULL, NULL);
+  if (err != CL_SUCCESS) {
+    status = fail_build(ctx, program, err, name, options);
+    goto done;
+  }
+  *out = program;
+  program = NULL;
+done:
+  if (program != NULL)
+    (void)clReleaseProgram(program);
+  clconv__free(body.owned);
+  clconv__free(common.owned);
+  return status;
+}
+
+static void free_entry(clconv__program *entry) {
+  for (int i = 0; i < CLCONV__MAX_KERNELS_PER_PROGRAM; i++) {
+    if (entry->kernels[i] != NULL)
+      (void)clReleaseKernel(entry->kernels[i]);
+    clconv__free(entry->kernel_names[i]);
+  }
+  if (entry->program != NULL)
+    (void)clReleaseProgram(entry->program);
+  clconv__free(entry->source_name);
+  clconv__free(entry->options);
+  clconv__free(entry);
+}
+
+/* Finds the cached program for (name, options), or builds and caches it. */
+static clconv_status get_program(clconv_context *ctx, const char *name,
+                                 const char *options, clconv__program **out) {
+  clconv__program *entry;
+  clconv_status status;
+  for (entry = ctx->programs; entry != NULL; entry = entry->next) {
+    if (strcmp(entry->source_name, name) == 0 &&
+        strcmp(entry->options, options) == 0) {
+      *out = entry;
+      return CLCONV_STATUS_OK;
+    }
+  }
+  entry = clconv__calloc(1, sizeof *entry);
+  if (entry == NULL || (entry->source_name = clconv__strdup(name)) == NULL ||
+      (entry->options = clconv__strdup(options)) == NULL) {
+    if (entry != NULL)
+      free_entry(entry);
+    return clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                        "out of host memory caching program '%s'", name);
+  }
+  status = build_program(ctx, name, options, &entry->program);
+  if (status != CLCONV_STATUS_OK) {
+    free_entry(entry);
+    return status;
+  }
+  entry->next = ctx->programs;
+  ctx->programs = entry;
+  *out = entry;
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__kernel_get(clconv_context *ctx, const char *source_name,
+                                 const char *options, const char *kernel_name,
+                                 cl_kernel *out) {
+  clconv__program *entry = NULL;
+  cl_int err;
+  int slot;
+  *out = NULL;
+  CLCONV_FORWARD_IF_ERROR(get_program(ctx, source_name, options, &entry));
+
+  /* Reuses the kernel object when it exists, else creates it in a free slot. */
+  for (slot = 0; slot < CLCONV__MAX_KERNELS_PER_PROGRAM; slot++) {
+    if (entry->kernel_names[slot] == NULL)
+      break;
+    if (strcmp(entry->kernel_names[slot], kernel_name) == 0) {
+      *out = entry->kernels[slot];
+      return CLCONV_STATUS_OK;
+    }
+  }
+  CLCONV_RETURN_IF(ctx, slot == CLCONV__MAX_KERNELS_PER_PROGRAM,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "too many kernels taken from program '%s'", source_name);
+  entry->kernel_names[slot] = clconv__strdup(kernel_name);
+  CLCONV_RETURN_IF(ctx, entry->kernel_names[slot] == NULL,
+                   CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                   "out of host memory creating kernel '%s'", kernel_name);
+  entry->kernels[slot] = clCreateKernel(entry->program, kernel_name, &err);
+  if (entry->kernels[slot] == NULL || err != CL_SUCCESS) {
+    clconv__free(entry->kernel_names[slot]);
+    entry->kernel_names[slot] = NULL;
+    entry->kernels[slot] = NULL;
+    return clconv__fail(ctx, clconv__status_from_cl(err),
+                        "clCreateKernel '%s' from '%s.cl' failed: %s (%d)",
+                        kernel_name, source_name, clconv__cl_error_name(err),
+                        (int)err);
+  }
+  *out = entry->kernels[slot];
+  return CLCONV_STATUS_OK;
+}
+
+void clconv__programs_release(clconv_context *ctx) {
+  clconv__program *entry = ctx->programs;
+  while (entry != NULL) {
+    clconv__program *next = entry->next;
+    free_entry(entry);
+    entry = next;
+  }
+  ctx->programs = NULL;
+}

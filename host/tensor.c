@@ -1,0 +1,196 @@
+/* tensor.c: tensor creation with size checks, host writes and reads. */
+#include "tensor.h"
+
+#include "alloc.h"
+#include "context.h"
+#include "error.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Dimensions stay below 2^31 so kernels can take them as int. */
+#define MAX_DIM INT32_MAX
+
+clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
+                                   const int64_t *dims, clconv_tensor **out) {
+  static const char *fn = "clconv_tensor_create";
+  clconv_tensor *t;
+  size_t count = 1;
+  cl_int err;
+
+  if (out != NULL)
+    *out = NULL;
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
+  CLCONV_RETURN_IF(ctx, out == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: out is NULL", fn);
+  CLCONV_RETURN_IF(ctx, rank < 1 || rank > CLCONV_MAX_RANK,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: rank must be 1 to %d, got %d", fn, CLCONV_MAX_RANK,
+                   rank);
+  CLCONV_RETURN_IF(ctx, dims == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: dims is NULL", fn);
+
+  /* Checks each size, then the element and byte counts for overflow. */
+  for (int i = 0; i < rank; i++) {
+    CLCONV_RETURN_IF(ctx, dims[i] < 0, CLCONV_STATUS_INVALID_ARGUMENT,
+                     "%s: dims[%d] must be >= 0, got %lld", fn, i,
+                     (long long)dims[i]);
+    CLCONV_RETURN_IF(ctx, dims[i] > MAX_DIM, CLCONV_STATUS_TOO_LARGE,
+                     "%s: dims[%d] = %lld exceeds the largest size, %d", fn, i,
+                     (long long)dims[i], MAX_DIM);
+    CLCONV_RETURN_IF(ctx,
+                     dims[i] != 0 && count > SIZE_MAX / (size_t)dims[i],
+                     CLCONV_STATUS_SIZE_OVERFLOW,
+                     "%s: the element count of dims overflows size_t", fn);
+    count *= (size_t)dims[i];
+  }
+  CLCONV_RETURN_IF(ctx, count > SIZE_MAX / sizeof(float),
+                   CLCONV_STATUS_SIZE_OVERFLOW,
+                   "%s: the byte count of %zu floats overflows size_t", fn,
+                   count);
+  CLCONV_RETURN_IF(ctx,
+                   !ctx->is_reference &&
+                       (uint64_t)count * sizeof(float) >
+                           ctx->info.max_alloc_bytes,
+                   CLCONV_STATUS_TOO_LARGE,
+                   "%s: %zu bytes exceed the device's largest buffer, %llu "
+                   "bytes (CL_DEVICE_MAX_MEM_ALLOC_SIZE of '%s')",
+                   fn, count * sizeof(float),
+                   (unsigned long long)ctx->info.max_alloc_bytes,
+                   ctx->info.device_name);
+
+  /* Allocates the handle, then the storage on the host or the device. */
+  t = clconv__calloc(1, sizeof *t);
+  CLCONV_RETURN_IF(ctx, t == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                   "%s: out of host memory", fn);
+  t->ctx = ctx;
+  t->rank = rank;
+  memcpy(t->dims, dims, (size_t)rank * sizeof *dims);
+  t->count = count;
+  t->bytes = count * sizeof(float);
+  if (ctx->is_reference) {
+    t->host = clconv__malloc(t->bytes);
+    if (t->host == NULL) {
+      clconv__free(t);
+      return clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                          "%s: out of host memory for %zu bytes", fn,
+                          count * sizeof(float));
+    }
+  } else if (t->bytes > 0) {
+    t->mem = clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE, t->bytes, NULL,
+                            &err);
+    if (t->mem == NULL || err != CL_SUCCESS) {
+      clconv__free(t);
+      return clconv__fail_cl(ctx, err, "clconv_tensor_create: clCreateBuffer");
+    }
+  }
+  *out = t;
+  return CLCONV_STATUS_OK;
+}
+
+void clconv_tensor_release(clconv_tensor *t) {
+  if (t == NULL)
+    return;
+  if (t->mem != NULL)
+    (void)clReleaseMemObject(t->mem);
+  clconv__free(t->host);
+  clconv__free(t);
+}
+
+int clconv_tensor_rank(const clconv_tensor *t) {
+  return t != NULL ? t->rank : 0;
+}
+
+int64_t clconv_tensor_dim(const clconv_tensor *t, int axis) {
+  if (t == NULL || axis < 0 || axis >= t->rank)
+    return -1;
+  return t->dims[axis];
+}
+
+size_t clconv_tensor_count(const clconv_tensor *t) {
+  return t != NULL ? t->count : 0;
+}
+
+/* Checks the arguments of a host copy of @p count floats. */
+static clconv_status check_copy(const clconv_tensor *t, const void *data,
+                                size_t count, const char *fn) {
+  if (t == NULL)
+    return CLCONV_STATUS_INVALID_ARGUMENT;
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(t->ctx, fn));
+  CLCONV_RETURN_IF(t->ctx, count != t->count, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: count is %zu but the tensor holds %zu elements", fn,
+                   count, t->count);
+  CLCONV_RETURN_IF(t->ctx, data == NULL && count > 0,
+                   CLCONV_STATUS_INVALID_ARGUMENT, "%s: data is NULL", fn);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_tensor_write(clconv_tensor *t, const float *data,
+                                  size_t count) {
+  static const char *fn = "clconv_tensor_write";
+  cl_int err;
+  CLCONV_FORWARD_IF_ERROR(check_copy(t, data, count, fn));
+  if (t->bytes == 0)
+    return CLCONV_STATUS_OK;
+  if (t->ctx->is_reference) {
+    memcpy(t->host, data, t->bytes);
+    return CLCONV_STATUS_OK;
+  }
+  err = clEnqueueWriteBuffer(t->ctx->queue, t->mem, CL_TRUE, 0, t->bytes, data,
+                             0, NULL, NULL);
+  if (err != CL_SUCCESS)
+    return clconv__context_lost(t->ctx, err, "clconv_tensor_write: "
+                                             "clEnqueueWriteBuffer");
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_tensor_read(const clconv_tensor *t, float *data,
+                                 size_t count) {
+  static const char *fn = "clconv_tensor_read";
+  cl_int err;
+  CLCONV_FORWARD_IF_ERROR(check_copy(t, data, count, fn));
+  if (t->bytes == 0)
+    return CLCONV_STATUS_OK;
+  if (t->ctx->is_reference) {
+    memcpy(data, t->host, t->bytes);
+    return CLCONV_STATUS_OK;
+  }
+  err = clEnqueueReadBuffer(t->ctx->queue, t->mem, CL_TRUE, 0, t->bytes, data,
+                            0, NULL, NULL);
+  if (err != CL_SUCCESS)
+    return clconv__context_lost(t->ctx, err,
+                                "clconv_tensor_read: clEnqueueReadBuffer");
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__tensor_check(clconv_context *ctx, const clconv_tensor *t,
+                                   int rank, const char *fn,
+                                   const char *name) {
+  CLCONV_RETURN_IF(ctx, t == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: %s is NULL", fn, name);
+  CLCONV_RETURN_IF(ctx, t->ctx != ctx, CLCONV_STATUS_WRONG_CONTEXT,
+                   "%s: %s belongs to another context", fn, name);
+  CLCONV_RETURN_IF(ctx, t->rank != rank, CLCONV_STATUS_SHAPE_MISMATCH,
+                   "%s: %s must have rank %d, got rank %d", fn, name, rank,
+                   t->rank);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__tensor_download(const clconv_tensor *t, float **out) {
+  float *data;
+  clconv_status status;
+  *out = NULL;
+  if (t->count == 0)
+    return CLCONV_STATUS_OK;
+  data = clconv__malloc(t->bytes);
+  CLCONV_RETURN_IF(t->ctx, data == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                   "out of host memory reading a tensor of %zu bytes",
+                   t->bytes);
+  status = clconv_tensor_read(t, data, t->count);
+  if (status != CLCONV_STATUS_OK) {
+    clconv__free(data);
+    return status;
+  }
+  *out = data;
+  return CLCONV_STATUS_OK;
+}

@@ -1,0 +1,303 @@
+/* clconv.h: the public API of clconv, 2D cross-correlation on any OpenCL device. */
+#ifndef CLCONV_H
+#define CLCONV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- Version */
+
+#define CLCONV_VERSION_MAJOR 0
+#define CLCONV_VERSION_MINOR 1
+#define CLCONV_VERSION_PATCH 0
+/* MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 100 for 0.1.0. */
+#define CLCONV_VERSION_NUMBER                                                  \
+  (CLCONV_VERSION_MAJOR * 10000 + CLCONV_VERSION_MINOR * 100 +                 \
+   CLCONV_VERSION_PATCH)
+
+#if defined(_WIN32)
+#if defined(CLCONV_BUILDING_SHARED)
+#define CLCONV_API __declspec(dllexport)
+#elif defined(CLCONV_USING_SHARED)
+#define CLCONV_API __declspec(dllimport)
+#else
+#define CLCONV_API
+#endif
+#elif defined(__GNUC__)
+#define CLCONV_API __attribute__((visibility("default")))
+#else
+#define CLCONV_API
+#endif
+
+/** @return CLCONV_VERSION_NUMBER of the library actually linked. */
+CLCONV_API unsigned clconv_version(void);
+/** @return the version as "MAJOR.MINOR.PATCH"; a static string. */
+CLCONV_API const char *clconv_version_string(void);
+
+/* ---------------------------------------------------------------- Status */
+
+/* One table generates both the enum and clconv_status_string(). */
+#define CLCONV_STATUS_MAP(X)                                                   \
+  X(OK, 0, "success")                                                          \
+  X(INVALID_ARGUMENT, 1, "invalid argument")                                   \
+  X(SHAPE_MISMATCH, 2, "tensor shapes do not fit the operation")               \
+  X(SIZE_OVERFLOW, 3, "a size or byte count overflows")                        \
+  X(TOO_LARGE, 4, "larger than the device allows")                             \
+  X(OUT_OF_HOST_MEMORY, 5, "out of host memory")                               \
+  /* CL_MEM_OBJECT_ALLOCATION_FAILURE (-4), CL_OUT_OF_RESOURCES (-5),          \
+     CL_OUT_OF_HOST_MEMORY (-6) */                                             \
+  X(OUT_OF_DEVICE_MEMORY, 6, "out of device memory or resources")              \
+  /* CL_PLATFORM_NOT_FOUND_KHR (-1001) or no platform listed */                \
+  X(NO_PLATFORM, 7, "no OpenCL platform found")                                \
+  /* CL_DEVICE_NOT_FOUND (-1) or nothing matches the selection */              \
+  X(DEVICE_NOT_FOUND, 8, "no device matches the selection")                    \
+  X(KERNEL_SOURCE_ERROR, 9, "a kernel source file cannot be read")             \
+  /* CL_BUILD_PROGRAM_FAILURE (-11); the message holds the build log */        \
+  X(BUILD_FAILED, 10, "an OpenCL kernel failed to build")                      \
+  /* any other failing OpenCL call; the message names it and its error */      \
+  X(OPENCL_ERROR, 11, "an OpenCL call failed")                                 \
+  X(CONTEXT_UNUSABLE, 12, "the context is unusable after a device failure")    \
+  X(VERIFY_MISMATCH, 13, "a result differs from the reference backend")        \
+  X(WRONG_CONTEXT, 14, "a tensor belongs to another context")
+
+#define CLCONV__STATUS_ENUM(name, value, text) CLCONV_STATUS_##name = value,
+typedef enum clconv_status {
+  CLCONV_STATUS_MAP(CLCONV__STATUS_ENUM) CLCONV_STATUS_COUNT__
+} clconv_status;
+#undef CLCONV__STATUS_ENUM
+
+/** @return a static, one-line description of @p status ("unknown status"
+ *  for a value outside the enum). */
+CLCONV_API const char *clconv_status_string(clconv_status status);
+/** @return the enumerator's name without prefix, e.g. "BUILD_FAILED". */
+CLCONV_API const char *clconv_status_name(clconv_status status);
+
+/* ---------------------------------------------------------------- Devices */
+
+/* Device selection strings, used by clconv_context_options.device, the
+ * CLCONV_DEVICE environment variable and the tool's --device option:
+ *   "reference"  the plain-C reference backend (no OpenCL needed)
+ *   "P:D"        platform P, device D (indices as `clconv devices` prints)
+ *   "gpu", "cpu" the first device of that type
+ *   anything else: the first device whose platform or device name contains
+ *                the text, compared without regard to case
+ * Default (NULL or ""): the first GPU, else the first other OpenCL device. */
+
+typedef enum clconv_device_type {
+  CLCONV_DEVICE_TYPE_REFERENCE = 0,
+  CLCONV_DEVICE_TYPE_CPU = 1,
+  CLCONV_DEVICE_TYPE_GPU = 2,
+  CLCONV_DEVICE_TYPE_ACCELERATOR = 3,
+  CLCONV_DEVICE_TYPE_OTHER = 4
+} clconv_device_type;
+
+/* What clconv knows of one device. Strings are NUL-terminated and truncated to
+ * fit. For the reference backend the indices are -1 and the sizes 0. */
+typedef struct clconv_device_info {
+  int platform_index;
+  int device_index;
+  clconv_device_type type;
+  char platform_name[128];
+  char platform_version[128];
+  char device_name[128];
+  char device_vendor[128];
+  char driver_version[64];
+  char device_version[64];
+  char opencl_c_version[64];
+  unsigned compute_units;
+  unsigned max_clock_mhz;
+  uint64_t global_mem_bytes;
+  uint64_t max_alloc_bytes;
+  uint64_t local_mem_bytes;
+  size_t max_work_group_size;
+} clconv_device_info;
+
+/** @return a static name for @p type: "reference", "cpu", "gpu", ... */
+CLCONV_API const char *clconv_device_type_name(clconv_device_type type);
+
+/** Lists every device of every OpenCL platform, in platform then device order.
+ * @param infos          filled with up to @p capacity entries (may be NULL
+ *                       when @p capacity is 0)
+ * @param count          receives the number of devices found (may exceed
+ *                       @p capacity)
+ * @param default_index  receives the index the default selection picks, or
+ *                       SIZE_MAX when there is none; may be NULL
+ * @param message        receives a readable error, may be NULL
+ * @return OK, NO_PLATFORM, OPENCL_ERROR, INVALID_ARGUMENT. */
+CLCONV_API clconv_status clconv_devices_list(clconv_device_info *infos,
+                                             size_t capacity, size_t *count,
+                                             size_t *default_index,
+                                             char *message,
+                                             size_t message_size);
+
+/* ---------------------------------------------------------------- Context */
+
+/* A context holds one device, its queue and the kernels built for it. It is
+ * used by one thread at a time; separate contexts may run in parallel. */
+typedef struct clconv_context clconv_context;
+
+typedef struct clconv_context_options {
+  /* Device selection (see above). Default NULL: $CLCONV_DEVICE, else the
+   * default selection. */
+  const char *device;
+  /* 1: after every op, re-run it on the reference backend and fail with
+   * VERIFY_MISMATCH when the result is outside tolerance. Default 0: on only
+   * when the environment variable CLCONV_VERIFY is 1. */
+  int verify;
+  /* Folder with .cl files that replace the embedded kernel sources. Default
+   * NULL: $CLCONV_KERNEL_DIR, else the embedded sources. */
+  const char *kernel_dir;
+} clconv_context_options;
+
+/** @return options with every field at its default. */
+CLCONV_API clconv_context_options clconv_context_options_default(void);
+
+/** Creates a context on the selected device.
+ * @param options  may be NULL for all defaults
+ * @param out      receives the context, or NULL on failure
+ * @param message  receives a readable error on failure, may be NULL
+ * @return OK, DEVICE_NOT_FOUND, NO_PLATFORM, INVALID_ARGUMENT,
+ *         OUT_OF_HOST_MEMORY, OPENCL_ERROR. */
+CLCONV_API clconv_status
+clconv_context_create(const clconv_context_options *options,
+                      clconv_context **out, char *message, size_t message_size);
+
+/** Releases the context and everything it built. NULL is a no-op. Every
+ * tensor of the context must be released first. */
+CLCONV_API void clconv_context_release(clconv_context *ctx);
+
+/** @return the message of the last failing call on this context (or on one of
+ * its tensors): it names the function and the bad argument, and for OpenCL
+ * failures the OpenCL error by name. "" when none failed. Valid until the next
+ * call on the context. */
+CLCONV_API const char *clconv_context_message(const clconv_context *ctx);
+
+/** Copies the description of the context's device into @p info. */
+CLCONV_API clconv_status clconv_context_device(const clconv_context *ctx,
+                                               clconv_device_info *info);
+
+/** Waits until all work queued on the context is done.
+ * @return OK, or the error that work met (the context is then unusable). */
+CLCONV_API clconv_status clconv_context_finish(clconv_context *ctx);
+
+/* ---------------------------------------------------------------- Tensors */
+
+/* A dense, row-major float32 tensor of rank 1 to 4 living on the context's
+ * device. Activations are NCHW, weights (Cout, Cin/groups, KH, KW), bias
+ * (Cout). */
+typedef struct clconv_tensor clconv_tensor;
+
+#define CLCONV_MAX_RANK 4
+
+/** Creates a tensor; its contents are undefined until written.
+ * @param dims  @p rank sizes, each >= 0 (0 makes an empty tensor)
+ * @return OK, INVALID_ARGUMENT, SIZE_OVERFLOW, TOO_LARGE,
+ *         OUT_OF_HOST_MEMORY, OUT_OF_DEVICE_MEMORY, CONTEXT_UNUSABLE. */
+CLCONV_API clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
+                                              const int64_t *dims,
+                                              clconv_tensor **out);
+
+/** Releases the tensor. NULL is a no-op. */
+CLCONV_API void clconv_tensor_release(clconv_tensor *tensor);
+
+/** @return the rank (0 for NULL). */
+CLCONV_API int clconv_tensor_rank(const clconv_tensor *tensor);
+/** @return the size of @p axis, or -1 when the axis does not exist. */
+CLCONV_API int64_t clconv_tensor_dim(const clconv_tensor *tensor, int axis);
+/** @return the number of elements. */
+CLCONV_API size_t clconv_tensor_count(const clconv_tensor *tensor);
+
+/** Copies @p count floats from host memory into the tensor; @p count must equal
+ * clconv_tensor_count(). Returns once @p data may be reused. */
+CLCONV_API clconv_status clconv_tensor_write(clconv_tensor *tensor,
+                                             const float *data, size_t count);
+
+/** Waits for the work that writes the tensor, then copies its @p count floats
+ * into @p data. */
+CLCONV_API clconv_status clconv_tensor_read(const clconv_tensor *tensor,
+                                            float *data, size_t count);
+
+/* ---------------------------------------------------------------- corr2d */
+
+/* Parameters of a 2D cross-correlation, as torch.nn.functional.conv2d. Use
+ * clconv_corr2d_params_default() and change what differs: a zero stride,
+ * dilation or group count is an error, not a default. */
+typedef struct clconv_corr2d_params {
+  int64_t pad_h, pad_w;           /* zero padding per side; default 0 */
+  int64_t stride_h, stride_w;     /* default 1 */
+  int64_t dilation_h, dilation_w; /* default 1 */
+  int64_t groups;                 /* default 1 */
+} clconv_corr2d_params;
+
+/** @return padding 0, stride 1, dilation 1, one group. */
+CLCONV_API clconv_corr2d_params clconv_corr2d_params_default(void);
+
+/** Computes the output dims (N, Cout, Hout, Wout) for input @p x (N, Cin, H,
+ * W) and weight @p w (Cout, Cin/groups, KH, KW), after checking every
+ * parameter: Hout = (H + 2*pad_h - dilation_h*(KH-1) - 1) / stride_h + 1.
+ * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT. */
+CLCONV_API clconv_status
+clconv_corr2d_output_dims(clconv_context *ctx, const clconv_corr2d_params *p,
+                          const clconv_tensor *x, const clconv_tensor *w,
+                          int64_t y_dims[4]);
+
+/** Forward cross-correlation (no kernel flip):
+ *   y[n,co,i,j] = b[co] + sum over ci in co's group, kh, kw of
+ *     w[co,ci,kh,kw] * x[n, ci, i*stride_h + kh*dil_h - pad_h,
+ *                              j*stride_w + kw*dil_w - pad_w]
+ * with x zero outside its bounds. @p b may be NULL (no bias). @p y must have
+ * the dims clconv_corr2d_output_dims() gives and must not be an input. The work
+ * is queued: read @p y, or call clconv_context_finish(), to wait for it.
+ * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT, TOO_LARGE,
+ *         BUILD_FAILED, KERNEL_SOURCE_ERROR, OUT_OF_DEVICE_MEMORY,
+ *         OPENCL_ERROR, CONTEXT_UNUSABLE, VERIFY_MISMATCH (verify mode). */
+CLCONV_API clconv_status clconv_corr2d_forward(clconv_context *ctx,
+                                               const clconv_corr2d_params *p,
+                                               const clconv_tensor *x,
+                                               const clconv_tensor *w,
+                                               const clconv_tensor *b,
+                                               clconv_tensor *y);
+
+/* ---------------------------------------------------------------- Verify */
+
+/* How a result compares with the reference backend (see DESIGN.md):
+ * exact   integer-valued inputs small enough that every partial sum is exact
+ *         in float32: the device must match the reference bit for bit;
+ * bounded otherwise: |device - reference| <= 2 * (K + 2) * 2^-24 * S + 1e-30
+ *         with K the products summed into the element and S = |b| + the sum
+ *         of |products|, both from the reference in double.
+ * NaN must meet NaN, and an infinity the same infinity. */
+typedef struct clconv_verify_report {
+  int exact;                /* 1: the exact comparison was used */
+  size_t count;             /* elements compared */
+  size_t mismatches;        /* elements outside tolerance */
+  size_t worst_index;       /* element with the largest error / tolerance */
+  double worst_device;      /* its value from the tensor checked */
+  double worst_reference;   /* its value from the reference, in double */
+  double max_abs_error;     /* over finite elements */
+  double mean_abs_error;    /* over finite elements */
+  double max_error_ratio;   /* max of error / tolerance; <= 1 passes (bounded) */
+} clconv_verify_report;
+
+/** Recomputes clconv_corr2d_forward(p, x, w, b) on the reference backend and
+ * compares it with @p y.
+ * @param report  receives the comparison, may be NULL
+ * @return OK when every element is within tolerance, VERIFY_MISMATCH (the
+ *         message names the worst element), or the error met reading. */
+CLCONV_API clconv_status clconv_corr2d_verify(clconv_context *ctx,
+                                              const clconv_corr2d_params *p,
+                                              const clconv_tensor *x,
+                                              const clconv_tensor *w,
+                                              const clconv_tensor *b,
+                                              const clconv_tensor *y,
+                                              clconv_verify_report *report);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CLCONV_H */

@@ -24,20 +24,38 @@ typedef struct device_table {
   size_t count;
 } device_table;
 
+/* Copies an info string into @p out, cut to fit: the OpenCL query itself
+ * fails when the buffer is shorter than the whole string. */
+static void copy_cut(const char *text, size_t len, char *out,
+                     size_t out_size) {
+  const char *nul = memchr(text, '\0', len);
+  size_t n = nul != NULL ? (size_t)(nul - text) : len;
+  if (n > out_size - 1)
+    n = out_size - 1;
+  memcpy(out, text, n);
+  out[n] = '\0';
+}
+
 static void get_platform_string(cl_platform_id platform, cl_platform_info what,
                                 char *out, size_t out_size) {
+  char buf[1024];
+  size_t len = 0;
   out[0] = '\0';
-  if (clGetPlatformInfo(platform, what, out_size, out, NULL) != CL_SUCCESS)
-    out[0] = '\0';
-  out[out_size - 1] = '\0';
+  if (clGetPlatformInfo(platform, what, 0, NULL, &len) == CL_SUCCESS &&
+      len <= sizeof buf &&
+      clGetPlatformInfo(platform, what, len, buf, NULL) == CL_SUCCESS)
+    copy_cut(buf, len, out, out_size);
 }
 
 static void get_device_string(cl_device_id device, cl_device_info what,
                               char *out, size_t out_size) {
+  char buf[1024];
+  size_t len = 0;
   out[0] = '\0';
-  if (clGetDeviceInfo(device, what, out_size, out, NULL) != CL_SUCCESS)
-    out[0] = '\0';
-  out[out_size - 1] = '\0';
+  if (clGetDeviceInfo(device, what, 0, NULL, &len) == CL_SUCCESS &&
+      len <= sizeof buf &&
+      clGetDeviceInfo(device, what, len, buf, NULL) == CL_SUCCESS)
+    copy_cut(buf, len, out, out_size);
 }
 
 static clconv_device_type type_from_cl(cl_device_type type) {

@@ -1,0 +1,106 @@
+/* cli.c: helpers shared by the clconv tool's commands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_open_context(const char *device, clconv_context **ctx) {
+  char message[2048];
+  clconv_context_options options = clconv_context_options_default();
+  clconv_status status;
+  options.device = device;
+  status = clconv_context_create(&options, ctx, message, sizeof message);
+  if (status != CLCONV_STATUS_OK) {
+    fprintf(stderr, "clconv: cannot open a device: %s: %s\n",
+            clconv_status_name(status), message);
+    return -1;
+  }
+  return 0;
+}
+
+void cli_report(clconv_context *ctx, clconv_status status, const char *what) {
+  fprintf(stderr, "clconv: %s: %s: %s\n", what, clconv_status_name(status),
+          clconv_context_message(ctx));
+}
+
+int cli_tensor(clconv_context *ctx, int rank, const int64_t *dims,
+               const float *data, clconv_tensor **out) {
+  clconv_status status = clconv_tensor_create(ctx, rank, dims, out);
+  if (status == CLCONV_STATUS_OK && data != NULL) {
+    status = clconv_tensor_write(*out, data, clconv_tensor_count(*out));
+    if (status != CLCONV_STATUS_OK) {
+      clconv_tensor_release(*out);
+      *out = NULL;
+    }
+  }
+  if (status != CLCONV_STATUS_OK) {
+    cli_report(ctx, status, "tensor");
+    return -1;
+  }
+  return 0;
+}
+
+static int parse_count(const char *text, char **end, int64_t *out) {
+  long long v;
+  if (*text < '0' || *text > '9')
+    return -1;
+  errno = 0;
+  v = strtoll(text, end, 10);
+  if (errno != 0)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int cli_parse_pair(const char *text, int64_t *a, int64_t *b) {
+  char *end;
+  if (text == NULL || parse_count(text, &end, a) != 0)
+    return -1;
+  if (*end == '\0') {
+    *b = *a;
+    return 0;
+  }
+  if (*end != ',' || parse_count(end + 1, &end, b) != 0 || *end != '\0')
+    return -1;
+  return 0;
+}
+
+/* Formats one value the way PyTorch does for float tensors: "19." for an
+ * integer, else four decimals. */
+static void format_value(char *buf, size_t size, float v, int all_integer) {
+  if (all_integer)
+    snprintf(buf, size, "%.0f.", (double)v);
+  else
+    snprintf(buf, size, "%.4f", (double)v);
+}
+
+void cli_print_matrix(FILE *out, const char *indent, const float *m,
+                      int64_t rows, int64_t cols) {
+  int all_integer = 1;
+  size_t width = 0;
+  char buf[64];
+  for (int64_t i = 0; i < rows * cols; i++) {
+    if (!isfinite(m[i]) || m[i] != floorf(m[i]) || fabsf(m[i]) >= 1e7f)
+      all_integer = 0;
+  }
+  for (int64_t i = 0; i < rows * cols; i++) {
+    format_value(buf, sizeof buf, m[i] == 0.0f ? 0.0f : m[i], all_integer);
+    if (strlen(buf) > width)
+      width = strlen(buf);
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    fprintf(out, "%s%s", indent, r == 0 ? "[[" : " [");
+    for (int64_t c = 0; c < cols; c++) {
+      float v = m[r * cols + c];
+      format_value(buf, sizeof buf, v == 0.0f ? 0.0f : v, all_integer);
+      fprintf(out, "%*s%s", (int)width, buf, c + 1 < cols ? ", " : "");
+    }
+    fprintf(out, "]%s\n", r + 1 < rows ? "," : "]");
+  }
+}
+
+int cli_is_help(const char *arg) {
+  return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}

@@ -1,0 +1,38 @@
+/* cli.h: helpers shared by the clconv tool's commands: contexts, tensors,
+ * option values and notebook-style printing. */
+#ifndef CLCONV_CLI_H
+#define CLCONV_CLI_H
+
+#include "clconv.h"
+
+#include <stdio.h>
+
+/* Exit statuses of the tool. */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAILURE 1 /* the work failed or a check disagreed */
+#define CLI_EXIT_USAGE 2   /* bad command line */
+
+/* Opens a context on @p device (NULL: CLCONV_DEVICE, else the default);
+ * prints the error to stderr on failure. @return 0 on success. */
+int cli_open_context(const char *device, clconv_context **ctx);
+
+/* Creates a tensor and writes @p data into it (when not NULL); prints the
+ * context's message on failure. @return 0 on success. */
+int cli_tensor(clconv_context *ctx, int rank, const int64_t *dims,
+               const float *data, clconv_tensor **out);
+
+/* Prints "what: <status name>: <context message>" to stderr. */
+void cli_report(clconv_context *ctx, clconv_status status, const char *what);
+
+/* Parses "A" or "A,B" of non-negative integers into (a, b); "A" sets both.
+ * @return 0 on success. */
+int cli_parse_pair(const char *text, int64_t *a, int64_t *b);
+
+/* Prints a matrix like PyTorch prints a 2-D tensor, each line indented. */
+void cli_print_matrix(FILE *out, const char *indent, const float *m,
+                      int64_t rows, int64_t cols);
+
+/* @return 1 when @p arg is "-h" or "--help". */
+int cli_is_help(const char *arg);
+
+#endif

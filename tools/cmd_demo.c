@@ -1,0 +1,361 @@
+/* cmd_demo.c: `clconv demo`: the forward parts of the "Convolutions for
+ * Images" notebooks on a device, each result checked against the reference
+ * backend and, where the notebooks print it, against their values. */
+#include "cli.h"
+#include "commands.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *usage =
+    "usage: clconv demo [--device SPEC]\n"
+    "\n"
+    "Runs the notebooks' examples on one device: corr2d on the 3x3 example,\n"
+    "edge detection with the kernel [1, -1], the transposed image, a diagonal\n"
+    "edge, the transposed kernel, and padding and stride. Every result is\n"
+    "compared with the plain-C reference backend and, where the notebooks give\n"
+    "it, with their value; each check prints 'ok' or what differs.\n"
+    "\n"
+    "options:\n"
+    "  --device SPEC  'reference', 'P:D', 'gpu', 'cpu', part of a device name,\n"
+    "                 or 'all' to run on every device and end with a table\n"
+    "                 (default: CLCONV_DEVICE, else the first GPU, else the\n"
+    "                 first OpenCL device)\n"
+    "\n"
+    "Exits 0 when every check passes, 1 otherwise.\n";
+
+typedef struct demo {
+  clconv_context *ctx;
+  int checks;
+  int failures;
+} demo;
+
+/* A 2-D matrix owned by the demo. */
+typedef struct matrix {
+  int64_t rows, cols;
+  float *v;
+} matrix;
+
+static matrix matrix_new(int64_t rows, int64_t cols) {
+  matrix m = {rows, cols, calloc((size_t)(rows * cols), sizeof(float))};
+  return m;
+}
+
+static matrix matrix_transpose(matrix a) {
+  matrix t = matrix_new(a.cols, a.rows);
+  if (t.v != NULL)
+    for (int64_t i = 0; i < a.rows; i++)
+      for (int64_t j = 0; j < a.cols; j++)
+        t.v[j * a.rows + i] = a.v[i * a.cols + j];
+  return t;
+}
+
+/* Reproducible uniform [0, 1) numbers (splitmix64) for the random examples. */
+static float uniform01(uint64_t *state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return (float)(z >> 40) * (1.0f / 16777216.0f);
+}
+
+static void print_named(const char *name, matrix m) {
+  printf("%s =\n", name);
+  cli_print_matrix(stdout, "  ", m.v, m.rows, m.cols);
+}
+
+/* Records one check and prints its line. */
+static void check(demo *d, int ok, const char *what) {
+  d->checks++;
+  if (!ok)
+    d->failures++;
+  printf("  check %-44s %s\n", what, ok ? "ok" : "FAILED");
+}
+
+/* Runs corr2d(X, K) with @p p on the demo's device, prints it as @p name
+ * (unless NULL), checks it against the reference backend, and returns the
+ * output (v NULL on failure). */
+static matrix run_corr2d(demo *d, const char *name, matrix x, matrix k,
+                         const clconv_corr2d_params *p) {
+  const int64_t x_dims[4] = {1, 1, x.rows, x.cols};
+  const int64_t k_dims[4] = {1, 1, k.rows, k.cols};
+  int64_t y_dims[4];
+  clconv_tensor *tx = NULL, *tk = NULL, *ty = NULL;
+  clconv_verify_report report;
+  clconv_status status;
+  matrix y = {0, 0, NULL};
+
+  /* Uploads X and K as (1, 1, H, W) and (1, 1, KH, KW) tensors. */
+  if (cli_tensor(d->ctx, 4, x_dims, x.v, &tx) != 0 ||
+      cli_tensor(d->ctx, 4, k_dims, k.v, &tk) != 0)
+    goto done;
+  status = clconv_corr2d_output_dims(d->ctx, p, tx, tk, y_dims);
+  if (status != CLCONV_STATUS_OK) {
+    cli_report(d->ctx, status, "corr2d");
+    goto done;
+  }
+  if (cli_tensor(d->ctx, 4, y_dims, NULL, &ty) != 0)
+    goto done;
+
+  /* Runs it, reads Y back, and checks it against the reference backend. */
+  status = clconv_corr2d_forward(d->ctx, p, tx, tk, NULL, ty);
+  y = matrix_new(y_dims[2], y_dims[3]);
+  if (status == CLCONV_STATUS_OK && y.v != NULL)
+    status = clconv_tensor_read(ty, y.v, (size_t)(y.rows * y.cols));
+  if (status != CLCONV_STATUS_OK || y.v == NULL) {
+    cli_report(d->ctx, status, "corr2d");
+    free(y.v);
+    y.v = NULL;
+    check(d, 0, "device run");
+    goto done;
+  }
+  if (name != NULL)
+    print_named(name, y);
+  status = clconv_corr2d_verify(d->ctx, p, tx, tk, NULL, ty, &report);
+  if (status != CLCONV_STATUS_OK && status != CLCONV_STATUS_VERIFY_MISMATCH)
+    cli_report(d->ctx, status, "verify");
+  check(d, status == CLCONV_STATUS_OK,
+        report.exact ? "device == reference (exact)"
+                     : "device ~ reference (within tolerance)");
+  if (status == CLCONV_STATUS_VERIFY_MISMATCH)
+    printf("    %s\n", clconv_context_message(d->ctx));
+done:
+  clconv_tensor_release(ty);
+  clconv_tensor_release(tk);
+  clconv_tensor_release(tx);
+  return y;
+}
+
+static int matrix_equals(matrix a, matrix b) {
+  if (a.v == NULL || b.v == NULL || a.rows != b.rows || a.cols != b.cols)
+    return 0;
+  for (int64_t i = 0; i < a.rows * a.cols; i++)
+    if (a.v[i] != b.v[i])
+      return 0;
+  return 1;
+}
+
+/* The notebooks' 6x8 image: ones with columns 2..5 set to 0. */
+static matrix edge_image(void) {
+  matrix x = matrix_new(6, 8);
+  if (x.v != NULL)
+    for (int64_t i = 0; i < 6 * 8; i++)
+      x.v[i] = (i % 8 >= 2 && i % 8 <= 5) ? 0.0f : 1.0f;
+  return x;
+}
+
+static void section_corr2d(demo *d, clconv_corr2d_params p) {
+  float xv[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, kv[4] = {0, 1, 2, 3};
+  float expected_v[4] = {19, 25, 37, 43};
+  matrix x = {3, 3, xv}, k = {2, 2, kv}, expected = {2, 2, expected_v};
+  matrix y;
+  printf("\n1. Cross-correlation: corr2d(X, K)\n");
+  print_named("X", x);
+  print_named("K", k);
+  y = run_corr2d(d, "corr2d(X, K)", x, k, &p);
+  check(d, matrix_equals(y, expected), "== notebook [[19, 25], [37, 43]]");
+  free(y.v);
+}
+
+static void section_edges(demo *d, clconv_corr2d_params p) {
+  float kv[2] = {1, -1}, ktv[2] = {1, -1};
+  matrix x = edge_image(), k = {1, 2, kv}, kt = {2, 1, ktv};
+  matrix xt = matrix_transpose(x), expected = matrix_new(6, 7);
+  matrix zeros = matrix_new(8, 5), diag = matrix_new(6, 8),
+         diag_expected = matrix_new(6, 7);
+  matrix y = {0, 0, NULL}, yt = {0, 0, NULL}, y_xt = {0, 0, NULL},
+         y_diag = {0, 0, NULL}, y_t = {0, 0, NULL};
+  if (x.v == NULL || xt.v == NULL || expected.v == NULL || zeros.v == NULL ||
+      diag.v == NULL || diag_expected.v == NULL) {
+    check(d, 0, "memory for the edge examples");
+    goto done;
+  }
+
+  /* The notebook's Y: 1 in column 1 (white to black), -1 in column 5. */
+  for (int64_t i = 0; i < 6; i++) {
+    expected.v[i * 7 + 1] = 1;
+    expected.v[i * 7 + 5] = -1;
+  }
+  printf("\n2. Edge detection with K = [[1, -1]]\n");
+  print_named("X", x);
+  print_named("K", k);
+  y = run_corr2d(d, "Y = corr2d(X, K)", x, k, &p);
+  check(d, matrix_equals(y, expected), "== notebook (1 in column 1, -1 in 5)");
+
+  printf("\n3. The transposed image: K sees only vertical edges\n");
+  y_xt = run_corr2d(d, "corr2d(X.T, K)", xt, k, &p);
+  check(d, matrix_equals(y_xt, zeros), "== notebook (8x5 zeros)");
+
+  /* A diagonal edge: 1 on and above the diagonal. X[i][j] - X[i][j+1] is -1
+   * just below it (j == i - 1) and 0 elsewhere. */
+  for (int64_t i = 0; i < 6; i++)
+    for (int64_t j = 0; j < 8; j++)
+      diag.v[i * 8 + j] = j >= i ? 1.0f : 0.0f;
+  for (int64_t i = 1; i < 6; i++)
+    diag_expected.v[i * 7 + (i - 1)] = -1;
+  printf("\n4. Exercise: an image with a diagonal edge\n");
+  print_named("X", diag);
+  y_diag = run_corr2d(d, "corr2d(X, K)", diag, k, &p);
+  check(d, matrix_equals(y_diag, diag_expected),
+        "== -1 just below the diagonal, else 0");
+
+  /* corr2d(X.T, K.T) is corr2d(X, K) transposed. */
+  printf("\n5. Exercise: the transposed kernel K.T on X.T\n");
+  print_named("K.T", kt);
+  y_t = run_corr2d(d, "corr2d(X.T, K.T)", xt, kt, &p);
+  yt = matrix_transpose(y);
+  check(d, y.v != NULL && matrix_equals(y_t, yt), "== corr2d(X, K).T");
+done:
+  free(y_t.v);
+  free(yt.v);
+  free(y_diag.v);
+  free(y_xt.v);
+  free(y.v);
+  free(diag_expected.v);
+  free(diag.v);
+  free(zeros.v);
+  free(expected.v);
+  free(xt.v);
+  free(x.v);
+}
+
+static void section_padding(demo *d, clconv_corr2d_params p) {
+  uint64_t seed = 42;
+  matrix x = matrix_new(8, 8), k = matrix_new(3, 3), y, y2;
+  char shape[64];
+  if (x.v == NULL || k.v == NULL) {
+    check(d, 0, "memory for the padding example");
+    free(k.v);
+    free(x.v);
+    return;
+  }
+  for (int64_t i = 0; i < 64; i++)
+    x.v[i] = uniform01(&seed);
+  for (int64_t i = 0; i < 9; i++)
+    k.v[i] = uniform01(&seed);
+
+  printf("\n6. Padding and stride: X = rand(8, 8) (seed 42), a 3x3 kernel\n");
+  p.pad_h = p.pad_w = 1;
+  y = run_corr2d(d, NULL, x, k, &p);
+  snprintf(shape, sizeof shape, "[%lld, %lld]", (long long)y.rows,
+           (long long)y.cols);
+  printf("  padding 1:           output shape %s\n", shape);
+  check(d, y.v != NULL && y.rows == 8 && y.cols == 8, "== [8, 8] (kept)");
+
+  p.stride_h = p.stride_w = 2;
+  y2 = run_corr2d(d, NULL, x, k, &p);
+  snprintf(shape, sizeof shape, "[%lld, %lld]", (long long)y2.rows,
+           (long long)y2.cols);
+  printf("  padding 1, stride 2: output shape %s\n", shape);
+  check(d, y2.v != NULL && y2.rows == 4 && y2.cols == 4, "== [4, 4] (halved)");
+  free(y2.v);
+  free(y.v);
+  free(k.v);
+  free(x.v);
+}
+
+/* Runs every section on @p device. @return failed checks, or -1 when the
+ * device cannot be opened. Fills @p name with the device's name. */
+static int run_on(const char *device, char *name, size_t name_size,
+                  int *checks) {
+  demo d = {NULL, 0, 0};
+  clconv_device_info info;
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  if (cli_open_context(device, &d.ctx) != 0)
+    return -1;
+  clconv_context_device(d.ctx, &info);
+  if (info.type == CLCONV_DEVICE_TYPE_REFERENCE)
+    snprintf(name, name_size, "reference");
+  else
+    snprintf(name, name_size, "%d:%d %s", info.platform_index,
+             info.device_index, info.device_name);
+  printf("clconv demo on %s (%s, %s)\n", name, info.platform_name,
+         clconv_device_type_name(info.type));
+  section_corr2d(&d, p);
+  section_edges(&d, p);
+  section_padding(&d, p);
+  printf("\n%d of %d checks ok on %s\n", d.checks - d.failures, d.checks,
+         name);
+  clconv_context_release(d.ctx);
+  *checks = d.checks;
+  return d.failures;
+}
+
+/* Runs the demo on every OpenCL device and on the reference, then prints a
+ * table of the results. */
+static int run_on_all(void) {
+  clconv_device_info *infos = NULL;
+  size_t count = 0;
+  char message[1024];
+  int failed_devices = 0;
+  typedef struct row {
+    char name[160];
+    int failures, checks;
+  } row;
+  row *rows;
+  if (clconv_devices_list(NULL, 0, &count, NULL, message, sizeof message) !=
+      CLCONV_STATUS_OK)
+    count = 0;
+  infos = calloc(count + 1, sizeof *infos);
+  rows = calloc(count + 1, sizeof *rows);
+  if (infos == NULL || rows == NULL) {
+    free(rows);
+    free(infos);
+    fprintf(stderr, "clconv demo: out of memory\n");
+    return CLI_EXIT_FAILURE;
+  }
+  if (count > 0 && clconv_devices_list(infos, count, &count, NULL, message,
+                                       sizeof message) != CLCONV_STATUS_OK)
+    count = 0;
+  for (size_t i = 0; i <= count; i++) {
+    char spec[32];
+    if (i < count)
+      snprintf(spec, sizeof spec, "%d:%d", infos[i].platform_index,
+               infos[i].device_index);
+    else
+      snprintf(spec, sizeof spec, "reference");
+    snprintf(rows[i].name, sizeof rows[i].name, "%s", spec);
+    if (i > 0)
+      printf("\n");
+    rows[i].failures =
+        run_on(spec, rows[i].name, sizeof rows[i].name, &rows[i].checks);
+    if (rows[i].failures != 0)
+      failed_devices++;
+  }
+  printf("\n%-60s %s\n", "device", "result");
+  for (size_t i = 0; i <= count; i++) {
+    if (rows[i].failures < 0)
+      printf("%-60s %s\n", rows[i].name, "cannot open");
+    else if (rows[i].failures == 0)
+      printf("%-60s ok (%d checks)\n", rows[i].name, rows[i].checks);
+    else
+      printf("%-60s FAILED (%d of %d checks)\n", rows[i].name,
+             rows[i].failures, rows[i].checks);
+  }
+  free(rows);
+  free(infos);
+  return failed_devices == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}
+
+int cmd_demo(int argc, char **argv) {
+  const char *device = NULL;
+  char name[160];
+  int checks = 0;
+  for (int i = 1; i < argc; i++) {
+    if (cli_is_help(argv[i])) {
+      fputs(usage, stdout);
+      return CLI_EXIT_OK;
+    } else if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
+      device = argv[++i];
+    } else {
+      fprintf(stderr, "clconv demo: unknown or incomplete argument '%s'\n%s",
+              argv[i], usage);
+      return CLI_EXIT_USAGE;
+    }
+  }
+  if (device != NULL && strcmp(device, "all") == 0)
+    return run_on_all();
+  return run_on(device, name, sizeof name, &checks) == 0 ? CLI_EXIT_OK
+                                                        : CLI_EXIT_FAILURE;
+}

@@ -1,0 +1,81 @@
+/* cmd_devices.c: `clconv devices`: lists every OpenCL platform and device. */
+#include "cli.h"
+#include "commands.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *usage =
+    "usage: clconv devices\n"
+    "\n"
+    "Lists every OpenCL platform and device clconv can use, with its type,\n"
+    "compute units, memory and OpenCL C version, and marks the one the default\n"
+    "selection picks. Select a device with --device SPEC or CLCONV_DEVICE=SPEC,\n"
+    "where SPEC is 'reference' (the plain-C backend), 'P:D' (the indices shown\n"
+    "below), 'gpu', 'cpu', or part of a platform or device name.\n";
+
+static void print_size(const char *label, uint64_t bytes) {
+  const double gib = 1024.0 * 1024.0 * 1024.0;
+  if (bytes >= (uint64_t)gib / 2)
+    printf("%s%.1f GiB", label, (double)bytes / gib);
+  else
+    printf("%s%.0f KiB", label, (double)bytes / 1024.0);
+}
+
+int cmd_devices(int argc, char **argv) {
+  clconv_device_info *infos = NULL;
+  size_t count = 0, chosen = SIZE_MAX;
+  char message[1024];
+  clconv_status status;
+  int last_platform = -1;
+
+  for (int i = 1; i < argc; i++) {
+    if (cli_is_help(argv[i])) {
+      fputs(usage, stdout);
+      return CLI_EXIT_OK;
+    }
+    fprintf(stderr, "clconv devices: unknown argument '%s'\n%s", argv[i],
+            usage);
+    return CLI_EXIT_USAGE;
+  }
+
+  /* Counts the devices, then lists them. */
+  status = clconv_devices_list(NULL, 0, &count, NULL, message, sizeof message);
+  if (status == CLCONV_STATUS_OK && count > 0) {
+    infos = calloc(count, sizeof *infos);
+    if (infos == NULL) {
+      fprintf(stderr, "clconv devices: out of memory\n");
+      return CLI_EXIT_FAILURE;
+    }
+    status = clconv_devices_list(infos, count, &count, &chosen, message,
+                                 sizeof message);
+  }
+  if (status != CLCONV_STATUS_OK) {
+    printf("No OpenCL device: %s\n\n", message);
+    count = 0;
+  }
+
+  for (size_t i = 0; i < count; i++) {
+    const clconv_device_info *d = &infos[i];
+    if (d->platform_index != last_platform) {
+      printf("Platform %d: %s (%s)\n", d->platform_index, d->platform_name,
+             d->platform_version);
+      last_platform = d->platform_index;
+    }
+    printf("  %d:%d  %s%s\n", d->platform_index, d->device_index,
+           d->device_name, i == chosen ? "   <- default" : "");
+    printf("       type %s, %u compute units, %u MHz, max work-group %zu\n",
+           clconv_device_type_name(d->type), d->compute_units,
+           d->max_clock_mhz, d->max_work_group_size);
+    print_size("       memory ", d->global_mem_bytes);
+    print_size(", largest buffer ", d->max_alloc_bytes);
+    print_size(", local ", d->local_mem_bytes);
+    printf("\n       %s, %s, driver %s\n", d->device_version,
+           d->opencl_c_version, d->driver_version);
+  }
+  printf("%sreference  the plain-C reference backend (double accumulation), "
+         "always available\n",
+         count > 0 ? "\n" : "");
+  free(infos);
+  return CLI_EXIT_OK;
+}

@@ -1,0 +1,11 @@
+/* commands.h: the entry point of each `clconv` command. Each takes the
+ * arguments after the command name (argv[0] is the command) and returns the
+ * process exit status. */
+#ifndef CLCONV_COMMANDS_H
+#define CLCONV_COMMANDS_H
+
+int cmd_devices(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+#endif

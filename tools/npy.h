@@ -1,0 +1,32 @@
+/* npy.h: reads and writes NumPy .npy files of float32/float64 in C order. */
+#ifndef CLCONV_NPY_H
+#define CLCONV_NPY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NPY_MAX_DIMS 8
+
+typedef struct npy_array {
+  int ndim;
+  int64_t shape[NPY_MAX_DIMS];
+  size_t count;  /* product of shape */
+  float *data;   /* converted to float32; free with npy_free */
+} npy_array;
+
+/* Parses a whole .npy file held in memory: little-endian '<f4' or '<f8',
+ * fortran_order False. On failure returns -1 and writes why to @p err. */
+int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
+              char *err, size_t err_size);
+
+/* Reads @p path with npy_parse. */
+int npy_read(const char *path, npy_array *out, char *err, size_t err_size);
+
+/* Writes float32 data as a version 1.0 .npy file, through a temporary file
+ * renamed into place, so a failure leaves no partial file. */
+int npy_write(const char *path, int ndim, const int64_t *shape,
+              const float *data, char *err, size_t err_size);
+
+void npy_free(npy_array *a);
+
+#endif

@@ -1,0 +1,97 @@
+/* support.c: shared test helpers: random numbers, contexts, the runner. */
+#include "support.h"
+
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t test_seed(void) {
+  const char *text = getenv("CLCONV_TEST_SEED");
+  return text != NULL && text[0] != '\0' ? strtoull(text, NULL, 0)
+                                         : 20261122u;
+}
+
+uint64_t test_next(test_rng *r) {
+  uint64_t z = (r->state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+int64_t test_int(test_rng *r, int64_t lo, int64_t hi) {
+  return lo + (int64_t)(test_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+float test_float(test_rng *r, float lo, float hi) {
+  float u = (float)(test_next(r) >> 40) * (1.0f / 16777216.0f);
+  return lo + (hi - lo) * u;
+}
+
+clconv_context *test_open_device(void) {
+  clconv_context *ctx = NULL;
+  char message[2048];
+  const char *require = getenv("CLCONV_REQUIRE_DEVICE");
+  clconv_status status = clconv_context_create(NULL, &ctx, message,
+                                               sizeof message);
+  if (status == CLCONV_STATUS_OK)
+    return ctx;
+  if (require != NULL && strcmp(require, "1") == 0) {
+    fprintf(stderr, "no OpenCL device, and CLCONV_REQUIRE_DEVICE=1: %s\n",
+            message);
+    exit(1);
+  }
+  fprintf(stderr, "skipped: no OpenCL device (%s)\n", message);
+  exit(TEST_SKIP_CODE);
+}
+
+clconv_context *test_open_reference(void) {
+  clconv_context *ctx = NULL;
+  char message[1024];
+  clconv_context_options options = clconv_context_options_default();
+  options.device = "reference";
+  if (clconv_context_create(&options, &ctx, message, sizeof message) !=
+      CLCONV_STATUS_OK) {
+    fprintf(stderr, "cannot open the reference backend: %s\n", message);
+    exit(1);
+  }
+  return ctx;
+}
+
+clconv_tensor *test_tensor(clconv_context *ctx, int rank, const int64_t *dims,
+                           const float *data) {
+  clconv_tensor *t = NULL;
+  clconv_status status = clconv_tensor_create(ctx, rank, dims, &t);
+  if (status == CLCONV_STATUS_OK && data != NULL)
+    status = clconv_tensor_write(t, data, clconv_tensor_count(t));
+  CU_ASSERT_EQUAL(status, CLCONV_STATUS_OK);
+  if (status != CLCONV_STATUS_OK) {
+    fprintf(stderr, "tensor: %s\n", clconv_context_message(ctx));
+    clconv_tensor_release(t);
+    return NULL;
+  }
+  return t;
+}
+
+int test_run_suite(const char *suite_name, const test_case *tests,
+                   int count) {
+  CU_pSuite suite;
+  unsigned failures;
+  printf("%s: seed %llu (set CLCONV_TEST_SEED to change)\n", suite_name,
+         (unsigned long long)test_seed());
+  if (CU_initialize_registry() != CUE_SUCCESS)
+    return 1;
+  suite = CU_add_suite(suite_name, NULL, NULL);
+  for (int i = 0; suite != NULL && i < count; i++)
+    if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
+      suite = NULL;
+  if (suite == NULL) {
+    CU_cleanup_registry();
+    return 1;
+  }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+  CU_cleanup_registry();
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,64 @@
+/* support.h: what the test suites share: seeded random numbers, device
+ * contexts that skip or fail as CI needs, and the CUnit runner. */
+#ifndef CLCONV_TEST_SUPPORT_H
+#define CLCONV_TEST_SUPPORT_H
+
+#include "clconv.h"
+
+#include <CUnit/CUnit.h>
+#include <stdint.h>
+
+/* CTest's skip code: a device test with no device exits with it, unless
+ * CLCONV_REQUIRE_DEVICE=1 makes that a failure. */
+#define TEST_SKIP_CODE 77
+
+/* Seeded generator (splitmix64); the seed comes from CLCONV_TEST_SEED or a
+ * fixed default, and is printed by test_run_suite. */
+typedef struct test_rng {
+  uint64_t state;
+} test_rng;
+
+uint64_t test_seed(void);
+uint64_t test_next(test_rng *r);
+/* Uniform integer in [lo, hi]. */
+int64_t test_int(test_rng *r, int64_t lo, int64_t hi);
+/* Uniform float in [lo, hi). */
+float test_float(test_rng *r, float lo, float hi);
+
+/* Opens the default device (CLCONV_DEVICE honoured). With no OpenCL device,
+ * exits the process with TEST_SKIP_CODE, or with 1 when
+ * CLCONV_REQUIRE_DEVICE=1. */
+clconv_context *test_open_device(void);
+/* Opens a context on the reference backend; fails the process on error. */
+clconv_context *test_open_reference(void);
+
+/* Creates a tensor and writes @p data (when not NULL); fails the test and
+ * returns NULL on error. */
+clconv_tensor *test_tensor(clconv_context *ctx, int rank, const int64_t *dims,
+                           const float *data);
+
+/* Asserts that @p status is @p expected and that the context's message
+ * contains @p needle. */
+#define TEST_EXPECT_ERROR(ctx, status, expected, needle)                      \
+  do {                                                                         \
+    clconv_status got_ = (status);                                             \
+    CU_ASSERT_EQUAL(got_, (expected));                                         \
+    CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_message(ctx), (needle)));     \
+    if (got_ != (expected) ||                                                  \
+        strstr(clconv_context_message(ctx), (needle)) == NULL)                 \
+      fprintf(stderr, "\n  %s:%d: got %s \"%s\", wanted %s with \"%s\"\n",    \
+              __FILE__, __LINE__, clconv_status_name(got_),                    \
+              clconv_context_message(ctx), clconv_status_name(expected),       \
+              (needle));                                                       \
+  } while (0)
+
+/* One test of a suite. */
+typedef struct test_case {
+  const char *name;
+  void (*fn)(void);
+} test_case;
+
+/* Runs the tests as one CUnit suite. @return the process exit status. */
+int test_run_suite(const char *suite, const test_case *tests, int count);
+
+#endif

@@ -1,1 +1,151 @@
-int main(void){return 0;}
+/* test_npy.c: the tool's .npy reader and writer: round trips, float64, and
+ * every malformed file refused with a reason. */
+#include "npy.h"
+#include "support.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Builds a version 1.0 file from a header dict and raw data bytes. */
+static size_t make_npy(unsigned char *out, const char *dict,
+                       const void *data, size_t data_size) {
+  size_t len = strlen(dict);
+  memcpy(out, "\x93NUMPY\x01\x00", 8);
+  out[8] = (unsigned char)(len & 0xff);
+  out[9] = (unsigned char)(len >> 8);
+  memcpy(out + 10, dict, len);
+  memcpy(out + 10 + len, data, data_size);
+  return 10 + len + data_size;
+}
+
+static void test_round_trip(void) {
+  const int64_t shapes[3][4] = {{2, 3}, {5}, {1, 2, 2, 3}};
+  const int ranks[3] = {2, 1, 4};
+  float data[12];
+  for (int i = 0; i < 12; i++)
+    data[i] = (float)i * 0.5f - 2.0f;
+  for (int s = 0; s < 3; s++) {
+    npy_array a;
+    char err[256];
+    size_t count = 1;
+    for (int d = 0; d < ranks[s]; d++)
+      count *= (size_t)shapes[s][d];
+    CU_ASSERT_EQUAL(npy_write("roundtrip.npy", ranks[s], shapes[s], data, err,
+                              sizeof err),
+                    0);
+    CU_ASSERT_EQUAL_FATAL(npy_read("roundtrip.npy", &a, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(a.ndim, ranks[s]);
+    CU_ASSERT_EQUAL(memcmp(a.shape, shapes[s], (size_t)ranks[s] * 8), 0);
+    CU_ASSERT_EQUAL(a.count, count);
+    CU_ASSERT_EQUAL(memcmp(a.data, data, count * sizeof(float)), 0);
+    npy_free(&a);
+  }
+  remove("roundtrip.npy");
+}
+
+/* The header written is what NumPy writes: the data starts at a multiple of
+ * 64 and the header ends in '\n'. Here 10 bytes of prefix + 56 of dict + the
+ * newline = 67, so the data starts at 128. */
+static void test_header_layout(void) {
+  const int64_t shape[1] = {3};
+  const float data[3] = {1, 2, 3};
+  unsigned char bytes[256];
+  char err[128];
+  FILE *f;
+  size_t n;
+  CU_ASSERT_EQUAL(npy_write("layout.npy", 1, shape, data, err, sizeof err), 0);
+  f = fopen("layout.npy", "rb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  n = fread(bytes, 1, sizeof bytes, f);
+  fclose(f);
+  CU_ASSERT_EQUAL(n, 128 + 12);
+  CU_ASSERT_EQUAL(bytes[127], '\n');
+  CU_ASSERT_EQUAL(bytes[8] | (bytes[9] << 8), 128 - 10);
+  CU_ASSERT_EQUAL(memcmp(bytes + 10, "{'descr': '<f4', 'fortran_order': False, "
+                                     "'shape': (3,), }",
+                         56),
+                  0);
+  remove("layout.npy");
+}
+
+static void test_float64_converted(void) {
+  const double values[3] = {1.5, -2.25, 1e-3};
+  unsigned char bytes[256];
+  size_t size = make_npy(bytes,
+                         "{'descr': '<f8', 'fortran_order': False, 'shape': "
+                         "(3,), }\n",
+                         values, sizeof values);
+  npy_array a;
+  char err[256];
+  CU_ASSERT_EQUAL_FATAL(npy_parse(bytes, size, &a, err, sizeof err), 0);
+  CU_ASSERT_EQUAL(a.count, 3);
+  CU_ASSERT(a.data[0] == 1.5f && a.data[1] == -2.25f && a.data[2] == 1e-3f);
+  npy_free(&a);
+}
+
+/* Parses @p dict with @p data_size bytes of data and expects a failure whose
+ * reason contains @p needle. */
+static void expect_refused(const char *dict, size_t data_size,
+                           const char *needle) {
+  unsigned char bytes[512] = {0}, zeros[64] = {0};
+  size_t size = make_npy(bytes, dict, zeros, data_size);
+  npy_array a;
+  char err[256] = "";
+  CU_ASSERT_EQUAL(npy_parse(bytes, size, &a, err, sizeof err), -1);
+  CU_ASSERT_PTR_NULL(a.data);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, needle));
+  if (strstr(err, needle) == NULL)
+    fprintf(stderr, "\n  got \"%s\", wanted \"%s\"\n", err, needle);
+}
+
+static void test_malformed(void) {
+  unsigned char junk[16] = "not a npy file!";
+  npy_array a;
+  char err[256];
+  CU_ASSERT_EQUAL(npy_parse(junk, sizeof junk, &a, err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad magic"));
+  CU_ASSERT_EQUAL(npy_parse(junk, 3, &a, err, sizeof err), -1);
+  expect_refused("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }",
+                 8, "dtype '>f4' is not supported");
+  expect_refused("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
+                 16, "dtype '<i8'");
+  expect_refused("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", 8,
+                 "fortran_order");
+  expect_refused("{'descr': '<f4', 'shape': (2,), }", 8, "lacks");
+  expect_refused("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
+                 8, "holds 8 data bytes but shape needs 12");
+  expect_refused("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
+                 12, "holds 12 data bytes");
+  expect_refused("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }",
+                 8, "not a size");
+  expect_refused("{'descr': '<f4', 'fortran_order': False, 'shape': "
+                 "(99999999999999, 99999999999999), }",
+                 8, "overflows");
+  expect_refused("{'descr': '<f4', 'fortran_order': False, 'shape': 7, }", 8,
+                 "not a tuple");
+}
+
+static void test_truncated_header(void) {
+  unsigned char bytes[12] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 200, 0, '{',
+                             '}'};
+  npy_array a;
+  char err[256];
+  CU_ASSERT_EQUAL(npy_parse(bytes, sizeof bytes, &a, err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "truncated"));
+  bytes[6] = 9;
+  CU_ASSERT_EQUAL(npy_parse(bytes, sizeof bytes, &a, err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "unsupported .npy version 9"));
+  CU_ASSERT_EQUAL(npy_read("/nonexistent/x.npy", &a, err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/x.npy"));
+}
+
+int main(void) {
+  static const test_case tests[] = {
+      {"round trip", test_round_trip},
+      {"header layout", test_header_layout},
+      {"float64 converted", test_float64_converted},
+      {"malformed files", test_malformed},
+      {"truncated header, version, missing file", test_truncated_header},
+  };
+  return test_run_suite("npy", tests, sizeof tests / sizeof tests[0]);
+}

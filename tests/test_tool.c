@@ -1,1 +1,201 @@
-int main(void){return 0;}
+/* test_tool.c: the clconv tool end to end: `run` on .npy files (the notebook
+ * example, 4-D with every option, bad inputs that must write nothing), the
+ * exit codes of --help and bad options, and `demo`. */
+#include "npy.h"
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+/* Runs the tool with @p args (output discarded); @return its exit status. */
+static int tool(const char *args) {
+  char command[2048];
+  int status;
+  snprintf(command, sizeof command, "%s %s >tool_stdout.txt 2>tool_stderr.txt",
+           CLCONV_TOOL_PATH, args);
+  status = system(command);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* @return 1 when the tool's stderr contains @p needle. */
+static int stderr_has(const char *needle) {
+  char text[4096] = "";
+  FILE *f = fopen("tool_stderr.txt", "r");
+  if (f == NULL)
+    return 0;
+  text[fread(text, 1, sizeof text - 1, f)] = '\0';
+  fclose(f);
+  return strstr(text, needle) != NULL;
+}
+
+static int file_exists(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (f != NULL)
+    fclose(f);
+  return f != NULL;
+}
+
+static void write_npy(const char *path, int rank, const int64_t *shape,
+                      const float *data) {
+  char err[256];
+  CU_ASSERT_EQUAL(npy_write(path, rank, shape, data, err, sizeof err), 0);
+}
+
+/* The notebook's X and K as 2-D files give Y = [[19, 25], [37, 43]]. */
+static void test_run_notebook(void) {
+  const float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, k[4] = {0, 1, 2, 3};
+  const int64_t xs[2] = {3, 3}, ks[2] = {2, 2};
+  npy_array y;
+  char err[256];
+  write_npy("tool_x.npy", 2, xs, x);
+  write_npy("tool_k.npy", 2, ks, k);
+  remove("tool_y.npy");
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --output "
+                       "tool_y.npy"),
+                  0);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_y.npy", &y, err, sizeof err), 0);
+  CU_ASSERT_EQUAL(y.ndim, 2);
+  CU_ASSERT(y.shape[0] == 2 && y.shape[1] == 2);
+  CU_ASSERT(y.data[0] == 19 && y.data[1] == 25 && y.data[2] == 37 &&
+            y.data[3] == 43);
+  npy_free(&y);
+}
+
+/* A 4-D problem with bias, padding, stride, dilation and groups matches the
+ * library's reference backend. */
+static void test_run_all_options(void) {
+  const int64_t xs[4] = {2, 4, 7, 8}, ws[4] = {6, 2, 3, 2}, bs[1] = {6};
+  float x[2 * 4 * 7 * 8], w[6 * 2 * 3 * 2], b[6];
+  test_rng r = {test_seed()};
+  clconv_context *ctx = test_open_reference();
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  clconv_tensor *tx, *tw, *tb, *ty;
+  int64_t yd[4];
+  float expected[2 * 6 * 5 * 4];
+  npy_array y;
+  char err[256];
+  for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
+    x[i] = test_float(&r, -1, 1);
+  for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+    w[i] = test_float(&r, -1, 1);
+  for (size_t i = 0; i < 6; i++)
+    b[i] = test_float(&r, -1, 1);
+  write_npy("tool_x4.npy", 4, xs, x);
+  write_npy("tool_w4.npy", 4, ws, w);
+  write_npy("tool_b.npy", 1, bs, b);
+  CU_ASSERT_EQUAL(tool("run --input tool_x4.npy --weight tool_w4.npy --bias "
+                       "tool_b.npy --padding 2,1 --stride 2 --dilation 1,2 "
+                       "--groups 2 --output tool_y4.npy"),
+                  0);
+
+  /* The same through the library on the reference backend. */
+  p.pad_h = 2;
+  p.pad_w = 1;
+  p.stride_h = p.stride_w = 2;
+  p.dilation_w = 2;
+  p.groups = 2;
+  tx = test_tensor(ctx, 4, xs, x);
+  tw = test_tensor(ctx, 4, ws, w);
+  tb = test_tensor(ctx, 1, bs, b);
+  CU_ASSERT_EQUAL_FATAL(clconv_corr2d_output_dims(ctx, &p, tx, tw, yd), 0);
+  CU_ASSERT(yd[0] == 2 && yd[1] == 6 && yd[2] == 5 && yd[3] == 4);
+  ty = test_tensor(ctx, 4, yd, NULL);
+  CU_ASSERT_EQUAL(clconv_corr2d_forward(ctx, &p, tx, tw, tb, ty), 0);
+  CU_ASSERT_EQUAL(clconv_tensor_read(ty, expected, 2 * 6 * 5 * 4), 0);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_y4.npy", &y, err, sizeof err), 0);
+  CU_ASSERT_EQUAL(y.ndim, 4);
+  CU_ASSERT_EQUAL(memcmp(y.shape, yd, sizeof yd), 0);
+  for (size_t i = 0; i < y.count; i++) {
+    double tol = 1e-5;
+    if (y.data[i] - expected[i] > tol || expected[i] - y.data[i] > tol) {
+      CU_FAIL("tool output differs from the reference");
+      break;
+    }
+  }
+  npy_free(&y);
+  clconv_tensor_release(ty);
+  clconv_tensor_release(tb);
+  clconv_tensor_release(tw);
+  clconv_tensor_release(tx);
+  clconv_context_release(ctx);
+}
+
+/* Bad files and shapes fail with a message and write nothing. */
+static void test_run_bad_inputs(void) {
+  const int64_t ks3[3] = {1, 2, 2};
+  const float k[4] = {1, 2, 3, 4};
+  FILE *f = fopen("tool_garbage.npy", "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fputs("this is not a numpy file", f);
+  fclose(f);
+  write_npy("tool_k3.npy", 3, ks3, k);
+  remove("tool_bad.npy");
+
+  CU_ASSERT_EQUAL(tool("run --input tool_garbage.npy --weight tool_k.npy "
+                       "--output tool_bad.npy"),
+                  1);
+  CU_ASSERT(stderr_has("not a .npy file"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k3.npy "
+                       "--output tool_bad.npy"),
+                  1);
+  CU_ASSERT(stderr_has("has 3 dimensions"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --groups 2 "
+                       "--output tool_bad.npy"),
+                  1);
+  CU_ASSERT(stderr_has("not divisible by groups = 2"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_x4.npy "
+                       "--output tool_bad.npy"),
+                  1);
+  CU_ASSERT(stderr_has("SHAPE_MISMATCH"));
+  CU_ASSERT_EQUAL(tool("run --input missing.npy --weight tool_k.npy "
+                       "--output tool_bad.npy"),
+                  1);
+  CU_ASSERT(stderr_has("missing.npy"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy "
+                       "--device no-such-device --output tool_bad.npy"),
+                  1);
+  CU_ASSERT(stderr_has("no-such-device"));
+  CU_ASSERT_FALSE(file_exists("tool_bad.npy"));
+}
+
+static void test_usage_errors(void) {
+  CU_ASSERT_EQUAL(tool("--help"), 0);
+  CU_ASSERT_EQUAL(tool("run --help"), 0);
+  CU_ASSERT_EQUAL(tool("demo --help"), 0);
+  CU_ASSERT_EQUAL(tool("devices --help"), 0);
+  CU_ASSERT_EQUAL(tool(""), 2);
+  CU_ASSERT_EQUAL(tool("frobnicate"), 2);
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --output y.npy"), 2);
+  CU_ASSERT(stderr_has("--weight is required"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --stride "
+                       "2x2 --output y.npy"),
+                  2);
+  CU_ASSERT(stderr_has("--stride takes SH,SW"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --stride "
+                       "0 --output tool_bad.npy"),
+                  1);
+  CU_ASSERT(stderr_has("stride_h must be >= 1, got 0"));
+}
+
+/* `clconv demo` passes every check on the default device and on the
+ * reference, and `--device all` ends with its table. */
+static void test_demo(void) {
+  CU_ASSERT_EQUAL(tool("demo"), 0);
+  CU_ASSERT_EQUAL(tool("demo --device reference"), 0);
+  CU_ASSERT_EQUAL(tool("demo --device all"), 0);
+  CU_ASSERT_EQUAL(tool("devices"), 0);
+}
+
+int main(void) {
+  static const test_case tests[] = {
+      {"run: notebook corr2d", test_run_notebook},
+      {"run: every option, 4-D", test_run_all_options},
+      {"run: bad inputs write nothing", test_run_bad_inputs},
+      {"usage errors and --help", test_usage_errors},
+      {"demo", test_demo},
+  };
+  clconv_context_release(test_open_device());
+  return test_run_suite("tool", tests, sizeof tests / sizeof tests[0]);
+}

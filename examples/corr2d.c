@@ -50,8 +50,8 @@ int main(void) {
   for (int i = 0; i < 4; i++)
     if (Y[i] != expected[i])
       exit_code = 1;
-  printf("%s\n", exit_code == 0 ? "matches the notebook"
-                                : "DIFFERS from the notebook");
+  printf("%s\n",
+         exit_code == 0 ? "matches the notebook" : "DIFFERS from the notebook");
 done:
   clconv_tensor_release(y);
   clconv_tensor_release(k);

@@ -31,8 +31,7 @@ static clconv_status corr2d(clconv_context *ctx, const float *image, int h,
   return status;
 }
 
-static void print_matrix(const char *name, const float *m, int rows,
-                         int cols) {
+static void print_matrix(const char *name, const float *m, int rows, int cols) {
   printf("%s =\n", name);
   for (int i = 0; i < rows; i++) {
     printf("  ");

@@ -46,8 +46,10 @@ int main(void) {
     p.dilation_h = p.dilation_w = e->dilation;
 
     /* The formula, then clconv's answer, then a real run of that shape. */
-    hout = (e->h + 2 * e->pad_h - e->dilation * (e->kh - 1) - 1) / e->stride + 1;
-    wout = (e->w + 2 * e->pad_w - e->dilation * (e->kw - 1) - 1) / e->stride + 1;
+    hout =
+        (e->h + 2 * e->pad_h - e->dilation * (e->kh - 1) - 1) / e->stride + 1;
+    wout =
+        (e->w + 2 * e->pad_w - e->dilation * (e->kw - 1) - 1) / e->stride + 1;
     if ((status = clconv_tensor_create(ctx, 4, x_dims, &x)) != 0 ||
         (status = clconv_tensor_create(ctx, 4, k_dims, &k)) != 0 ||
         (status = clconv_corr2d_output_dims(ctx, &p, x, k, y_dims)) != 0 ||

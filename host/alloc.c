@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static long alloc_count;    /* allocations since the hook was last set */
-static long fail_from;      /* 0: never fail; else fail from this one on */
+static long alloc_count; /* allocations since the hook was last set */
+static long fail_from;   /* 0: never fail; else fail from this one on */
 
 static int should_fail(void) {
   alloc_count++;

@@ -22,7 +22,8 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   uint64_t total = (uint64_t)y->count;
 
   /* Specializes the kernel for the kernel size, the bias and the index type. */
-  snprintf(options, sizeof options, "-DKH=%lld -DKW=%lld -DHAS_BIAS=%d "
+  snprintf(options, sizeof options,
+           "-DKH=%lld -DKW=%lld -DHAS_BIAS=%d "
            "-DIDX_T=%s",
            (long long)g->kh, (long long)g->kw, g->has_bias,
            g->needs_long_index ? "long" : "int");

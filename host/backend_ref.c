@@ -23,16 +23,13 @@ void clconv__ref_corr2d_fwd(const clconv__corr2d_geom *g, const float *x,
               if (ih < 0 || ih >= g->h)
                 continue;
               for (int64_t kw = 0; kw < g->kw; kw++) {
-                const int64_t iw =
-                    ow * g->stride_w - g->pad_w + kw * g->dil_w;
+                const int64_t iw = ow * g->stride_w - g->pad_w + kw * g->dil_w;
                 double product;
                 if (iw < 0 || iw >= g->w)
                   continue;
-                product = (double)x[((n * g->cin + c) * g->h + ih) * g->w +
-                                    iw] *
-                          (double)w[((co * g->cin_g + ci) * g->kh + kh) *
-                                        g->kw +
-                                    kw];
+                product =
+                    (double)x[((n * g->cin + c) * g->h + ih) * g->w + iw] *
+                    (double)w[((co * g->cin_g + ci) * g->kh + kh) * g->kw + kw];
                 sum += product;
                 mag += fabs(product);
               }

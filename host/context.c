@@ -35,9 +35,8 @@ static clconv_status open_device(clconv_context *ctx, const char *spec,
                                  const char *origin, char *msg,
                                  size_t msg_size) {
   cl_int err;
-  clconv_status status =
-      clconv__device_select(spec, origin, &ctx->platform, &ctx->device,
-                            &ctx->info, msg, msg_size);
+  clconv_status status = clconv__device_select(
+      spec, origin, &ctx->platform, &ctx->device, &ctx->info, msg, msg_size);
   if (status != CLCONV_STATUS_OK)
     return status;
   ctx->cl_ctx = clCreateContext(NULL, 1, &ctx->device, NULL, NULL, &err);
@@ -166,8 +165,7 @@ clconv_status clconv__context_lost(clconv_context *ctx, cl_int err,
 
 clconv_status clconv_context_finish(clconv_context *ctx) {
   cl_int err;
-  CLCONV_FORWARD_IF_ERROR(
-      clconv__context_enter(ctx, "clconv_context_finish"));
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, "clconv_context_finish"));
   if (ctx->is_reference)
     return CLCONV_STATUS_OK;
   err = clFinish(ctx->queue);

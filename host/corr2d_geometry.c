@@ -67,14 +67,12 @@ clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
   g->kh = w->dims[2];
   g->kw = w->dims[3];
   g->groups = p->groups;
-  CLCONV_RETURN_IF(ctx, g->cin < 1 || g->h < 1 || g->w < 1,
-                   CLCONV_STATUS_SHAPE_MISMATCH,
-                   "%s: x (N, Cin, H, W) = (%lld, %lld, %lld, %lld) needs "
-                   "Cin, H and W >= 1",
-                   fn, (long long)g->n, (long long)g->cin, (long long)g->h,
-                   (long long)g->w);
-  CLCONV_RETURN_IF(ctx,
-                   g->cout < 1 || w->dims[1] < 1 || g->kh < 1 || g->kw < 1,
+  CLCONV_RETURN_IF(
+      ctx, g->cin < 1 || g->h < 1 || g->w < 1, CLCONV_STATUS_SHAPE_MISMATCH,
+      "%s: x (N, Cin, H, W) = (%lld, %lld, %lld, %lld) needs "
+      "Cin, H and W >= 1",
+      fn, (long long)g->n, (long long)g->cin, (long long)g->h, (long long)g->w);
+  CLCONV_RETURN_IF(ctx, g->cout < 1 || w->dims[1] < 1 || g->kh < 1 || g->kw < 1,
                    CLCONV_STATUS_SHAPE_MISMATCH,
                    "%s: w (Cout, Cin/groups, KH, KW) = (%lld, %lld, %lld, "
                    "%lld) needs every size >= 1",
@@ -83,8 +81,7 @@ clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
   CLCONV_RETURN_IF(ctx, g->cin % g->groups != 0, CLCONV_STATUS_SHAPE_MISMATCH,
                    "%s: x has %lld channels, not divisible by groups = %lld",
                    fn, (long long)g->cin, (long long)g->groups);
-  CLCONV_RETURN_IF(ctx, g->cout % g->groups != 0,
-                   CLCONV_STATUS_SHAPE_MISMATCH,
+  CLCONV_RETURN_IF(ctx, g->cout % g->groups != 0, CLCONV_STATUS_SHAPE_MISMATCH,
                    "%s: w has %lld output channels, not divisible by groups = "
                    "%lld",
                    fn, (long long)g->cout, (long long)g->groups);
@@ -103,9 +100,8 @@ clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
   g->pad_w = p->pad_w;
   g->dil_h = p->dilation_h;
   g->dil_w = p->dilation_w;
-  CLCONV_FORWARD_IF_ERROR(output_size(ctx, fn, "height", g->h, g->kh,
-                                      g->pad_h, g->stride_h, g->dil_h,
-                                      &g->hout));
+  CLCONV_FORWARD_IF_ERROR(output_size(ctx, fn, "height", g->h, g->kh, g->pad_h,
+                                      g->stride_h, g->dil_h, &g->hout));
   CLCONV_FORWARD_IF_ERROR(output_size(ctx, fn, "width", g->w, g->kw, g->pad_w,
                                       g->stride_w, g->dil_w, &g->wout));
 
@@ -120,13 +116,13 @@ clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
 
   /* Kernels index with int unless an index or spatial extent reaches 2^31.
    * Output sizes are at most the padded input, so this bounds them too. */
-  g->needs_long_index =
-      x->count > (size_t)INDEX_LIMIT || w->count > (size_t)INDEX_LIMIT ||
-      (uint64_t)g->n * (uint64_t)g->cout * (uint64_t)g->hout *
-              (uint64_t)g->wout >
-          (uint64_t)INDEX_LIMIT ||
-      g->h + 2 * g->pad_h + g->stride_h > INDEX_LIMIT ||
-      g->w + 2 * g->pad_w + g->stride_w > INDEX_LIMIT;
+  g->needs_long_index = x->count > (size_t)INDEX_LIMIT ||
+                        w->count > (size_t)INDEX_LIMIT ||
+                        (uint64_t)g->n * (uint64_t)g->cout * (uint64_t)g->hout *
+                                (uint64_t)g->wout >
+                            (uint64_t)INDEX_LIMIT ||
+                        g->h + 2 * g->pad_h + g->stride_h > INDEX_LIMIT ||
+                        g->w + 2 * g->pad_w + g->stride_w > INDEX_LIMIT;
   return CLCONV_STATUS_OK;
 }
 
@@ -140,7 +136,9 @@ clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
   CLCONV_RETURN_IF(ctx, y == x || y == w || (b != NULL && y == b),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: y must not be the same tensor as the input %s", fn,
-                   y == x ? "x" : y == w ? "w" : "b");
+                   y == x   ? "x"
+                   : y == w ? "w"
+                            : "b");
   CLCONV_RETURN_IF(ctx,
                    y->dims[0] != g->n || y->dims[1] != g->cout ||
                        y->dims[2] != g->hout || y->dims[3] != g->wout,

@@ -6,13 +6,13 @@
 #include "internal.h"
 
 typedef struct clconv__corr2d_geom {
-  int64_t n, cin, h, w;      /* input x (N, Cin, H, W) */
-  int64_t cout, kh, kw;      /* weight (Cout, Cin/groups, KH, KW) */
-  int64_t hout, wout;        /* output y (N, Cout, Hout, Wout) */
+  int64_t n, cin, h, w; /* input x (N, Cin, H, W) */
+  int64_t cout, kh, kw; /* weight (Cout, Cin/groups, KH, KW) */
+  int64_t hout, wout;   /* output y (N, Cout, Hout, Wout) */
   int64_t groups, cin_g, cout_g;
   int64_t stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
   int has_bias;
-  int needs_long_index;      /* some index reaches 2^31: kernels use long */
+  int needs_long_index; /* some index reaches 2^31: kernels use long */
 } clconv__corr2d_geom;
 
 /* Checks @p p, @p x, @p w and (when not NULL) @p b, and fills @p g.

@@ -26,8 +26,7 @@ typedef struct device_table {
 
 /* Copies an info string into @p out, cut to fit: the OpenCL query itself
  * fails when the buffer is shorter than the whole string. */
-static void copy_cut(const char *text, size_t len, char *out,
-                     size_t out_size) {
+static void copy_cut(const char *text, size_t len, char *out, size_t out_size) {
   const char *nul = memchr(text, '\0', len);
   size_t n = nul != NULL ? (size_t)(nul - text) : len;
   if (n > out_size - 1)
@@ -150,9 +149,8 @@ static clconv_status list_devices(device_table *table, char *msg,
   if (num_platforms > MAX_PLATFORMS)
     num_platforms = MAX_PLATFORMS;
 
-  table->entries =
-      clconv__calloc((size_t)num_platforms * MAX_DEVICES_PER_PLATFORM,
-                     sizeof *table->entries);
+  table->entries = clconv__calloc(
+      (size_t)num_platforms * MAX_DEVICES_PER_PLATFORM, sizeof *table->entries);
   if (table->entries == NULL)
     return clconv__fail_buf(msg, msg_size, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                             "out of host memory listing devices");
@@ -255,13 +253,13 @@ static size_t find_device(const device_table *table, const char *spec) {
 
 /* Appends "P:D name" for every device to @p out, for error messages. */
 static void append_device_names(const device_table *table, char *out,
-                                 size_t out_size) {
+                                size_t out_size) {
   size_t used = strlen(out);
   for (size_t i = 0; i < table->count && used + 1 < out_size; i++) {
     const clconv_device_info *info = &table->entries[i].info;
-    int n = snprintf(out + used, out_size - used, "%s%d:%d %s",
-                     i == 0 ? "" : ", ", info->platform_index,
-                     info->device_index, info->device_name);
+    int n =
+        snprintf(out + used, out_size - used, "%s%d:%d %s", i == 0 ? "" : ", ",
+                 info->platform_index, info->device_index, info->device_name);
     if (n < 0)
       break;
     used += (size_t)n < out_size - used ? (size_t)n : out_size - used - 1;
@@ -318,10 +316,9 @@ clconv_status clconv_devices_list(clconv_device_info *infos, size_t capacity,
   device_table table;
   clconv_status status;
   if (count == NULL || (infos == NULL && capacity > 0))
-    return clconv__fail_buf(message, message_size,
-                            CLCONV_STATUS_INVALID_ARGUMENT,
-                            "clconv_devices_list: %s is NULL",
-                            count == NULL ? "count" : "infos");
+    return clconv__fail_buf(
+        message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
+        "clconv_devices_list: %s is NULL", count == NULL ? "count" : "infos");
   *count = 0;
   if (default_out != NULL)
     *default_out = SIZE_MAX;

@@ -12,7 +12,8 @@
 #define CLCONV__PRINTF(fmt_index, first_arg)
 #endif
 
-/* Stores a formatted message in @p ctx (when not NULL) and returns @p status. */
+/* Stores a formatted message in @p ctx (when not NULL) and returns @p status.
+ */
 clconv_status clconv__fail(clconv_context *ctx, clconv_status status,
                            const char *fmt, ...) CLCONV__PRINTF(3, 4);
 

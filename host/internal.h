@@ -26,10 +26,10 @@ typedef struct clconv__program {
 } clconv__program;
 
 struct clconv_context {
-  int is_reference;          /* 1: the plain-C backend, no OpenCL objects */
-  int unusable;              /* set after a failure at a completion point */
-  int verify;                /* re-run every op on the reference */
-  char *kernel_dir;          /* NULL: embedded kernel sources */
+  int is_reference; /* 1: the plain-C backend, no OpenCL objects */
+  int unusable;     /* set after a failure at a completion point */
+  int verify;       /* re-run every op on the reference */
+  char *kernel_dir; /* NULL: embedded kernel sources */
   clconv_device_info info;
   cl_platform_id platform;
   cl_device_id device;
@@ -43,10 +43,10 @@ struct clconv_tensor {
   clconv_context *ctx;
   int rank;
   int64_t dims[CLCONV_MAX_RANK];
-  size_t count;  /* elements */
-  size_t bytes;  /* count * sizeof(float) */
-  float *host;   /* reference backend storage */
-  cl_mem mem;    /* OpenCL storage; NULL for an empty tensor */
+  size_t count; /* elements */
+  size_t bytes; /* count * sizeof(float) */
+  float *host;  /* reference backend storage */
+  cl_mem mem;   /* OpenCL storage; NULL for an empty tensor */
 };
 
 #endif

@@ -15,7 +15,7 @@ typedef struct clconv__args {
 } clconv__args;
 
 void clconv__args_begin(clconv__args *a, cl_kernel kernel);
-void clconv__args_mem(clconv__args *a, cl_mem mem); /* mem may be NULL */
+void clconv__args_mem(clconv__args *a, cl_mem mem);    /* mem may be NULL */
 void clconv__args_int(clconv__args *a, int64_t value); /* must fit in int */
 void clconv__args_long(clconv__args *a, int64_t value);
 

@@ -39,13 +39,11 @@ clconv_status clconv_corr2d_output_dims(clconv_context *ctx,
 }
 
 /* Compares @p y with the reference forward of (x, w, b) for geometry @p g. */
-static clconv_status verify_forward(clconv_context *ctx, const char *fn,
-                                    const clconv__corr2d_geom *g,
-                                    const clconv_tensor *x,
-                                    const clconv_tensor *w,
-                                    const clconv_tensor *b,
-                                    const clconv_tensor *y,
-                                    clconv_verify_report *report) {
+static clconv_status
+verify_forward(clconv_context *ctx, const char *fn,
+               const clconv__corr2d_geom *g, const clconv_tensor *x,
+               const clconv_tensor *w, const clconv_tensor *b,
+               const clconv_tensor *y, clconv_verify_report *report) {
   float *hx = NULL, *hw = NULL, *hb = NULL, *hy = NULL;
   double *ref = NULL, *mag = NULL;
   double terms = (double)clconv__corr2d_terms(g);
@@ -61,9 +59,9 @@ static clconv_status verify_forward(clconv_context *ctx, const char *fn,
   ref = clconv__malloc(y->count * sizeof *ref);
   mag = clconv__malloc(y->count * sizeof *mag);
   if (ref == NULL || mag == NULL) {
-    status = clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                          "%s: out of host memory for the reference result",
-                          fn);
+    status =
+        clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                     "%s: out of host memory for the reference result", fn);
     goto done;
   }
 
@@ -101,8 +99,7 @@ clconv_status clconv_corr2d_forward(clconv_context *ctx,
   clconv_verify_report report;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_geometry(ctx, fn, p, x, w, b, &g));
-  CLCONV_FORWARD_IF_ERROR(
-      clconv__corr2d_check_output(ctx, fn, &g, y, x, w, b));
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, y, x, w, b));
   if (y->count == 0)
     return CLCONV_STATUS_OK;
 
@@ -118,13 +115,11 @@ clconv_status clconv_corr2d_forward(clconv_context *ctx,
   return CLCONV_STATUS_OK;
 }
 
-clconv_status clconv_corr2d_verify(clconv_context *ctx,
-                                   const clconv_corr2d_params *p,
-                                   const clconv_tensor *x,
-                                   const clconv_tensor *w,
-                                   const clconv_tensor *b,
-                                   const clconv_tensor *y,
-                                   clconv_verify_report *report) {
+clconv_status
+clconv_corr2d_verify(clconv_context *ctx, const clconv_corr2d_params *p,
+                     const clconv_tensor *x, const clconv_tensor *w,
+                     const clconv_tensor *b, const clconv_tensor *y,
+                     clconv_verify_report *report) {
   static const char *fn = "clconv_corr2d_verify";
   clconv__corr2d_geom g;
   clconv_verify_report local;
@@ -135,7 +130,6 @@ clconv_status clconv_corr2d_verify(clconv_context *ctx,
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_geometry(ctx, fn, p, x, w, b, &g));
   CLCONV_RETURN_IF(ctx, y == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: y is NULL", fn);
-  CLCONV_FORWARD_IF_ERROR(
-      clconv__corr2d_check_output(ctx, fn, &g, y, x, w, b));
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, y, x, w, b));
   return verify_forward(ctx, fn, &g, x, w, b, y, report);
 }

@@ -64,9 +64,9 @@ int clconv__os_join_path(char *out, size_t out_size, const char *dir,
   size_t dir_len = strlen(dir);
   int need_sep = dir_len > 0 && dir[dir_len - 1] != '/' &&
                  dir[dir_len - 1] != CLCONV_PATH_SEP;
-  int written = snprintf(out, out_size, "%s%s%s", dir,
-                         need_sep ? (CLCONV_PATH_SEP == '/' ? "/" : "\\") : "",
-                         name);
+  int written =
+      snprintf(out, out_size, "%s%s%s", dir,
+               need_sep ? (CLCONV_PATH_SEP == '/' ? "/" : "\\") : "", name);
   return (written < 0 || (size_t)written >= out_size) ? -1 : 0;
 }
 

@@ -33,11 +33,10 @@ static clconv_status load_source(clconv_context *ctx, const char *name,
     return CLCONV_STATUS_OK;
   }
   snprintf(file, sizeof file, "%s.cl", name);
-  CLCONV_RETURN_IF(ctx,
-                   clconv__os_join_path(path, sizeof path, ctx->kernel_dir,
-                                        file) != 0,
-                   CLCONV_STATUS_KERNEL_SOURCE_ERROR,
-                   "kernel folder path too long: '%s'", ctx->kernel_dir);
+  CLCONV_RETURN_IF(
+      ctx, clconv__os_join_path(path, sizeof path, ctx->kernel_dir, file) != 0,
+      CLCONV_STATUS_KERNEL_SOURCE_ERROR, "kernel folder path too long: '%s'",
+      ctx->kernel_dir);
   err = clconv__os_read_file(path, &out->owned, &size);
   CLCONV_RETURN_IF(ctx, err != 0, CLCONV_STATUS_KERNEL_SOURCE_ERROR,
                    "cannot read kernel source '%s' (from CLCONV_KERNEL_DIR): "
@@ -51,16 +50,16 @@ static clconv_status load_source(clconv_context *ctx, const char *name,
 static clconv_status fail_build(clconv_context *ctx, cl_program program,
                                 cl_int err, const char *name,
                                 const char *options) {
-  clconv_status status =
-      err == CL_BUILD_PROGRAM_FAILURE || err == CL_INVALID_BUILD_OPTIONS ||
-              err == CL_COMPILER_NOT_AVAILABLE
-          ? CLCONV_STATUS_BUILD_FAILED
-          : clconv__status_from_cl(err);
+  clconv_status status = err == CL_BUILD_PROGRAM_FAILURE ||
+                                 err == CL_INVALID_BUILD_OPTIONS ||
+                                 err == CL_COMPILER_NOT_AVAILABLE
+                             ? CLCONV_STATUS_BUILD_FAILED
+                             : clconv__status_from_cl(err);
   size_t log_size = 0;
   char *log = NULL;
   /* Fetches the log; a message without it is still better than none. */
-  if (clGetProgramBuildInfo(program, ctx->device, CL_PROGRAM_BUILD_LOG, 0,
-                            NULL, &log_size) == CL_SUCCESS &&
+  if (clGetProgramBuildInfo(program, ctx->device, CL_PROGRAM_BUILD_LOG, 0, NULL,
+                            &log_size) == CL_SUCCESS &&
       log_size > 0 && (log = clconv__malloc(log_size)) != NULL &&
       clGetProgramBuildInfo(program, ctx->device, CL_PROGRAM_BUILD_LOG,
                             log_size, log, NULL) == CL_SUCCESS) {
@@ -72,9 +71,8 @@ static clconv_status fail_build(clconv_context *ctx, cl_program program,
   clconv__fail(ctx, status,
                "building kernel source '%s.cl' with options '%s' for '%s' "
                "failed: %s (%d); build log:\n%s",
-               name, options, ctx->info.device_name,
-               clconv__cl_error_name(err), (int)err,
-               log != NULL ? log : "(no build log available)");
+               name, options, ctx->info.device_name, clconv__cl_error_name(err),
+               (int)err, log != NULL ? log : "(no build log available)");
   clconv__free(log);
   return status;
 }

@@ -1,4 +1,5 @@
-/* status.c: status strings generated from CLCONV_STATUS_MAP, and the version. */
+/* status.c: status strings generated from CLCONV_STATUS_MAP, and the version.
+ */
 #include "clconv.h"
 
 #define CLCONV__STR2(x) #x

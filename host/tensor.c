@@ -23,10 +23,9 @@ clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_RETURN_IF(ctx, out == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: out is NULL", fn);
-  CLCONV_RETURN_IF(ctx, rank < 1 || rank > CLCONV_MAX_RANK,
-                   CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: rank must be 1 to %d, got %d", fn, CLCONV_MAX_RANK,
-                   rank);
+  CLCONV_RETURN_IF(
+      ctx, rank < 1 || rank > CLCONV_MAX_RANK, CLCONV_STATUS_INVALID_ARGUMENT,
+      "%s: rank must be 1 to %d, got %d", fn, CLCONV_MAX_RANK, rank);
   CLCONV_RETURN_IF(ctx, dims == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: dims is NULL", fn);
 
@@ -38,20 +37,17 @@ clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
     CLCONV_RETURN_IF(ctx, dims[i] > MAX_DIM, CLCONV_STATUS_TOO_LARGE,
                      "%s: dims[%d] = %lld exceeds the largest size, %d", fn, i,
                      (long long)dims[i], MAX_DIM);
-    CLCONV_RETURN_IF(ctx,
-                     dims[i] != 0 && count > SIZE_MAX / (size_t)dims[i],
+    CLCONV_RETURN_IF(ctx, dims[i] != 0 && count > SIZE_MAX / (size_t)dims[i],
                      CLCONV_STATUS_SIZE_OVERFLOW,
                      "%s: the element count of dims overflows size_t", fn);
     count *= (size_t)dims[i];
   }
-  CLCONV_RETURN_IF(ctx, count > SIZE_MAX / sizeof(float),
-                   CLCONV_STATUS_SIZE_OVERFLOW,
-                   "%s: the byte count of %zu floats overflows size_t", fn,
-                   count);
+  CLCONV_RETURN_IF(
+      ctx, count > SIZE_MAX / sizeof(float), CLCONV_STATUS_SIZE_OVERFLOW,
+      "%s: the byte count of %zu floats overflows size_t", fn, count);
   CLCONV_RETURN_IF(ctx,
-                   !ctx->is_reference &&
-                       (uint64_t)count * sizeof(float) >
-                           ctx->info.max_alloc_bytes,
+                   !ctx->is_reference && (uint64_t)count * sizeof(float) >
+                                             ctx->info.max_alloc_bytes,
                    CLCONV_STATUS_TOO_LARGE,
                    "%s: %zu bytes exceed the device's largest buffer, %llu "
                    "bytes (CL_DEVICE_MAX_MEM_ALLOC_SIZE of '%s')",
@@ -77,8 +73,8 @@ clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
                           count * sizeof(float));
     }
   } else if (t->bytes > 0) {
-    t->mem = clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE, t->bytes, NULL,
-                            &err);
+    t->mem =
+        clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE, t->bytes, NULL, &err);
     if (t->mem == NULL || err != CL_SUCCESS) {
       clconv__free(t);
       return clconv__fail_cl(ctx, err, "clconv_tensor_create: clCreateBuffer");
@@ -139,8 +135,9 @@ clconv_status clconv_tensor_write(clconv_tensor *t, const float *data,
   err = clEnqueueWriteBuffer(t->ctx->queue, t->mem, CL_TRUE, 0, t->bytes, data,
                              0, NULL, NULL);
   if (err != CL_SUCCESS)
-    return clconv__context_lost(t->ctx, err, "clconv_tensor_write: "
-                                             "clEnqueueWriteBuffer");
+    return clconv__context_lost(t->ctx, err,
+                                "clconv_tensor_write: "
+                                "clEnqueueWriteBuffer");
   return CLCONV_STATUS_OK;
 }
 
@@ -164,8 +161,7 @@ clconv_status clconv_tensor_read(const clconv_tensor *t, float *data,
 }
 
 clconv_status clconv__tensor_check(clconv_context *ctx, const clconv_tensor *t,
-                                   int rank, const char *fn,
-                                   const char *name) {
+                                   int rank, const char *fn, const char *name) {
   CLCONV_RETURN_IF(ctx, t == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: %s is NULL", fn, name);
   CLCONV_RETURN_IF(ctx, t->ctx != ctx, CLCONV_STATUS_WRONG_CONTEXT,

@@ -1,4 +1,5 @@
-/* clconv.h: the public API of clconv, 2D cross-correlation on any OpenCL device. */
+/* clconv.h: the public API of clconv, 2D cross-correlation on any OpenCL
+ * device. */
 #ifndef CLCONV_H
 #define CLCONV_H
 
@@ -240,10 +241,9 @@ CLCONV_API clconv_corr2d_params clconv_corr2d_params_default(void);
  * W) and weight @p w (Cout, Cin/groups, KH, KW), after checking every
  * parameter: Hout = (H + 2*pad_h - dilation_h*(KH-1) - 1) / stride_h + 1.
  * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT. */
-CLCONV_API clconv_status
-clconv_corr2d_output_dims(clconv_context *ctx, const clconv_corr2d_params *p,
-                          const clconv_tensor *x, const clconv_tensor *w,
-                          int64_t y_dims[4]);
+CLCONV_API clconv_status clconv_corr2d_output_dims(
+    clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
+    const clconv_tensor *w, int64_t y_dims[4]);
 
 /** Forward cross-correlation (no kernel flip):
  *   y[n,co,i,j] = b[co] + sum over ci in co's group, kh, kw of
@@ -255,12 +255,9 @@ clconv_corr2d_output_dims(clconv_context *ctx, const clconv_corr2d_params *p,
  * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT, TOO_LARGE,
  *         BUILD_FAILED, KERNEL_SOURCE_ERROR, OUT_OF_DEVICE_MEMORY,
  *         OPENCL_ERROR, CONTEXT_UNUSABLE, VERIFY_MISMATCH (verify mode). */
-CLCONV_API clconv_status clconv_corr2d_forward(clconv_context *ctx,
-                                               const clconv_corr2d_params *p,
-                                               const clconv_tensor *x,
-                                               const clconv_tensor *w,
-                                               const clconv_tensor *b,
-                                               clconv_tensor *y);
+CLCONV_API clconv_status clconv_corr2d_forward(
+    clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
+    const clconv_tensor *w, const clconv_tensor *b, clconv_tensor *y);
 
 /* ---------------------------------------------------------------- Verify */
 
@@ -272,15 +269,15 @@ CLCONV_API clconv_status clconv_corr2d_forward(clconv_context *ctx,
  *         of |products|, both from the reference in double.
  * NaN must meet NaN, and an infinity the same infinity. */
 typedef struct clconv_verify_report {
-  int exact;                /* 1: the exact comparison was used */
-  size_t count;             /* elements compared */
-  size_t mismatches;        /* elements outside tolerance */
-  size_t worst_index;       /* element with the largest error / tolerance */
-  double worst_device;      /* its value from the tensor checked */
-  double worst_reference;   /* its value from the reference, in double */
-  double max_abs_error;     /* over finite elements */
-  double mean_abs_error;    /* over finite elements */
-  double max_error_ratio;   /* max of error / tolerance; <= 1 passes (bounded) */
+  int exact;              /* 1: the exact comparison was used */
+  size_t count;           /* elements compared */
+  size_t mismatches;      /* elements outside tolerance */
+  size_t worst_index;     /* element with the largest error / tolerance */
+  double worst_device;    /* its value from the tensor checked */
+  double worst_reference; /* its value from the reference, in double */
+  double max_abs_error;   /* over finite elements */
+  double mean_abs_error;  /* over finite elements */
+  double max_error_ratio; /* max of error / tolerance; <= 1 passes (bounded) */
 } clconv_verify_report;
 
 /** Recomputes clconv_corr2d_forward(p, x, w, b) on the reference backend and
@@ -288,13 +285,10 @@ typedef struct clconv_verify_report {
  * @param report  receives the comparison, may be NULL
  * @return OK when every element is within tolerance, VERIFY_MISMATCH (the
  *         message names the worst element), or the error met reading. */
-CLCONV_API clconv_status clconv_corr2d_verify(clconv_context *ctx,
-                                              const clconv_corr2d_params *p,
-                                              const clconv_tensor *x,
-                                              const clconv_tensor *w,
-                                              const clconv_tensor *b,
-                                              const clconv_tensor *y,
-                                              clconv_verify_report *report);
+CLCONV_API clconv_status clconv_corr2d_verify(
+    clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
+    const clconv_tensor *w, const clconv_tensor *b, const clconv_tensor *y,
+    clconv_verify_report *report);
 
 #ifdef __cplusplus
 }

@@ -8,8 +8,7 @@
 
 uint64_t test_seed(void) {
   const char *text = getenv("CLCONV_TEST_SEED");
-  return text != NULL && text[0] != '\0' ? strtoull(text, NULL, 0)
-                                         : 20261122u;
+  return text != NULL && text[0] != '\0' ? strtoull(text, NULL, 0) : 20261122u;
 }
 
 uint64_t test_next(test_rng *r) {
@@ -32,8 +31,8 @@ clconv_context *test_open_device(void) {
   clconv_context *ctx = NULL;
   char message[2048];
   const char *require = getenv("CLCONV_REQUIRE_DEVICE");
-  clconv_status status = clconv_context_create(NULL, &ctx, message,
-                                               sizeof message);
+  clconv_status status =
+      clconv_context_create(NULL, &ctx, message, sizeof message);
   if (status == CLCONV_STATUS_OK)
     return ctx;
   if (require != NULL && strcmp(require, "1") == 0) {
@@ -73,8 +72,7 @@ clconv_tensor *test_tensor(clconv_context *ctx, int rank, const int64_t *dims,
   return t;
 }
 
-int test_run_suite(const char *suite_name, const test_case *tests,
-                   int count) {
+int test_run_suite(const char *suite_name, const test_case *tests, int count) {
   CU_pSuite suite;
   unsigned failures;
   printf("%s: seed %llu (set CLCONV_TEST_SEED to change)\n", suite_name,

@@ -39,14 +39,14 @@ clconv_tensor *test_tensor(clconv_context *ctx, int rank, const int64_t *dims,
 
 /* Asserts that @p status is @p expected and that the context's message
  * contains @p needle. */
-#define TEST_EXPECT_ERROR(ctx, status, expected, needle)                      \
+#define TEST_EXPECT_ERROR(ctx, status, expected, needle)                       \
   do {                                                                         \
     clconv_status got_ = (status);                                             \
     CU_ASSERT_EQUAL(got_, (expected));                                         \
     CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_message(ctx), (needle)));     \
     if (got_ != (expected) ||                                                  \
         strstr(clconv_context_message(ctx), (needle)) == NULL)                 \
-      fprintf(stderr, "\n  %s:%d: got %s \"%s\", wanted %s with \"%s\"\n",    \
+      fprintf(stderr, "\n  %s:%d: got %s \"%s\", wanted %s with \"%s\"\n",     \
               __FILE__, __LINE__, clconv_status_name(got_),                    \
               clconv_context_message(ctx), clconv_status_name(expected),       \
               (needle));                                                       \

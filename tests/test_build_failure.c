@@ -42,10 +42,10 @@ static void test_build_log_returned(void) {
   if (info.type != CLCONV_DEVICE_TYPE_REFERENCE) {
     TEST_EXPECT_ERROR(ctx, tiny_forward(ctx), CLCONV_STATUS_BUILD_FAILED,
                       "build log:");
-    CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_message(ctx),
-                                  "this_identifier_does_not_exist"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_message(ctx),
-                                  "corr2d_fwd.cl"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(clconv_context_message(ctx), "this_identifier_does_not_exist"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(clconv_context_message(ctx), "corr2d_fwd.cl"));
     /* The context stays usable: the same failure, not an unusable context. */
     TEST_EXPECT_ERROR(ctx, tiny_forward(ctx), CLCONV_STATUS_BUILD_FAILED,
                       "build log:");
@@ -80,6 +80,5 @@ int main(void) {
       {"a missing kernel folder", test_missing_folder},
       {"the real sources from a folder", test_real_sources_from_folder},
   };
-  return test_run_suite("build_failure", tests,
-                        sizeof tests / sizeof tests[0]);
+  return test_run_suite("build_failure", tests, sizeof tests / sizeof tests[0]);
 }

@@ -27,10 +27,10 @@ static void test_tolerance_formula(void) {
 /* An error just inside the bound passes; just outside, fails. */
 static void test_bounded_edges(void) {
   double tol = clconv__tolerance(8, 100.0);
-  clconv_verify_report inside = compare_one(50.0f, 50.0 + 0.9 * tol, 100.0,
-                                            8, 0);
-  clconv_verify_report outside = compare_one(50.0f, 50.0 + 1.5 * tol, 100.0,
-                                             8, 0);
+  clconv_verify_report inside =
+      compare_one(50.0f, 50.0 + 0.9 * tol, 100.0, 8, 0);
+  clconv_verify_report outside =
+      compare_one(50.0f, 50.0 + 1.5 * tol, 100.0, 8, 0);
   CU_ASSERT_EQUAL(inside.mismatches, 0);
   CU_ASSERT(inside.max_error_ratio <= 1.0);
   CU_ASSERT_EQUAL(outside.mismatches, 1);

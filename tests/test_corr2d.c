@@ -57,8 +57,7 @@ static clconv_status execute_case(clconv_context *ctx, const corr2d_case *c,
   memset(report, 0, sizeof *report);
   if ((status = make_tensor(ctx, 4, c->x_dims, c->x, &x)) != 0 ||
       (status = make_tensor(ctx, 4, c->w_dims, c->w, &w)) != 0 ||
-      (c->has_bias &&
-       (status = make_tensor(ctx, 1, b_dims, c->b, &b)) != 0) ||
+      (c->has_bias && (status = make_tensor(ctx, 1, b_dims, c->b, &b)) != 0) ||
       (status = clconv_corr2d_output_dims(ctx, &c->p, x, w, y_dims)) != 0)
     goto done;
   count = dims_count(y_dims, 4);
@@ -108,11 +107,10 @@ static int run_case(clconv_context *ctx, const corr2d_case *c, float **out,
           (long long)c->x_dims[1], (long long)c->x_dims[2],
           (long long)c->x_dims[3], (long long)c->w_dims[0],
           (long long)c->w_dims[1], (long long)c->w_dims[2],
-          (long long)c->w_dims[3], (long long)c->p.pad_h,
-          (long long)c->p.pad_w, (long long)c->p.stride_h,
-          (long long)c->p.stride_w, (long long)c->p.dilation_h,
-          (long long)c->p.dilation_w, (long long)c->p.groups, c->has_bias,
-          clconv_context_message(ctx));
+          (long long)c->w_dims[3], (long long)c->p.pad_h, (long long)c->p.pad_w,
+          (long long)c->p.stride_h, (long long)c->p.stride_w,
+          (long long)c->p.dilation_h, (long long)c->p.dilation_w,
+          (long long)c->p.groups, c->has_bias, clconv_context_message(ctx));
   CU_FAIL("the case failed or differs from the reference");
   return 1;
 }
@@ -141,8 +139,8 @@ static void expect_values(const corr2d_case *c, const float *expected,
   }
 }
 
-static corr2d_case case_2d(float *x, int64_t h, int64_t w, float *k,
-                           int64_t kh, int64_t kw) {
+static corr2d_case case_2d(float *x, int64_t h, int64_t w, float *k, int64_t kh,
+                           int64_t kw) {
   corr2d_case c;
   memset(&c, 0, sizeof c);
   c.x_dims[0] = c.x_dims[1] = 1;

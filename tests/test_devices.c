@@ -33,14 +33,14 @@ static void test_list(void) {
       CU_ASSERT_EQUAL(devices[default_index].type, CLCONV_DEVICE_TYPE_GPU);
       break;
     }
-  CU_ASSERT_EQUAL(clconv_devices_list(NULL, 0, &count, &chosen, message,
-                                      sizeof message),
-                  CLCONV_STATUS_OK);
+  CU_ASSERT_EQUAL(
+      clconv_devices_list(NULL, 0, &count, &chosen, message, sizeof message),
+      CLCONV_STATUS_OK);
   CU_ASSERT_EQUAL(count, device_count);
   CU_ASSERT_EQUAL(chosen, default_index);
-  CU_ASSERT_EQUAL(clconv_devices_list(NULL, 0, NULL, NULL, message,
-                                      sizeof message),
-                  CLCONV_STATUS_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(
+      clconv_devices_list(NULL, 0, NULL, NULL, message, sizeof message),
+      CLCONV_STATUS_INVALID_ARGUMENT);
   CU_ASSERT_PTR_NOT_NULL(strstr(message, "count is NULL"));
   for (size_t i = 0; i < device_count; i++) {
     CU_ASSERT(strlen(devices[i].device_name) > 0);
@@ -124,7 +124,8 @@ static void test_environment_variable(void) {
   setenv("CLCONV_DEVICE", "surely-not-a-device", 1);
   CU_ASSERT_EQUAL(open_spec(NULL, &info, message, sizeof message),
                   CLCONV_STATUS_DEVICE_NOT_FOUND);
-  CU_ASSERT_PTR_NOT_NULL(strstr(message, "CLCONV_DEVICE 'surely-not-a-device'"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(message, "CLCONV_DEVICE 'surely-not-a-device'"));
   CU_ASSERT_EQUAL(open_spec("reference", &info, message, sizeof message),
                   CLCONV_STATUS_OK);
   unsetenv("CLCONV_DEVICE");

@@ -140,8 +140,7 @@ static void check_tensors(clconv_context *ctx) {
     clconv_context *other = ctx == reference_ctx ? device_ctx : reference_ctx;
     clconv_tensor *foreign = test_tensor(other, 4, xd, NULL);
     EXPECT_FORWARD(&f, &f.p, foreign, f.w, f.b, f.y,
-                   CLCONV_STATUS_WRONG_CONTEXT,
-                   "x belongs to another context");
+                   CLCONV_STATUS_WRONG_CONTEXT, "x belongs to another context");
     clconv_tensor_release(foreign);
   }
   fixture_close(&f);
@@ -194,9 +193,7 @@ static void test_bad_tensors_device(void) { check_tensors(device_ctx); }
 static void test_tensor_create_reference(void) {
   check_tensor_create(reference_ctx);
 }
-static void test_tensor_create_device(void) {
-  check_tensor_create(device_ctx);
-}
+static void test_tensor_create_device(void) { check_tensor_create(device_ctx); }
 
 /* A buffer larger than CL_DEVICE_MAX_MEM_ALLOC_SIZE is refused before any
  * allocation. */
@@ -234,9 +231,9 @@ static void test_bad_device_selection(void) {
   CU_ASSERT_EQUAL(
       clconv_context_create(&options, &ctx, message, sizeof message),
       CLCONV_STATUS_DEVICE_NOT_FOUND);
-  CU_ASSERT_EQUAL(clconv_context_create(&options, NULL, message,
-                                        sizeof message),
-                  CLCONV_STATUS_INVALID_ARGUMENT);
+  CU_ASSERT_EQUAL(
+      clconv_context_create(&options, NULL, message, sizeof message),
+      CLCONV_STATUS_INVALID_ARGUMENT);
   CU_ASSERT_PTR_NOT_NULL(strstr(message, "out is NULL"));
 }
 

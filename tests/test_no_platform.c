@@ -18,9 +18,9 @@ static void test_context_says_no_platform(void) {
 static void test_list_says_no_platform(void) {
   size_t count = 99, chosen = 0;
   char message[1024];
-  CU_ASSERT_EQUAL(clconv_devices_list(NULL, 0, &count, &chosen, message,
-                                      sizeof message),
-                  CLCONV_STATUS_NO_PLATFORM);
+  CU_ASSERT_EQUAL(
+      clconv_devices_list(NULL, 0, &count, &chosen, message, sizeof message),
+      CLCONV_STATUS_NO_PLATFORM);
   CU_ASSERT_EQUAL(count, 0);
   CU_ASSERT_EQUAL(chosen, SIZE_MAX);
   CU_ASSERT_PTR_NOT_NULL(strstr(message, "CLCONV_DEVICE=reference"));
@@ -30,8 +30,8 @@ static void test_list_says_no_platform(void) {
 static void test_reference_still_works(void) {
   clconv_context *ctx = test_open_reference();
   const float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, k[4] = {0, 1, 2, 3};
-  const int64_t xd[4] = {1, 1, 3, 3}, kd[4] = {1, 1, 2, 2}, yd[4] = {1, 1, 2,
-                                                                     2};
+  const int64_t xd[4] = {1, 1, 3, 3}, kd[4] = {1, 1, 2, 2},
+                yd[4] = {1, 1, 2, 2};
   float y[4];
   clconv_corr2d_params p = clconv_corr2d_params_default();
   clconv_tensor *tx = test_tensor(ctx, 4, xd, x);

@@ -7,8 +7,8 @@
 #include <string.h>
 
 /* Builds a version 1.0 file from a header dict and raw data bytes. */
-static size_t make_npy(unsigned char *out, const char *dict,
-                       const void *data, size_t data_size) {
+static size_t make_npy(unsigned char *out, const char *dict, const void *data,
+                       size_t data_size) {
   size_t len = strlen(dict);
   memcpy(out, "\x93NUMPY\x01\x00", 8);
   out[8] = (unsigned char)(len & 0xff);
@@ -30,9 +30,9 @@ static void test_round_trip(void) {
     size_t count = 1;
     for (int d = 0; d < ranks[s]; d++)
       count *= (size_t)shapes[s][d];
-    CU_ASSERT_EQUAL(npy_write("roundtrip.npy", ranks[s], shapes[s], data, err,
-                              sizeof err),
-                    0);
+    CU_ASSERT_EQUAL(
+        npy_write("roundtrip.npy", ranks[s], shapes[s], data, err, sizeof err),
+        0);
     CU_ASSERT_EQUAL_FATAL(npy_read("roundtrip.npy", &a, err, sizeof err), 0);
     CU_ASSERT_EQUAL(a.ndim, ranks[s]);
     CU_ASSERT_EQUAL(memcmp(a.shape, shapes[s], (size_t)ranks[s] * 8), 0);
@@ -61,8 +61,9 @@ static void test_header_layout(void) {
   CU_ASSERT_EQUAL(n, 128 + 12);
   CU_ASSERT_EQUAL(bytes[127], '\n');
   CU_ASSERT_EQUAL(bytes[8] | (bytes[9] << 8), 128 - 10);
-  CU_ASSERT_EQUAL(memcmp(bytes + 10, "{'descr': '<f4', 'fortran_order': False, "
-                                     "'shape': (3,), }",
+  CU_ASSERT_EQUAL(memcmp(bytes + 10,
+                         "{'descr': '<f4', 'fortran_order': False, "
+                         "'shape': (3,), }",
                          56),
                   0);
   remove("layout.npy");
@@ -105,15 +106,15 @@ static void test_malformed(void) {
   CU_ASSERT_EQUAL(npy_parse(junk, sizeof junk, &a, err, sizeof err), -1);
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad magic"));
   CU_ASSERT_EQUAL(npy_parse(junk, 3, &a, err, sizeof err), -1);
-  expect_refused("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }",
-                 8, "dtype '>f4' is not supported");
+  expect_refused("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", 8,
+                 "dtype '>f4' is not supported");
   expect_refused("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
                  16, "dtype '<i8'");
   expect_refused("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", 8,
                  "fortran_order");
   expect_refused("{'descr': '<f4', 'shape': (2,), }", 8, "lacks");
-  expect_refused("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
-                 8, "holds 8 data bytes but shape needs 12");
+  expect_refused("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", 8,
+                 "holds 8 data bytes but shape needs 12");
   expect_refused("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
                  12, "holds 12 data bytes");
   expect_refused("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }",
@@ -126,8 +127,8 @@ static void test_malformed(void) {
 }
 
 static void test_truncated_header(void) {
-  unsigned char bytes[12] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 200, 0, '{',
-                             '}'};
+  unsigned char bytes[12] = {0x93, 'N', 'U', 'M', 'P', 'Y',
+                             1,    0,   200, 0,   '{', '}'};
   npy_array a;
   char err[256];
   CU_ASSERT_EQUAL(npy_parse(bytes, sizeof bytes, &a, err, sizeof err), -1);

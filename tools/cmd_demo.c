@@ -14,11 +14,13 @@ static const char *usage =
     "Runs the notebooks' examples on one device: corr2d on the 3x3 example,\n"
     "edge detection with the kernel [1, -1], the transposed image, a diagonal\n"
     "edge, the transposed kernel, and padding and stride. Every result is\n"
-    "compared with the plain-C reference backend and, where the notebooks give\n"
+    "compared with the plain-C reference backend and, where the notebooks "
+    "give\n"
     "it, with their value; each check prints 'ok' or what differs.\n"
     "\n"
     "options:\n"
-    "  --device SPEC  'reference', 'P:D', 'gpu', 'cpu', part of a device name,\n"
+    "  --device SPEC  'reference', 'P:D', 'gpu', 'cpu', part of a device "
+    "name,\n"
     "                 or 'all' to run on every device and end with a table\n"
     "                 (default: CLCONV_DEVICE, else the first GPU, else the\n"
     "                 first OpenCL device)\n"
@@ -275,8 +277,7 @@ static int run_on(const char *device, char *name, size_t name_size,
   section_corr2d(&d, p);
   section_edges(&d, p);
   section_padding(&d, p);
-  printf("\n%d of %d checks ok on %s\n", d.checks - d.failures, d.checks,
-         name);
+  printf("\n%d of %d checks ok on %s\n", d.checks - d.failures, d.checks, name);
   clconv_context_release(d.ctx);
   *checks = d.checks;
   return d.failures;
@@ -330,8 +331,8 @@ static int run_on_all(void) {
     else if (rows[i].failures == 0)
       printf("%-60s ok (%d checks)\n", rows[i].name, rows[i].checks);
     else
-      printf("%-60s FAILED (%d of %d checks)\n", rows[i].name,
-             rows[i].failures, rows[i].checks);
+      printf("%-60s FAILED (%d of %d checks)\n", rows[i].name, rows[i].failures,
+             rows[i].checks);
   }
   free(rows);
   free(infos);
@@ -357,5 +358,5 @@ int cmd_demo(int argc, char **argv) {
   if (device != NULL && strcmp(device, "all") == 0)
     return run_on_all();
   return run_on(device, name, sizeof name, &checks) == 0 ? CLI_EXIT_OK
-                                                        : CLI_EXIT_FAILURE;
+                                                         : CLI_EXIT_FAILURE;
 }

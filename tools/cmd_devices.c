@@ -9,9 +9,12 @@ static const char *usage =
     "usage: clconv devices\n"
     "\n"
     "Lists every OpenCL platform and device clconv can use, with its type,\n"
-    "compute units, memory and OpenCL C version, and marks the one the default\n"
-    "selection picks. Select a device with --device SPEC or CLCONV_DEVICE=SPEC,\n"
-    "where SPEC is 'reference' (the plain-C backend), 'P:D' (the indices shown\n"
+    "compute units, memory and OpenCL C version, and marks the one the "
+    "default\n"
+    "selection picks. Select a device with --device SPEC or "
+    "CLCONV_DEVICE=SPEC,\n"
+    "where SPEC is 'reference' (the plain-C backend), 'P:D' (the indices "
+    "shown\n"
     "below), 'gpu', 'cpu', or part of a platform or device name.\n";
 
 static void print_size(const char *label, uint64_t bytes) {
@@ -65,8 +68,8 @@ int cmd_devices(int argc, char **argv) {
     printf("  %d:%d  %s%s\n", d->platform_index, d->device_index,
            d->device_name, i == chosen ? "   <- default" : "");
     printf("       type %s, %u compute units, %u MHz, max work-group %zu\n",
-           clconv_device_type_name(d->type), d->compute_units,
-           d->max_clock_mhz, d->max_work_group_size);
+           clconv_device_type_name(d->type), d->compute_units, d->max_clock_mhz,
+           d->max_work_group_size);
     print_size("       memory ", d->global_mem_bytes);
     print_size(", largest buffer ", d->max_alloc_bytes);
     print_size(", local ", d->local_mem_bytes);

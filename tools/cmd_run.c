@@ -15,16 +15,19 @@ static const char *usage =
     "torch.nn.functional.conv2d, and writes Y as float32.\n"
     "\n"
     "  --input X.npy     (N, Cin, H, W), or (H, W) for one image, one channel\n"
-    "  --weight W.npy    (Cout, Cin/groups, KH, KW), or (KH, KW) for one kernel\n"
+    "  --weight W.npy    (Cout, Cin/groups, KH, KW), or (KH, KW) for one "
+    "kernel\n"
     "  --bias B.npy      (Cout,); default: no bias\n"
-    "  --padding PH,PW   zero padding per side (one number sets both); default 0\n"
+    "  --padding PH,PW   zero padding per side (one number sets both); default "
+    "0\n"
     "  --stride SH,SW    default 1\n"
     "  --dilation DH,DW  default 1\n"
     "  --groups G        default 1\n"
     "  --output Y.npy    (N, Cout, Hout, Wout); (Hout, Wout) when X and W are\n"
     "                    both 2-D\n"
     "  --device SPEC     'reference', 'P:D', 'gpu', 'cpu' or part of a device\n"
-    "                    name (default: CLCONV_DEVICE, else the first GPU, else\n"
+    "                    name (default: CLCONV_DEVICE, else the first GPU, "
+    "else\n"
     "                    the first OpenCL device)\n"
     "\n"
     "Input files must be little-endian float32 or float64 in C order. On any\n"
@@ -77,8 +80,7 @@ static int parse_options(int argc, char **argv, run_options *o) {
         return bad_usage("--dilation takes DH,DW or D, got '%s'", value);
     } else if (strcmp(arg, "--groups") == 0) {
       int64_t g2;
-      if (cli_parse_pair(value, &o->p.groups, &g2) != 0 ||
-          g2 != o->p.groups)
+      if (cli_parse_pair(value, &o->p.groups, &g2) != 0 || g2 != o->p.groups)
         return bad_usage("--groups takes one number, got '%s'", value);
     } else {
       return bad_usage("unknown option '%s'", arg);

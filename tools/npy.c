@@ -118,8 +118,9 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
   shape = find_key(header, "shape");
   if (descr == NULL || order == NULL || shape == NULL) {
     free(header);
-    return fail(err, err_size, "the .npy header lacks descr, fortran_order "
-                               "or shape");
+    return fail(err, err_size,
+                "the .npy header lacks descr, fortran_order "
+                "or shape");
   }
   if (strncmp(descr, "'<f4'", 5) == 0) {
     is_f8 = 0;
@@ -136,8 +137,9 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
   }
   if (strncmp(order, "False", 5) != 0) {
     free(header);
-    return fail(err, err_size, "fortran_order arrays are not supported: save "
-                               "np.ascontiguousarray(x)");
+    return fail(err, err_size,
+                "fortran_order arrays are not supported: save "
+                "np.ascontiguousarray(x)");
   }
   if (parse_shape(shape, out, err, err_size) != 0) {
     free(header);
@@ -149,8 +151,9 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
   item = is_f8 ? 8 : 4;
   need = out->count * item;
   if (size - offset != need)
-    return fail(err, err_size, "the file holds %zu data bytes but shape needs "
-                               "%zu",
+    return fail(err, err_size,
+                "the file holds %zu data bytes but shape needs "
+                "%zu",
                 size - offset, need);
   out->data = malloc(out->count > 0 ? out->count * sizeof(float) : 1);
   if (out->data == NULL)

@@ -10,8 +10,8 @@
 typedef struct npy_array {
   int ndim;
   int64_t shape[NPY_MAX_DIMS];
-  size_t count;  /* product of shape */
-  float *data;   /* converted to float32; free with npy_free */
+  size_t count; /* product of shape */
+  float *data;  /* converted to float32; free with npy_free */
 } npy_array;
 
 /* Parses a whole .npy file held in memory: little-endian '<f4' or '<f8',

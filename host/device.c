@@ -57,6 +57,22 @@ static void get_device_string(cl_device_id device, cl_device_info what,
     copy_cut(buf, len, out, out_size);
 }
 
+/* Numeric device properties; 0 when the query fails. cl_device_type is a
+ * cl_ulong bit field. */
+static cl_uint device_uint(cl_device_id device, cl_device_info what) {
+  cl_uint value = 0;
+  if (clGetDeviceInfo(device, what, sizeof value, &value, NULL) != CL_SUCCESS)
+    value = 0;
+  return value;
+}
+
+static cl_ulong device_ulong(cl_device_id device, cl_device_info what) {
+  cl_ulong value = 0;
+  if (clGetDeviceInfo(device, what, sizeof value, &value, NULL) != CL_SUCCESS)
+    value = 0;
+  return value;
+}
+
 static clconv_device_type type_from_cl(cl_device_type type) {
   if (type & CL_DEVICE_TYPE_GPU)
     return CLCONV_DEVICE_TYPE_GPU;
@@ -70,10 +86,6 @@ static clconv_device_type type_from_cl(cl_device_type type) {
 static void describe_device(device_entry *e, int platform_index,
                             int device_index) {
   clconv_device_info *info = &e->info;
-  cl_device_type type = 0;
-  cl_uint units = 0, clock = 0;
-  cl_ulong global_mem = 0, max_alloc = 0, local_mem = 0;
-  size_t max_wg = 0;
   memset(info, 0, sizeof *info);
   info->platform_index = platform_index;
   info->device_index = device_index;
@@ -92,34 +104,18 @@ static void describe_device(device_entry *e, int platform_index,
   get_device_string(e->device, CL_DEVICE_OPENCL_C_VERSION,
                     info->opencl_c_version, sizeof info->opencl_c_version);
   /* A query that fails leaves its zero: the field is informative only. */
-  if (clGetDeviceInfo(e->device, CL_DEVICE_TYPE, sizeof type, &type, NULL) !=
-      CL_SUCCESS)
-    type = 0;
-  if (clGetDeviceInfo(e->device, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof units,
-                      &units, NULL) != CL_SUCCESS)
-    units = 0;
-  if (clGetDeviceInfo(e->device, CL_DEVICE_MAX_CLOCK_FREQUENCY, sizeof clock,
-                      &clock, NULL) != CL_SUCCESS)
-    clock = 0;
-  if (clGetDeviceInfo(e->device, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof global_mem,
-                      &global_mem, NULL) != CL_SUCCESS)
-    global_mem = 0;
-  if (clGetDeviceInfo(e->device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof max_alloc,
-                      &max_alloc, NULL) != CL_SUCCESS)
-    max_alloc = 0;
-  if (clGetDeviceInfo(e->device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof local_mem,
-                      &local_mem, NULL) != CL_SUCCESS)
-    local_mem = 0;
-  if (clGetDeviceInfo(e->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof max_wg,
-                      &max_wg, NULL) != CL_SUCCESS)
-    max_wg = 1;
-  info->type = type_from_cl(type);
-  info->compute_units = units;
-  info->max_clock_mhz = clock;
-  info->global_mem_bytes = global_mem;
-  info->max_alloc_bytes = max_alloc;
-  info->local_mem_bytes = local_mem;
-  info->max_work_group_size = max_wg;
+  info->type = type_from_cl(device_ulong(e->device, CL_DEVICE_TYPE));
+  info->compute_units = device_uint(e->device, CL_DEVICE_MAX_COMPUTE_UNITS);
+  info->max_clock_mhz = device_uint(e->device, CL_DEVICE_MAX_CLOCK_FREQUENCY);
+  info->global_mem_bytes = device_ulong(e->device, CL_DEVICE_GLOBAL_MEM_SIZE);
+  info->max_alloc_bytes = device_ulong(e->device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
+  info->local_mem_bytes = device_ulong(e->device, CL_DEVICE_LOCAL_MEM_SIZE);
+  if (clGetDeviceInfo(e->device, CL_DEVICE_MAX_WORK_GROUP_SIZE,
+                      sizeof info->max_work_group_size,
+                      &info->max_work_group_size, NULL) != CL_SUCCESS)
+    info->max_work_group_size = 0;
+  if (info->max_work_group_size == 0)
+    info->max_work_group_size = 1;
 }
 
 /* Fills @p table with every device of every platform. */

@@ -2,6 +2,8 @@
  * specialization, sets its arguments and queues it. */
 #include "backend_opencl.h"
 
+#include "alloc.h"
+#include "context.h"
 #include "error.h"
 #include "launch.h"
 #include "program.h"
@@ -11,6 +13,37 @@
 /* Work-items per work-group for the element-wise kernels. */
 #define ELEMENTWISE_LOCAL 64
 
+/* Build options shared by the corr2d kernels: kernel size and index type. */
+static void corr2d_options(const clconv__corr2d_geom *g, const char *extra,
+                           char *out, size_t size) {
+  snprintf(out, size, "-DKH=%lld -DKW=%lld -DIDX_T=%s%s%s", (long long)g->kh,
+           (long long)g->kw, g->needs_long_index ? "long" : "int",
+           extra[0] != '\0' ? " " : "", extra);
+}
+
+/* Sets the geometry arguments every corr2d kernel ends with, in order. */
+static void args_geometry(clconv__args *a, const clconv__corr2d_geom *g) {
+  clconv__args_int(a, g->cin);
+  clconv__args_int(a, g->h);
+  clconv__args_int(a, g->w);
+  clconv__args_int(a, g->cout);
+  clconv__args_int(a, g->hout);
+  clconv__args_int(a, g->wout);
+  clconv__args_int(a, g->cin_g);
+  clconv__args_int(a, g->cout_g);
+  clconv__args_int(a, g->stride_h);
+  clconv__args_int(a, g->stride_w);
+  clconv__args_int(a, g->pad_h);
+  clconv__args_int(a, g->pad_w);
+  clconv__args_int(a, g->dil_h);
+  clconv__args_int(a, g->dil_w);
+}
+
+/* Index type for an element-wise kernel over @p count elements. */
+static const char *index_type(size_t count) {
+  return count > (size_t)INT32_MAX ? "long" : "int";
+}
+
 clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
                                     const clconv__corr2d_geom *g,
                                     const clconv_tensor *x,
@@ -19,14 +52,10 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   char options[256];
   cl_kernel kernel;
   clconv__args a;
-  uint64_t total = (uint64_t)y->count;
 
   /* Specializes the kernel for the kernel size, the bias and the index type. */
-  snprintf(options, sizeof options,
-           "-DKH=%lld -DKW=%lld -DHAS_BIAS=%d "
-           "-DIDX_T=%s",
-           (long long)g->kh, (long long)g->kw, g->has_bias,
-           g->needs_long_index ? "long" : "int");
+  corr2d_options(g, g->has_bias ? "-DHAS_BIAS=1" : "-DHAS_BIAS=0", options,
+                 sizeof options);
   CLCONV_FORWARD_IF_ERROR(
       clconv__kernel_get(ctx, "corr2d_fwd", options, "corr2d_fwd", &kernel));
 
@@ -36,22 +65,183 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   clconv__args_mem(&a, w->mem);
   clconv__args_mem(&a, b != NULL ? b->mem : NULL);
   clconv__args_mem(&a, y->mem);
-  clconv__args_long(&a, (int64_t)total);
-  clconv__args_int(&a, g->cin);
-  clconv__args_int(&a, g->h);
-  clconv__args_int(&a, g->w);
-  clconv__args_int(&a, g->cout);
-  clconv__args_int(&a, g->hout);
-  clconv__args_int(&a, g->wout);
-  clconv__args_int(&a, g->cin_g);
-  clconv__args_int(&a, g->cout_g);
-  clconv__args_int(&a, g->stride_h);
-  clconv__args_int(&a, g->stride_w);
-  clconv__args_int(&a, g->pad_h);
-  clconv__args_int(&a, g->pad_w);
-  clconv__args_int(&a, g->dil_h);
-  clconv__args_int(&a, g->dil_w);
+  clconv__args_long(&a, (int64_t)y->count);
+  args_geometry(&a, g);
 
   /* Launches one work-item per output element. */
-  return clconv__launch_1d(ctx, &a, total, ELEMENTWISE_LOCAL, "corr2d_fwd");
+  return clconv__launch_1d(ctx, &a, y->count, ELEMENTWISE_LOCAL, "corr2d_fwd");
+}
+
+clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
+                                         const clconv__corr2d_geom *g,
+                                         const clconv_tensor *dy,
+                                         const clconv_tensor *w,
+                                         clconv_tensor *dx) {
+  char options[256];
+  cl_kernel kernel;
+  clconv__args a;
+  corr2d_options(g, "", options, sizeof options);
+  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "corr2d_bwd_data", options,
+                                             "corr2d_bwd_data", &kernel));
+  clconv__args_begin(&a, kernel);
+  clconv__args_mem(&a, dy->mem);
+  clconv__args_mem(&a, w->mem);
+  clconv__args_mem(&a, dx->mem);
+  clconv__args_long(&a, (int64_t)dx->count);
+  args_geometry(&a, g);
+  return clconv__launch_1d(ctx, &a, dx->count, ELEMENTWISE_LOCAL,
+                           "corr2d_bwd_data");
+}
+
+clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
+                                           const clconv__corr2d_geom *g,
+                                           const clconv_tensor *x,
+                                           const clconv_tensor *dy,
+                                           clconv_tensor *dw, int accumulate) {
+  char options[256];
+  cl_kernel kernel;
+  clconv__args a;
+  corr2d_options(g, "", options, sizeof options);
+  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "corr2d_bwd_weight", options,
+                                             "corr2d_bwd_weight", &kernel));
+  clconv__args_begin(&a, kernel);
+  clconv__args_mem(&a, x->mem);
+  clconv__args_mem(&a, dy->mem);
+  clconv__args_mem(&a, dw->mem);
+  clconv__args_long(&a, (int64_t)dw->count);
+  clconv__args_int(&a, accumulate);
+  clconv__args_int(&a, g->n);
+  args_geometry(&a, g);
+  return clconv__launch_1d(ctx, &a, dw->count, ELEMENTWISE_LOCAL,
+                           "corr2d_bwd_weight");
+}
+
+clconv_status clconv__cl_corr2d_bwd_bias(clconv_context *ctx,
+                                         const clconv__corr2d_geom *g,
+                                         const clconv_tensor *dy,
+                                         clconv_tensor *db, int accumulate) {
+  char options[256];
+  cl_kernel kernel;
+  clconv__args a;
+  corr2d_options(g, "", options, sizeof options);
+  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "corr2d_bwd_weight", options,
+                                             "corr2d_bwd_bias", &kernel));
+  clconv__args_begin(&a, kernel);
+  clconv__args_mem(&a, dy->mem);
+  clconv__args_mem(&a, db->mem);
+  clconv__args_int(&a, accumulate);
+  clconv__args_int(&a, g->n);
+  clconv__args_int(&a, g->cout);
+  clconv__args_long(&a, g->hout * g->wout);
+  return clconv__launch_1d(ctx, &a, db->count, ELEMENTWISE_LOCAL,
+                           "corr2d_bwd_bias");
+}
+
+/* The largest power of two <= 64 that the device allows per work-group. */
+static size_t reduction_local_size(const clconv_context *ctx) {
+  size_t local = 64;
+  while (local > ctx->info.max_work_group_size && local > 1)
+    local /= 2;
+  return local;
+}
+
+clconv_status clconv__cl_squared_error(clconv_context *ctx,
+                                       const clconv_tensor *y_hat,
+                                       const clconv_tensor *y, float grad_scale,
+                                       clconv_tensor *grad, double *loss) {
+  const size_t local = reduction_local_size(ctx);
+  const size_t groups = (y_hat->count + local - 1) / local;
+  char options[256];
+  cl_kernel kernel;
+  cl_mem partial = NULL;
+  float *sums = NULL;
+  clconv__args a;
+  clconv_status status;
+  cl_int err;
+
+  snprintf(options, sizeof options,
+           "-DLOCAL_SIZE=%zu -DWRITE_GRAD=%d -DWRITE_LOSS=%d -DIDX_T=%s", local,
+           grad != NULL, loss != NULL, index_type(y_hat->count));
+  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "squared_error", options,
+                                             "squared_error", &kernel));
+
+  /* One partial sum per work-group, added on the host in double. */
+  if (loss != NULL) {
+    partial = clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE,
+                             groups * sizeof(float), NULL, &err);
+    if (partial == NULL || err != CL_SUCCESS)
+      return clconv__fail_cl(ctx, err, "squared_error: clCreateBuffer");
+  }
+  clconv__args_begin(&a, kernel);
+  clconv__args_mem(&a, y_hat->mem);
+  clconv__args_mem(&a, y->mem);
+  clconv__args_mem(&a, grad != NULL ? grad->mem : NULL);
+  clconv__args_mem(&a, partial);
+  clconv__args_long(&a, (int64_t)y_hat->count);
+  clconv__args_float(&a, grad_scale);
+  status = clconv__launch_1d(ctx, &a, y_hat->count, local, "squared_error");
+  if (status != CLCONV_STATUS_OK || loss == NULL)
+    goto done;
+
+  /* Reads the partial sums back (this waits for the kernel) and adds them. */
+  sums = clconv__malloc(groups * sizeof *sums);
+  if (sums == NULL) {
+    status = clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                          "squared_error: out of host memory");
+    goto done;
+  }
+  err = clEnqueueReadBuffer(ctx->queue, partial, CL_TRUE, 0,
+                            groups * sizeof *sums, sums, 0, NULL, NULL);
+  if (err != CL_SUCCESS) {
+    status = clconv__context_lost(ctx, err, "squared_error: reading the loss");
+    goto done;
+  }
+  *loss = 0.0;
+  for (size_t i = 0; i < groups; i++)
+    *loss += (double)sums[i];
+done:
+  clconv__free(sums);
+  if (partial != NULL)
+    (void)clReleaseMemObject(partial);
+  return status;
+}
+
+clconv_status clconv__cl_sgd_update(clconv_context *ctx,
+                                    const clconv__sgd_consts *k,
+                                    clconv_tensor *w, const clconv_tensor *grad,
+                                    clconv_tensor *buf) {
+  char options[128];
+  cl_kernel kernel;
+  clconv__args a;
+  snprintf(options, sizeof options, "-DMOMENTUM=%d -DNESTEROV=%d -DIDX_T=%s",
+           k->use_momentum, k->nesterov, index_type(w->count));
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__kernel_get(ctx, "sgd_update", options, "sgd_update", &kernel));
+  clconv__args_begin(&a, kernel);
+  clconv__args_mem(&a, w->mem);
+  clconv__args_mem(&a, grad->mem);
+  clconv__args_mem(&a, k->use_momentum ? buf->mem : NULL);
+  clconv__args_long(&a, (int64_t)w->count);
+  clconv__args_float(&a, k->lr);
+  clconv__args_float(&a, k->weight_decay);
+  clconv__args_float(&a, k->momentum);
+  clconv__args_float(&a, k->one_minus_dampening);
+  clconv__args_int(&a, k->buffer_is_set);
+  return clconv__launch_1d(ctx, &a, w->count, ELEMENTWISE_LOCAL, "sgd_update");
+}
+
+clconv_status clconv__cl_init_uniform(clconv_context *ctx, clconv_tensor *t,
+                                      uint64_t seed, float lo, float scale) {
+  cl_kernel kernel;
+  clconv__args a;
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__kernel_get(ctx, "init_uniform", "", "init_uniform", &kernel));
+  clconv__args_begin(&a, kernel);
+  clconv__args_mem(&a, t->mem);
+  clconv__args_long(&a, (int64_t)t->count);
+  clconv__args_ulong(&a, seed);
+  clconv__args_float(&a, lo);
+  clconv__args_float(&a, scale);
+  return clconv__launch_1d(ctx, &a, t->count, ELEMENTWISE_LOCAL,
+                           "init_uniform");
 }

@@ -1,9 +1,11 @@
 /* backend_opencl.h: the OpenCL backend: enqueues the kernels of cl/ for each
- * op. Arguments arrive validated by the op entry points. */
+ * op. Arguments arrive validated by the op entry points; the twin of each
+ * function is in backend_ref.h. */
 #ifndef CLCONV_BACKEND_OPENCL_H
 #define CLCONV_BACKEND_OPENCL_H
 
 #include "corr2d_geometry.h"
+#include "sgd_params.h"
 
 /* Queues the forward cross-correlation of @p g. @p b may be NULL. */
 clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
@@ -11,5 +13,38 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
                                     const clconv_tensor *x,
                                     const clconv_tensor *w,
                                     const clconv_tensor *b, clconv_tensor *y);
+
+/* Queues the gradients: dX, dW (added to dW when @p accumulate) and db. */
+clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
+                                         const clconv__corr2d_geom *g,
+                                         const clconv_tensor *dy,
+                                         const clconv_tensor *w,
+                                         clconv_tensor *dx);
+clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
+                                           const clconv__corr2d_geom *g,
+                                           const clconv_tensor *x,
+                                           const clconv_tensor *dy,
+                                           clconv_tensor *dw, int accumulate);
+clconv_status clconv__cl_corr2d_bwd_bias(clconv_context *ctx,
+                                         const clconv__corr2d_geom *g,
+                                         const clconv_tensor *dy,
+                                         clconv_tensor *db, int accumulate);
+
+/* Squared error: queues grad = grad_scale * (y_hat - y) when @p grad is not
+ * NULL; when @p loss is not NULL, waits and stores sum (y_hat - y)^2. */
+clconv_status clconv__cl_squared_error(clconv_context *ctx,
+                                       const clconv_tensor *y_hat,
+                                       const clconv_tensor *y, float grad_scale,
+                                       clconv_tensor *grad, double *loss);
+
+/* Queues one SGD step on @p w; @p buf is used when k->use_momentum. */
+clconv_status clconv__cl_sgd_update(clconv_context *ctx,
+                                    const clconv__sgd_consts *k,
+                                    clconv_tensor *w, const clconv_tensor *grad,
+                                    clconv_tensor *buf);
+
+/* Queues the seeded uniform fill of cl/init_uniform.cl. */
+clconv_status clconv__cl_init_uniform(clconv_context *ctx, clconv_tensor *t,
+                                      uint64_t seed, float lo, float scale);
 
 #endif

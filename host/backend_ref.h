@@ -4,6 +4,9 @@
 #define CLCONV_BACKEND_REF_H
 
 #include "corr2d_geometry.h"
+#include "sgd_params.h"
+
+#include <stddef.h>
 
 /* Forward cross-correlation. @p b may be NULL. Each output may be NULL:
  * @p y gets the result rounded to float, @p y_exact the double sum, and
@@ -12,5 +15,38 @@
 void clconv__ref_corr2d_fwd(const clconv__corr2d_geom *g, const float *x,
                             const float *w, const float *b, float *y,
                             double *y_exact, double *magnitude);
+
+/* The gradients of the cross-correlation. Each writes the double result and,
+ * when @p magnitude is not NULL, S = the sum of |terms| for the tolerance.
+ * dX: inputs that no window reads get 0. With @p old not NULL the sums are
+ * added to it (gradient accumulation). */
+void clconv__ref_corr2d_bwd_data(const clconv__corr2d_geom *g, const float *dy,
+                                 const float *w, double *dx, double *magnitude);
+void clconv__ref_corr2d_bwd_weight(const clconv__corr2d_geom *g, const float *x,
+                                   const float *dy, const float *old,
+                                   double *dw, double *magnitude);
+void clconv__ref_corr2d_bwd_bias(const clconv__corr2d_geom *g, const float *dy,
+                                 const float *old, double *db,
+                                 double *magnitude);
+
+/* Squared error over @p count elements: *loss = sum (y_hat - y)^2 (not yet
+ * divided for the mean), grad = grad_scale * (y_hat - y). Outputs may be
+ * NULL. */
+void clconv__ref_squared_error(const float *y_hat, const float *y, size_t count,
+                               float grad_scale, double *loss,
+                               double *loss_magnitude, double *grad,
+                               double *grad_magnitude);
+
+/* One SGD step over @p count parameters with the constants of @p k; writes
+ * the new parameters and momentum buffer (when k->use_momentum). */
+void clconv__ref_sgd_update(const clconv__sgd_consts *k, size_t count,
+                            const float *w, const float *grad, const float *buf,
+                            double *w_new, double *w_mag, double *buf_new,
+                            double *buf_mag);
+
+/* Element i = lo + scale * u_i with u_i from splitmix64(seed, i): the same
+ * bits as cl/init_uniform.cl. */
+void clconv__ref_init_uniform(float *t, size_t count, uint64_t seed, float lo,
+                              float scale);
 
 #endif

@@ -173,3 +173,11 @@ clconv_status clconv_context_finish(clconv_context *ctx) {
     return clconv__context_lost(ctx, err, "clconv_context_finish: clFinish");
   return CLCONV_STATUS_OK;
 }
+
+clconv_status clconv_context_last_verify(const clconv_context *ctx,
+                                         clconv_verify_report *report) {
+  if (ctx == NULL || report == NULL)
+    return CLCONV_STATUS_INVALID_ARGUMENT;
+  *report = ctx->verify_report;
+  return CLCONV_STATUS_OK;
+}

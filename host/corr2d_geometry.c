@@ -37,17 +37,10 @@ static clconv_status output_size(clconv_context *ctx, const char *fn,
   return CLCONV_STATUS_OK;
 }
 
-clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
-                                      const clconv_corr2d_params *p,
-                                      const clconv_tensor *x,
-                                      const clconv_tensor *w,
-                                      const clconv_tensor *b,
-                                      clconv__corr2d_geom *g) {
-  memset(g, 0, sizeof *g);
+clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
+                                          const clconv_corr2d_params *p) {
   CLCONV_RETURN_IF(ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
-
-  /* Checks the parameters. */
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "pad_h", p->pad_h, 0));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "pad_w", p->pad_w, 0));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "stride_h", p->stride_h, 1));
@@ -55,9 +48,19 @@ clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "dilation_h", p->dilation_h, 1));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "dilation_w", p->dilation_w, 1));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "groups", p->groups, 1));
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status
+clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
+                        const clconv_corr2d_params *p, const clconv_tensor *x,
+                        const char *x_name, const clconv_tensor *w,
+                        const clconv_tensor *b, clconv__corr2d_geom *g) {
+  memset(g, 0, sizeof *g);
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_params(ctx, fn, p));
 
   /* Checks the input and weight shapes against each other. */
-  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, x, 4, fn, "x"));
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, x, 4, fn, x_name));
   CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, w, 4, fn, "w"));
   g->n = x->dims[0];
   g->cin = x->dims[1];
@@ -67,11 +70,12 @@ clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
   g->kh = w->dims[2];
   g->kw = w->dims[3];
   g->groups = p->groups;
-  CLCONV_RETURN_IF(
-      ctx, g->cin < 1 || g->h < 1 || g->w < 1, CLCONV_STATUS_SHAPE_MISMATCH,
-      "%s: x (N, Cin, H, W) = (%lld, %lld, %lld, %lld) needs "
-      "Cin, H and W >= 1",
-      fn, (long long)g->n, (long long)g->cin, (long long)g->h, (long long)g->w);
+  CLCONV_RETURN_IF(ctx, g->cin < 1 || g->h < 1 || g->w < 1,
+                   CLCONV_STATUS_SHAPE_MISMATCH,
+                   "%s: %s (N, Cin, H, W) = (%lld, %lld, %lld, %lld) needs "
+                   "Cin, H and W >= 1",
+                   fn, x_name, (long long)g->n, (long long)g->cin,
+                   (long long)g->h, (long long)g->w);
   CLCONV_RETURN_IF(ctx, g->cout < 1 || w->dims[1] < 1 || g->kh < 1 || g->kw < 1,
                    CLCONV_STATUS_SHAPE_MISMATCH,
                    "%s: w (Cout, Cin/groups, KH, KW) = (%lld, %lld, %lld, "
@@ -79,8 +83,8 @@ clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
                    fn, (long long)g->cout, (long long)w->dims[1],
                    (long long)g->kh, (long long)g->kw);
   CLCONV_RETURN_IF(ctx, g->cin % g->groups != 0, CLCONV_STATUS_SHAPE_MISMATCH,
-                   "%s: x has %lld channels, not divisible by groups = %lld",
-                   fn, (long long)g->cin, (long long)g->groups);
+                   "%s: %s has %lld channels, not divisible by groups = %lld",
+                   fn, x_name, (long long)g->cin, (long long)g->groups);
   CLCONV_RETURN_IF(ctx, g->cout % g->groups != 0, CLCONV_STATUS_SHAPE_MISMATCH,
                    "%s: w has %lld output channels, not divisible by groups = "
                    "%lld",
@@ -88,9 +92,9 @@ clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
   g->cin_g = g->cin / g->groups;
   g->cout_g = g->cout / g->groups;
   CLCONV_RETURN_IF(ctx, w->dims[1] != g->cin_g, CLCONV_STATUS_SHAPE_MISMATCH,
-                   "%s: w has %lld input channels per group, but x has %lld "
+                   "%s: w has %lld input channels per group, but %s has %lld "
                    "channels / %lld groups = %lld",
-                   fn, (long long)w->dims[1], (long long)g->cin,
+                   fn, (long long)w->dims[1], x_name, (long long)g->cin,
                    (long long)g->groups, (long long)g->cin_g);
 
   /* Derives the output size. */
@@ -129,23 +133,15 @@ clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
 clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
                                           const clconv__corr2d_geom *g,
                                           const clconv_tensor *y,
-                                          const clconv_tensor *x,
-                                          const clconv_tensor *w,
-                                          const clconv_tensor *b) {
-  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, y, 4, fn, "y"));
-  CLCONV_RETURN_IF(ctx, y == x || y == w || (b != NULL && y == b),
-                   CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: y must not be the same tensor as the input %s", fn,
-                   y == x   ? "x"
-                   : y == w ? "w"
-                            : "b");
+                                          const char *y_name) {
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, y, 4, fn, y_name));
   CLCONV_RETURN_IF(ctx,
                    y->dims[0] != g->n || y->dims[1] != g->cout ||
                        y->dims[2] != g->hout || y->dims[3] != g->wout,
                    CLCONV_STATUS_SHAPE_MISMATCH,
-                   "%s: y has dims (%lld, %lld, %lld, %lld) but the output is "
-                   "(%lld, %lld, %lld, %lld)",
-                   fn, (long long)y->dims[0], (long long)y->dims[1],
+                   "%s: %s has dims (%lld, %lld, %lld, %lld) but the output "
+                   "is (%lld, %lld, %lld, %lld)",
+                   fn, y_name, (long long)y->dims[0], (long long)y->dims[1],
                    (long long)y->dims[2], (long long)y->dims[3],
                    (long long)g->n, (long long)g->cout, (long long)g->hout,
                    (long long)g->wout);

@@ -15,23 +15,26 @@ typedef struct clconv__corr2d_geom {
   int needs_long_index; /* some index reaches 2^31: kernels use long */
 } clconv__corr2d_geom;
 
-/* Checks @p p, @p x, @p w and (when not NULL) @p b, and fills @p g.
+/* Checks @p p, @p x (named @p x_name in messages), @p w and (when not NULL)
+ * @p b, and fills @p g.
  * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH or WRONG_CONTEXT, with a
  *         message that starts with @p fn and names the bad argument. */
-clconv_status clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
-                                      const clconv_corr2d_params *p,
-                                      const clconv_tensor *x,
-                                      const clconv_tensor *w,
-                                      const clconv_tensor *b,
-                                      clconv__corr2d_geom *g);
+clconv_status
+clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
+                        const clconv_corr2d_params *p, const clconv_tensor *x,
+                        const char *x_name, const clconv_tensor *w,
+                        const clconv_tensor *b, clconv__corr2d_geom *g);
 
-/* Checks that @p y exists, has the output dims of @p g and is no input. */
+/* Checks that @p y (named @p y_name) is a tensor of @p ctx with the output
+ * dims of @p g. */
 clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
                                           const clconv__corr2d_geom *g,
                                           const clconv_tensor *y,
-                                          const clconv_tensor *x,
-                                          const clconv_tensor *w,
-                                          const clconv_tensor *b);
+                                          const char *y_name);
+
+/* Checks padding, stride, dilation and groups alone. */
+clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
+                                          const clconv_corr2d_params *p);
 
 /* Number of products summed into one output element, bias excluded. */
 int64_t clconv__corr2d_terms(const clconv__corr2d_geom *g);

@@ -35,7 +35,8 @@ struct clconv_context {
   cl_device_id device;
   cl_context cl_ctx;
   cl_command_queue queue;
-  clconv__program *programs; /* built programs, newest first */
+  clconv__program *programs;          /* built programs, newest first */
+  clconv_verify_report verify_report; /* of the last verified op */
   char message[CLCONV__MESSAGE_MAX];
 };
 

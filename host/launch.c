@@ -36,6 +36,16 @@ void clconv__args_long(clconv__args *a, int64_t value) {
   set_arg(a, sizeof v, &v);
 }
 
+void clconv__args_ulong(clconv__args *a, uint64_t value) {
+  cl_ulong v = (cl_ulong)value;
+  set_arg(a, sizeof v, &v);
+}
+
+void clconv__args_float(clconv__args *a, float value) {
+  cl_float v = value;
+  set_arg(a, sizeof v, &v);
+}
+
 clconv_status clconv__launch_1d(clconv_context *ctx, clconv__args *a,
                                 uint64_t items, size_t preferred_local,
                                 const char *what) {

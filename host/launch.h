@@ -18,6 +18,8 @@ void clconv__args_begin(clconv__args *a, cl_kernel kernel);
 void clconv__args_mem(clconv__args *a, cl_mem mem);    /* mem may be NULL */
 void clconv__args_int(clconv__args *a, int64_t value); /* must fit in int */
 void clconv__args_long(clconv__args *a, int64_t value);
+void clconv__args_ulong(clconv__args *a, uint64_t value);
+void clconv__args_float(clconv__args *a, float value);
 
 /* Launches @p a's kernel over @p items work-items in work-groups of at most
  * @p preferred_local, after checking the arguments and the rounded global

@@ -8,6 +8,7 @@
 #include "corr2d_geometry.h"
 #include "error.h"
 #include "tensor.h"
+#include "verify.h"
 
 #include <string.h>
 
@@ -30,7 +31,8 @@ clconv_status clconv_corr2d_output_dims(clconv_context *ctx,
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_RETURN_IF(ctx, y_dims == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: y_dims is NULL", fn);
-  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_geometry(ctx, fn, p, x, w, NULL, &g));
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__corr2d_geometry(ctx, fn, p, x, "x", w, NULL, &g));
   y_dims[0] = g.n;
   y_dims[1] = g.cout;
   y_dims[2] = g.hout;
@@ -38,51 +40,36 @@ clconv_status clconv_corr2d_output_dims(clconv_context *ctx,
   return CLCONV_STATUS_OK;
 }
 
-/* Compares @p y with the reference forward of (x, w, b) for geometry @p g. */
-static clconv_status
-verify_forward(clconv_context *ctx, const char *fn,
-               const clconv__corr2d_geom *g, const clconv_tensor *x,
-               const clconv_tensor *w, const clconv_tensor *b,
-               const clconv_tensor *y, clconv_verify_report *report) {
-  float *hx = NULL, *hw = NULL, *hb = NULL, *hy = NULL;
+/* Compares @p y with the reference forward of (x, w, b) for geometry @p g;
+ * the comparison lands in the context's verification report. */
+static clconv_status verify_forward(clconv_context *ctx, const char *fn,
+                                    const clconv__corr2d_geom *g,
+                                    const clconv_tensor *x,
+                                    const clconv_tensor *w,
+                                    const clconv_tensor *b,
+                                    const clconv_tensor *y) {
+  float *hx = NULL, *hw = NULL, *hb = NULL;
   double *ref = NULL, *mag = NULL;
   double terms = (double)clconv__corr2d_terms(g);
   clconv_status status;
 
-  /* Reads every tensor back to the host. */
+  /* Reads the inputs back, runs the reference and compares. */
+  clconv__verify_begin(ctx);
   if ((status = clconv__tensor_download(x, &hx)) != CLCONV_STATUS_OK ||
       (status = clconv__tensor_download(w, &hw)) != CLCONV_STATUS_OK ||
       (b != NULL &&
        (status = clconv__tensor_download(b, &hb)) != CLCONV_STATUS_OK) ||
-      (status = clconv__tensor_download(y, &hy)) != CLCONV_STATUS_OK)
+      (status = clconv__alloc_ref(ctx, fn, y->count, &ref, &mag)) !=
+          CLCONV_STATUS_OK)
     goto done;
-  ref = clconv__malloc(y->count * sizeof *ref);
-  mag = clconv__malloc(y->count * sizeof *mag);
-  if (ref == NULL || mag == NULL) {
-    status =
-        clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                     "%s: out of host memory for the reference result", fn);
-    goto done;
-  }
-
-  /* Runs the reference and compares. */
   clconv__ref_corr2d_fwd(g, hx, hw, hb, NULL, ref, mag);
-  clconv__compare(hy, ref, mag, terms,
-                  clconv__exact_inputs(hx, x->count, hw, w->count, hb,
-                                       b != NULL ? b->count : 0, terms),
-                  y->count, report);
-  if (report->mismatches > 0)
-    status = clconv__fail(
-        ctx, CLCONV_STATUS_VERIFY_MISMATCH,
-        "%s: %zu of %zu elements differ from the reference (%s); worst at "
-        "index %zu: %.9g, reference %.9g",
-        fn, report->mismatches, report->count,
-        report->exact ? "exact comparison" : "bounded comparison",
-        report->worst_index, report->worst_device, report->worst_reference);
+  status = clconv__verify_tensor(
+      ctx, fn, "y", y, ref, mag, terms,
+      clconv__exact_inputs(hx, x->count, hw, w->count, hb,
+                           b != NULL ? b->count : 0, terms));
 done:
   clconv__free(mag);
   clconv__free(ref);
-  clconv__free(hy);
   clconv__free(hb);
   clconv__free(hw);
   clconv__free(hx);
@@ -96,10 +83,13 @@ clconv_status clconv_corr2d_forward(clconv_context *ctx,
                                     const clconv_tensor *b, clconv_tensor *y) {
   static const char *fn = "clconv_corr2d_forward";
   clconv__corr2d_geom g;
-  clconv_verify_report report;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
-  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_geometry(ctx, fn, p, x, w, b, &g));
-  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, y, x, w, b));
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__corr2d_geometry(ctx, fn, p, x, "x", w, b, &g));
+  CLCONV_FORWARD_IF_ERROR(clconv__check_distinct(
+      ctx, fn, y, "y", (const clconv_tensor *const[]){x, w, b},
+      (const char *const[]){"x", "w", "b"}, 3));
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, y, "y"));
   if (y->count == 0)
     return CLCONV_STATUS_OK;
 
@@ -111,7 +101,7 @@ clconv_status clconv_corr2d_forward(clconv_context *ctx,
   }
   CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_fwd(ctx, &g, x, w, b, y));
   if (ctx->verify)
-    return verify_forward(ctx, fn, &g, x, w, b, y, &report);
+    return verify_forward(ctx, fn, &g, x, w, b, y);
   return CLCONV_STATUS_OK;
 }
 
@@ -122,14 +112,17 @@ clconv_corr2d_verify(clconv_context *ctx, const clconv_corr2d_params *p,
                      clconv_verify_report *report) {
   static const char *fn = "clconv_corr2d_verify";
   clconv__corr2d_geom g;
-  clconv_verify_report local;
-  if (report == NULL)
-    report = &local;
-  memset(report, 0, sizeof *report);
+  clconv_status status;
+  if (report != NULL)
+    memset(report, 0, sizeof *report);
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
-  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_geometry(ctx, fn, p, x, w, b, &g));
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__corr2d_geometry(ctx, fn, p, x, "x", w, b, &g));
   CLCONV_RETURN_IF(ctx, y == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: y is NULL", fn);
-  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, y, x, w, b));
-  return verify_forward(ctx, fn, &g, x, w, b, y, report);
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, y, "y"));
+  status = verify_forward(ctx, fn, &g, x, w, b, y);
+  if (report != NULL)
+    *report = ctx->verify_report;
+  return status;
 }

@@ -190,3 +190,48 @@ clconv_status clconv__tensor_download(const clconv_tensor *t, float **out) {
   *out = data;
   return CLCONV_STATUS_OK;
 }
+
+clconv_status clconv__check_distinct(clconv_context *ctx, const char *fn,
+                                     const clconv_tensor *out,
+                                     const char *out_name,
+                                     const clconv_tensor *const *inputs,
+                                     const char *const *names, int count) {
+  for (int i = 0; i < count; i++)
+    CLCONV_RETURN_IF(ctx, inputs[i] != NULL && inputs[i] == out,
+                     CLCONV_STATUS_INVALID_ARGUMENT,
+                     "%s: %s must not be the same tensor as %s", fn, out_name,
+                     names[i]);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__check_same_dims(clconv_context *ctx, const char *fn,
+                                      const clconv_tensor *a,
+                                      const char *a_name,
+                                      const clconv_tensor *b,
+                                      const char *b_name) {
+  int same = a->rank == b->rank;
+  for (int i = 0; same && i < a->rank; i++)
+    same = a->dims[i] == b->dims[i];
+  CLCONV_RETURN_IF(ctx, !same, CLCONV_STATUS_SHAPE_MISMATCH,
+                   "%s: %s and %s must have the same dims (%d-D with %zu "
+                   "elements vs %d-D with %zu elements)",
+                   fn, a_name, b_name, a->rank, a->count, b->rank, b->count);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__tensor_zero(clconv_tensor *t) {
+  const cl_float zero = 0.0f;
+  cl_int err;
+  if (t->bytes == 0)
+    return CLCONV_STATUS_OK;
+  if (t->ctx->is_reference) {
+    for (size_t i = 0; i < t->count; i++)
+      t->host[i] = 0.0f;
+    return CLCONV_STATUS_OK;
+  }
+  err = clEnqueueFillBuffer(t->ctx->queue, t->mem, &zero, sizeof zero, 0,
+                            t->bytes, 0, NULL, NULL);
+  if (err != CL_SUCCESS)
+    return clconv__fail_cl(t->ctx, err, "clEnqueueFillBuffer");
+  return CLCONV_STATUS_OK;
+}

@@ -290,6 +290,192 @@ CLCONV_API clconv_status clconv_corr2d_verify(
     const clconv_tensor *w, const clconv_tensor *b, const clconv_tensor *y,
     clconv_verify_report *report);
 
+/** Copies the report of the most recent verification made in verify mode
+ * (every output of the last op, merged) into @p report. */
+CLCONV_API clconv_status clconv_context_last_verify(
+    const clconv_context *ctx, clconv_verify_report *report);
+
+/* ---------------------------------------------------------------- Gradients */
+
+/* The gradients of clconv_corr2d_forward, for every configuration it takes.
+ * Each queues its work and returns; @p p is the forward's parameters. */
+
+/** dL/dX: @p dx (N, Cin, H, W) receives dY correlated back through @p w; an
+ * input that no window reads gets 0. @p dy must have the forward's output
+ * dims for an input of @p dx's dims.
+ * @return as clconv_corr2d_forward. */
+CLCONV_API clconv_status clconv_corr2d_backward_data(
+    clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *dy,
+    const clconv_tensor *w, clconv_tensor *dx);
+
+/** dL/dW: @p dw (Cout, Cin/groups, KH, KW) receives the sum over the batch
+ * and output positions of dY * X (windows of only padding add nothing).
+ * @param accumulate  0: overwrite @p dw; 1: add to it (as PyTorch accumulates
+ *                    .grad until zero_grad)
+ * @return as clconv_corr2d_forward. */
+CLCONV_API clconv_status clconv_corr2d_backward_weight(
+    clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
+    const clconv_tensor *dy, clconv_tensor *dw, int accumulate);
+
+/** dL/db: @p db (Cout) receives the sum of @p dy (N, Cout, Hout, Wout) over
+ * all but the channel axis; @p accumulate as above. */
+CLCONV_API clconv_status clconv_corr2d_backward_bias(clconv_context *ctx,
+                                                     const clconv_tensor *dy,
+                                                     clconv_tensor *db,
+                                                     int accumulate);
+
+/* ---------------------------------------------------------------- Loss */
+
+typedef enum clconv_reduction {
+  CLCONV_REDUCTION_SUM = 0, /* sum of squared errors, as the notebooks */
+  CLCONV_REDUCTION_MEAN = 1 /* divided by the number of elements */
+} clconv_reduction;
+
+/** Squared-error loss L = sum (y_hat - y)^2 (or its mean) and its gradient
+ * dL/dy_hat = 2 * (y_hat - y) (divided by the count for the mean).
+ * @param loss  receives L (waits for the device), may be NULL
+ * @param grad  receives the gradient, shaped as @p y_hat, may be NULL; at
+ *              least one of @p loss and @p grad must be given
+ * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT, OPENCL_ERROR,
+ *         OUT_OF_DEVICE_MEMORY, CONTEXT_UNUSABLE, VERIFY_MISMATCH. */
+CLCONV_API clconv_status clconv_squared_error(
+    clconv_context *ctx, clconv_reduction reduction, const clconv_tensor *y_hat,
+    const clconv_tensor *y, double *loss, clconv_tensor *grad);
+
+/* ---------------------------------------------------------------- SGD */
+
+/* Stochastic gradient descent with PyTorch's torch.optim.SGD semantics:
+ *   g = grad + weight_decay * w
+ *   with momentum: buf = g at the first step, else
+ *                  buf = momentum * buf + (1 - dampening) * g;
+ *                  g = nesterov ? g + momentum * buf : buf
+ *   w = w - lr * g */
+typedef struct clconv_sgd_params {
+  float lr;           /* default 0.001 */
+  float momentum;     /* default 0: no momentum buffer */
+  float dampening;    /* default 0 */
+  float weight_decay; /* default 0 */
+  int nesterov;       /* default 0; needs momentum > 0 and dampening 0 */
+} clconv_sgd_params;
+
+/** @return lr 0.001 (PyTorch's default), no momentum, no weight decay. */
+CLCONV_API clconv_sgd_params clconv_sgd_params_default(void);
+
+/** Updates @p param in place from @p grad.
+ * @param momentum_buffer  same shape as @p param; required when momentum is
+ *                         not 0, else ignored (may be NULL)
+ * @param buffer_is_set    0 at the first step: the buffer is set to g
+ * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT, BUILD_FAILED,
+ *         OPENCL_ERROR, CONTEXT_UNUSABLE, VERIFY_MISMATCH. */
+CLCONV_API clconv_status clconv_sgd_step(clconv_context *ctx,
+                                         const clconv_sgd_params *p,
+                                         clconv_tensor *param,
+                                         const clconv_tensor *grad,
+                                         clconv_tensor *momentum_buffer,
+                                         int buffer_is_set);
+
+/* ---------------------------------------------------------------- Init */
+
+/** Fills @p t with uniform numbers in [lo, hi) from @p seed, computed on the
+ * device and bit-identical on every device and on the reference backend:
+ * element i is lo + (hi - lo) * u_i, u_i = 24 bits of splitmix64(seed, i).
+ * @return OK, INVALID_ARGUMENT (lo > hi or not finite), BUILD_FAILED,
+ *         OPENCL_ERROR, CONTEXT_UNUSABLE, VERIFY_MISMATCH. */
+CLCONV_API clconv_status clconv_tensor_fill_uniform(clconv_tensor *t, float lo,
+                                                    float hi, uint64_t seed);
+
+/* ---------------------------------------------------------------- Layer */
+
+/* A Conv2D layer: weight, optional bias, their gradients and momentum
+ * buffers, on one context. Forward, backward, zero_grad and an SGD step, as
+ * the notebooks' nn.Conv2d training loop does. */
+typedef struct clconv_conv2d clconv_conv2d;
+
+typedef enum clconv_init {
+  /* PyTorch's nn.Conv2d default: weight and bias uniform in +-1/sqrt(fan_in),
+   * fan_in = in_channels / groups * KH * KW. */
+  CLCONV_INIT_PYTORCH = 0,
+  /* The notebooks' Conv2D: weight uniform in [0, 1) (torch.rand), bias 0. */
+  CLCONV_INIT_UNIFORM01 = 1
+} clconv_init;
+
+typedef struct clconv_conv2d_params {
+  int64_t in_channels;        /* default 0: inferred at the first forward, as
+                                 nn.LazyConv2d */
+  int64_t out_channels;       /* default 1 */
+  int64_t kernel_h, kernel_w; /* default 1 x 1 */
+  clconv_corr2d_params conv;  /* padding, stride, dilation, groups */
+  int bias;                   /* default 1 (with a bias) */
+  clconv_init init;           /* default CLCONV_INIT_PYTORCH */
+  uint64_t seed;              /* default 0 */
+} clconv_conv2d_params;
+
+/** @return one input channel inferred, one output channel, 1x1, with bias,
+ * PyTorch's init, seed 0, and clconv_corr2d_params_default(). */
+CLCONV_API clconv_conv2d_params clconv_conv2d_params_default(void);
+
+/** Creates a layer and initializes its parameters from the seed (at the first
+ * forward when in_channels is 0). The layer borrows @p ctx.
+ * @return OK, INVALID_ARGUMENT (the message names the field), SHAPE_MISMATCH,
+ *         OUT_OF_HOST_MEMORY, and the errors of tensor creation. */
+CLCONV_API clconv_status clconv_conv2d_create(clconv_context *ctx,
+                                              const clconv_conv2d_params *p,
+                                              clconv_conv2d **out);
+
+/** Releases the layer and its tensors. NULL is a no-op. */
+CLCONV_API void clconv_conv2d_release(clconv_conv2d *layer);
+
+/** Output dims for input @p x, after checking it against the layer. */
+CLCONV_API clconv_status clconv_conv2d_output_dims(clconv_conv2d *layer,
+                                                   const clconv_tensor *x,
+                                                   int64_t y_dims[4]);
+
+/** y = corr2d(x, weight) + bias. Infers in_channels at the first call when it
+ * was 0. */
+CLCONV_API clconv_status clconv_conv2d_forward(clconv_conv2d *layer,
+                                               const clconv_tensor *x,
+                                               clconv_tensor *y);
+
+/** Adds the weight and bias gradients of the loss to the layer's gradients
+ * (as PyTorch accumulates .grad), given the forward's input @p x and @p dy =
+ * dL/dy; fills @p dx = dL/dx when not NULL. */
+CLCONV_API clconv_status clconv_conv2d_backward(clconv_conv2d *layer,
+                                                const clconv_tensor *x,
+                                                const clconv_tensor *dy,
+                                                clconv_tensor *dx);
+
+/** Sets the layer's gradients to zero. */
+CLCONV_API clconv_status clconv_conv2d_zero_grad(clconv_conv2d *layer);
+
+/** One SGD step on the weight and bias from their gradients, keeping the
+ * momentum buffers in the layer. */
+CLCONV_API clconv_status clconv_conv2d_sgd_step(clconv_conv2d *layer,
+                                                const clconv_sgd_params *p);
+
+/* Which of the layer's tensors clconv_conv2d_tensor returns. */
+typedef enum clconv_conv2d_part {
+  CLCONV_CONV2D_WEIGHT = 0,
+  CLCONV_CONV2D_BIAS = 1,
+  CLCONV_CONV2D_GRAD_WEIGHT = 2,
+  CLCONV_CONV2D_GRAD_BIAS = 3
+} clconv_conv2d_part;
+
+/** @return the layer's tensor for @p part, owned by the layer (do not
+ * release); NULL when the layer has no bias, or before in_channels is known.
+ */
+CLCONV_API clconv_tensor *clconv_conv2d_tensor(clconv_conv2d *layer,
+                                               clconv_conv2d_part part);
+
+/** Copies @p count floats between host memory and a part of the layer
+ * (weight or bias to set, any part to get); @p count must be the part's
+ * element count. Setting resets nothing else. */
+CLCONV_API clconv_status clconv_conv2d_get(clconv_conv2d *layer,
+                                           clconv_conv2d_part part, float *data,
+                                           size_t count);
+CLCONV_API clconv_status clconv_conv2d_set(clconv_conv2d *layer,
+                                           clconv_conv2d_part part,
+                                           const float *data, size_t count);
+
 #ifdef __cplusplus
 }
 #endif

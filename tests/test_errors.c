@@ -112,9 +112,9 @@ static void check_tensors(clconv_context *ctx) {
   EXPECT_FORWARD(&f, &f.p, f.x, f.w, f.b, NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                  "y is NULL");
   EXPECT_FORWARD(&f, &f.p, f.x, f.w, f.b, f.x, CLCONV_STATUS_INVALID_ARGUMENT,
-                 "y must not be the same tensor as the input x");
+                 "y must not be the same tensor as x");
   EXPECT_FORWARD(&f, &f.p, f.x, f.w, f.b, f.w, CLCONV_STATUS_INVALID_ARGUMENT,
-                 "same tensor as the input w");
+                 "same tensor as w");
 
   t = test_tensor(ctx, 4, small_y, NULL);
   EXPECT_FORWARD(&f, &f.p, f.x, f.w, f.b, t, CLCONV_STATUS_SHAPE_MISMATCH,

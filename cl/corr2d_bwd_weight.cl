@@ -1,0 +1,73 @@
+/* corr2d_bwd_weight.cl: gradients of the cross-correlation with respect to
+ * its weight and bias. corr2d_bwd_weight: one work-item per element of dW
+ * (Cout, Cin/groups, KH, KW), summing dY * X over the batch and every output
+ * position. corr2d_bwd_bias: one work-item per output channel, summing dY.
+ * With accumulate = 1 the sums are added to what the gradient holds. */
+
+#ifndef KH
+#define KH 3
+#endif
+#ifndef KW
+#define KW 3
+#endif
+
+__kernel void corr2d_bwd_weight(__global const float *restrict x,
+                                __global const float *restrict dy,
+                                __global float *restrict dw, const long total,
+                                const int accumulate, const int n_batch,
+                                const int cin, const int h, const int wd,
+                                const int cout, const int hout, const int wout,
+                                const int cin_g, const int cout_g,
+                                const int stride_h, const int stride_w,
+                                const int pad_h, const int pad_w,
+                                const int dil_h, const int dil_w) {
+  const idx_t gid = (idx_t)get_global_id(0);
+  if ((long)gid >= total)
+    return;
+
+  /* Splits the flat index into (co, ci_local, kh, kw). */
+  const int kw = (int)(gid % KW);
+  idx_t rest = gid / KW;
+  const int kh = (int)(rest % KH);
+  rest /= KH;
+  const idx_t ci_local = rest % cin_g;
+  const idx_t co = rest / cin_g;
+  const idx_t ci = (co / cout_g) * cin_g + ci_local;
+  const idx_t dh = (idx_t)kh * dil_h - pad_h;
+  const idx_t dw_off = (idx_t)kw * dil_w - pad_w;
+
+  /* Sums over the batch and every output whose tap reads inside X. */
+  float acc = 0.0f;
+  for (int n = 0; n < n_batch; n++) {
+    __global const float *xc = x + (n * (idx_t)cin + ci) * (idx_t)h * wd;
+    __global const float *dyc = dy + (n * (idx_t)cout + co) * (idx_t)hout * wout;
+    for (idx_t oh = 0; oh < hout; oh++) {
+      const idx_t ih = oh * stride_h + dh;
+      if (ih < 0 || ih >= h)
+        continue;
+      for (idx_t ow = 0; ow < wout; ow++) {
+        const idx_t iw = ow * stride_w + dw_off;
+        if (iw < 0 || iw >= wd)
+          continue;
+        acc += dyc[oh * wout + ow] * xc[ih * wd + iw];
+      }
+    }
+  }
+  dw[gid] = accumulate ? dw[gid] + acc : acc;
+}
+
+__kernel void corr2d_bwd_bias(__global const float *restrict dy,
+                              __global float *restrict db, const int accumulate,
+                              const int n_batch, const int cout,
+                              const long plane) {
+  const int co = (int)get_global_id(0);
+  if (co >= cout)
+    return;
+  float acc = 0.0f;
+  for (int n = 0; n < n_batch; n++) {
+    __global const float *dyc = dy + (n * (idx_t)cout + co) * (idx_t)plane;
+    for (idx_t i = 0; i < (idx_t)plane; i++)
+      acc += dyc[i];
+  }
+  db[co] = accumulate ? db[co] + acc : acc;
+}

@@ -1,0 +1,38 @@
+/* sgd_update.cl: one step of stochastic gradient descent with PyTorch's
+ * semantics, one work-item per parameter:
+ *   g = grad + weight_decay * w
+ *   with momentum: buf = g on the first step, else momentum * buf +
+ *                  (1 - dampening) * g; g = nesterov ? g + momentum * buf : buf
+ *   w = w - lr * g */
+
+/* 1: keep a momentum buffer. */
+#ifndef MOMENTUM
+#define MOMENTUM 0
+#endif
+#ifndef NESTEROV
+#define NESTEROV 0
+#endif
+
+__kernel void sgd_update(__global float *restrict w,
+                         __global const float *restrict grad,
+                         __global float *restrict buf, const long total,
+                         const float lr, const float weight_decay,
+                         const float momentum, const float one_minus_dampening,
+                         const int buffer_is_set) {
+  const idx_t gid = (idx_t)get_global_id(0);
+  if ((long)gid >= total)
+    return;
+  const float wv = w[gid];
+  float g = grad[gid] + weight_decay * wv;
+#if MOMENTUM
+  const float b = buffer_is_set ? momentum * buf[gid] + one_minus_dampening * g
+                                : g;
+  buf[gid] = b;
+#if NESTEROV
+  g = g + momentum * b;
+#else
+  g = b;
+#endif
+#endif
+  w[gid] = wv - lr * g;
+}

@@ -1,0 +1,183 @@
+/* op_corr2d_backward.c: the public gradient entry points of the
+ * cross-correlation (data, weight, bias): validate once, dispatch, and in
+ * verify mode compare with the reference backend. */
+#include "alloc.h"
+#include "backend_opencl.h"
+#include "backend_ref.h"
+#include "compare.h"
+#include "context.h"
+#include "corr2d_geometry.h"
+#include "error.h"
+#include "tensor.h"
+#include "verify.h"
+
+#include <string.h>
+
+static const float one = 1.0f;
+
+/* Converts reference results into a reference-backend tensor. */
+static void store(clconv_tensor *t, const double *values) {
+  for (size_t i = 0; i < t->count; i++)
+    t->host[i] = (float)values[i];
+}
+
+/* Host copies of a gradient op's tensors, for the reference path. */
+typedef struct host_copies {
+  float *a, *b, *old;
+  double *ref, *mag;
+} host_copies;
+
+static void host_copies_free(host_copies *h) {
+  clconv__free(h->mag);
+  clconv__free(h->ref);
+  clconv__free(h->old);
+  clconv__free(h->b);
+  clconv__free(h->a);
+}
+
+clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
+                                          const clconv_corr2d_params *p,
+                                          const clconv_tensor *dy,
+                                          const clconv_tensor *w,
+                                          clconv_tensor *dx) {
+  static const char *fn = "clconv_corr2d_backward_data";
+  clconv__corr2d_geom g;
+  host_copies h = {0};
+  double terms;
+  clconv_status status;
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__corr2d_geometry(ctx, fn, p, dx, "dx", w, NULL, &g));
+  CLCONV_FORWARD_IF_ERROR(clconv__check_distinct(
+      ctx, fn, dx, "dx", (const clconv_tensor *const[]){dy, w},
+      (const char *const[]){"dy", "w"}, 2));
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, dy, "dy"));
+  if (dx->count == 0)
+    return CLCONV_STATUS_OK;
+  terms = (double)(g.cout_g * g.kh * g.kw);
+
+  /* The device queues its kernel; the reference (and verify mode) needs the
+   * inputs on the host. */
+  if (!ctx->is_reference) {
+    CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_bwd_data(ctx, &g, dy, w, dx));
+    if (!ctx->verify)
+      return CLCONV_STATUS_OK;
+    clconv__verify_begin(ctx);
+  }
+  if ((status = clconv__tensor_download(dy, &h.a)) != CLCONV_STATUS_OK ||
+      (status = clconv__tensor_download(w, &h.b)) != CLCONV_STATUS_OK ||
+      (status = clconv__alloc_ref(ctx, fn, dx->count, &h.ref, &h.mag)) !=
+          CLCONV_STATUS_OK)
+    goto done;
+  clconv__ref_corr2d_bwd_data(&g, h.a, h.b, h.ref, h.mag);
+  if (ctx->is_reference)
+    store(dx, h.ref);
+  else
+    status = clconv__verify_tensor(
+        ctx, fn, "dx", dx, h.ref, h.mag, terms,
+        clconv__exact_inputs(h.a, dy->count, h.b, w->count, NULL, 0, terms));
+done:
+  host_copies_free(&h);
+  return status;
+}
+
+clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
+                                            const clconv_corr2d_params *p,
+                                            const clconv_tensor *x,
+                                            const clconv_tensor *dy,
+                                            clconv_tensor *dw, int accumulate) {
+  static const char *fn = "clconv_corr2d_backward_weight";
+  clconv__corr2d_geom g;
+  host_copies h = {0};
+  double terms;
+  clconv_status status = CLCONV_STATUS_OK;
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__corr2d_geometry(ctx, fn, p, x, "x", dw, NULL, &g));
+  CLCONV_FORWARD_IF_ERROR(clconv__check_distinct(
+      ctx, fn, dw, "dw", (const clconv_tensor *const[]){x, dy},
+      (const char *const[]){"x", "dy"}, 2));
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, dy, "dy"));
+  CLCONV_RETURN_IF(ctx, accumulate != 0 && accumulate != 1,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: accumulate must be 0 or 1, got %d", fn, accumulate);
+  terms = (double)(g.n * g.hout * g.wout);
+
+  /* Keeps the old gradient when it is added to (reference or verify). */
+  if ((ctx->is_reference || ctx->verify) && accumulate &&
+      (status = clconv__tensor_download(dw, &h.old)) != CLCONV_STATUS_OK)
+    goto done;
+  if (!ctx->is_reference) {
+    status = clconv__cl_corr2d_bwd_weight(ctx, &g, x, dy, dw, accumulate);
+    if (status != CLCONV_STATUS_OK || !ctx->verify)
+      goto done;
+    clconv__verify_begin(ctx);
+  }
+  if ((status = clconv__tensor_download(x, &h.a)) != CLCONV_STATUS_OK ||
+      (status = clconv__tensor_download(dy, &h.b)) != CLCONV_STATUS_OK ||
+      (status = clconv__alloc_ref(ctx, fn, dw->count, &h.ref, &h.mag)) !=
+          CLCONV_STATUS_OK)
+    goto done;
+  clconv__ref_corr2d_bwd_weight(&g, h.a, h.b, h.old, h.ref, h.mag);
+  if (ctx->is_reference)
+    store(dw, h.ref);
+  else
+    status = clconv__verify_tensor(
+        ctx, fn, "dw", dw, h.ref, h.mag, terms + accumulate,
+        clconv__exact_inputs(h.a, x->count, h.b, dy->count, h.old,
+                             h.old != NULL ? dw->count : 0, terms));
+done:
+  host_copies_free(&h);
+  return status;
+}
+
+clconv_status clconv_corr2d_backward_bias(clconv_context *ctx,
+                                          const clconv_tensor *dy,
+                                          clconv_tensor *db, int accumulate) {
+  static const char *fn = "clconv_corr2d_backward_bias";
+  clconv__corr2d_geom g;
+  host_copies h = {0};
+  double terms;
+  clconv_status status = CLCONV_STATUS_OK;
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, dy, 4, fn, "dy"));
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, db, 1, fn, "db"));
+  CLCONV_RETURN_IF(ctx, db->dims[0] != dy->dims[1],
+                   CLCONV_STATUS_SHAPE_MISMATCH,
+                   "%s: db has %lld elements but dy has %lld channels", fn,
+                   (long long)db->dims[0], (long long)dy->dims[1]);
+  CLCONV_RETURN_IF(ctx, accumulate != 0 && accumulate != 1,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: accumulate must be 0 or 1, got %d", fn, accumulate);
+  memset(&g, 0, sizeof g);
+  g.n = dy->dims[0];
+  g.cout = dy->dims[1];
+  g.hout = dy->dims[2];
+  g.wout = dy->dims[3];
+  terms = (double)(g.n * g.hout * g.wout);
+
+  if ((ctx->is_reference || ctx->verify) && accumulate &&
+      (status = clconv__tensor_download(db, &h.old)) != CLCONV_STATUS_OK)
+    goto done;
+  if (!ctx->is_reference) {
+    status = clconv__cl_corr2d_bwd_bias(ctx, &g, dy, db, accumulate);
+    if (status != CLCONV_STATUS_OK || !ctx->verify)
+      goto done;
+    clconv__verify_begin(ctx);
+  }
+  if ((status = clconv__tensor_download(dy, &h.a)) != CLCONV_STATUS_OK ||
+      (status = clconv__alloc_ref(ctx, fn, db->count, &h.ref, &h.mag)) !=
+          CLCONV_STATUS_OK)
+    goto done;
+  clconv__ref_corr2d_bwd_bias(&g, h.a, h.old, h.ref, h.mag);
+  if (ctx->is_reference)
+    store(db, h.ref);
+  else
+    status = clconv__verify_tensor(
+        ctx, fn, "db", db, h.ref, h.mag, terms + accumulate,
+        clconv__exact_inputs(h.a, dy->count, &one, 1, h.old,
+                             h.old != NULL ? db->count : 0, terms));
+done:
+  host_copies_free(&h);
+  return status;
+}

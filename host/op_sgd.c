@@ -1,0 +1,162 @@
+/* op_sgd.c: the SGD update with PyTorch's semantics: validation, dispatch,
+ * and verification (from snapshots taken before the in-place update). */
+#include "alloc.h"
+#include "backend_opencl.h"
+#include "backend_ref.h"
+#include "context.h"
+#include "error.h"
+#include "tensor.h"
+#include "verify.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Rounding steps in one update, for the tolerance (see DESIGN.md). */
+#define SGD_TERMS 6.0
+
+clconv_sgd_params clconv_sgd_params_default(void) {
+  clconv_sgd_params p;
+  memset(&p, 0, sizeof p);
+  p.lr = 0.001f;
+  return p;
+}
+
+/* Checks the hyper-parameters as torch.optim.SGD does. */
+static clconv_status check_params(clconv_context *ctx, const char *fn,
+                                  const clconv_sgd_params *p) {
+  CLCONV_RETURN_IF(ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: params is NULL", fn);
+  CLCONV_RETURN_IF(ctx, !(p->lr >= 0.0f) || isinf(p->lr),
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: lr must be finite and >= 0, got %g", fn, (double)p->lr);
+  CLCONV_RETURN_IF(ctx, !(p->momentum >= 0.0f) || isinf(p->momentum),
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: momentum must be finite and >= 0, got %g", fn,
+                   (double)p->momentum);
+  CLCONV_RETURN_IF(ctx, !(p->weight_decay >= 0.0f) || isinf(p->weight_decay),
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: weight_decay must be finite and >= 0, got %g", fn,
+                   (double)p->weight_decay);
+  CLCONV_RETURN_IF(ctx, !isfinite(p->dampening), CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: dampening must be finite, got %g", fn,
+                   (double)p->dampening);
+  CLCONV_RETURN_IF(ctx, p->nesterov != 0 && p->nesterov != 1,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: nesterov must be 0 or 1, got %d", fn, p->nesterov);
+  CLCONV_RETURN_IF(ctx,
+                   p->nesterov && (p->momentum <= 0.0f || p->dampening != 0.0f),
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: nesterov needs momentum > 0 and dampening 0", fn);
+  return CLCONV_STATUS_OK;
+}
+
+/* Snapshots of the update's tensors and the reference results. */
+typedef struct sgd_host {
+  float *w, *grad, *buf;
+  double *w_ref, *w_mag, *buf_ref, *buf_mag;
+} sgd_host;
+
+static void sgd_host_free(sgd_host *h) {
+  clconv__free(h->buf_mag);
+  clconv__free(h->buf_ref);
+  clconv__free(h->w_mag);
+  clconv__free(h->w_ref);
+  clconv__free(h->buf);
+  clconv__free(h->grad);
+  clconv__free(h->w);
+}
+
+/* Takes host copies of the inputs and room for the reference results. */
+static clconv_status snapshot(clconv_context *ctx, const char *fn,
+                              const clconv__sgd_consts *k,
+                              const clconv_tensor *param,
+                              const clconv_tensor *grad,
+                              const clconv_tensor *buf, sgd_host *h) {
+  clconv_status status;
+  memset(h, 0, sizeof *h);
+  if ((status = clconv__tensor_download(param, &h->w)) != 0 ||
+      (status = clconv__tensor_download(grad, &h->grad)) != 0 ||
+      (status =
+           clconv__alloc_ref(ctx, fn, param->count, &h->w_ref, &h->w_mag)) != 0)
+    return status;
+  if (k->use_momentum &&
+      ((status = clconv__tensor_download(buf, &h->buf)) != 0 ||
+       (status = clconv__alloc_ref(ctx, fn, param->count, &h->buf_ref,
+                                   &h->buf_mag)) != 0))
+    return status;
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_sgd_step(clconv_context *ctx, const clconv_sgd_params *p,
+                              clconv_tensor *param, const clconv_tensor *grad,
+                              clconv_tensor *buf, int buffer_is_set) {
+  static const char *fn = "clconv_sgd_step";
+  clconv__sgd_consts k;
+  sgd_host h;
+  clconv_status status;
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
+  CLCONV_FORWARD_IF_ERROR(check_params(ctx, fn, p));
+  CLCONV_RETURN_IF(ctx, param == NULL || grad == NULL,
+                   CLCONV_STATUS_INVALID_ARGUMENT, "%s: %s is NULL", fn,
+                   param == NULL ? "param" : "grad");
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__tensor_check(ctx, param, param->rank, fn, "param"));
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__tensor_check(ctx, grad, grad->rank, fn, "grad"));
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__check_same_dims(ctx, fn, param, "param", grad, "grad"));
+  CLCONV_RETURN_IF(ctx, param == grad, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: param must not be the same tensor as grad", fn);
+  k.lr = p->lr;
+  k.weight_decay = p->weight_decay;
+  k.momentum = p->momentum;
+  k.one_minus_dampening = (float)(1.0 - (double)p->dampening);
+  k.use_momentum = p->momentum != 0.0f;
+  k.nesterov = p->nesterov;
+  k.buffer_is_set = buffer_is_set != 0;
+  if (k.use_momentum) {
+    CLCONV_RETURN_IF(ctx, buf == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                     "%s: momentum_buffer is NULL but momentum is %g", fn,
+                     (double)p->momentum);
+    CLCONV_FORWARD_IF_ERROR(
+        clconv__tensor_check(ctx, buf, buf->rank, fn, "momentum_buffer"));
+    CLCONV_FORWARD_IF_ERROR(clconv__check_same_dims(
+        ctx, fn, buf, "momentum_buffer", param, "param"));
+    CLCONV_FORWARD_IF_ERROR(
+        clconv__check_distinct(ctx, fn, buf, "momentum_buffer",
+                               (const clconv_tensor *const[]){param, grad},
+                               (const char *const[]){"param", "grad"}, 2));
+  }
+  if (param->count == 0)
+    return CLCONV_STATUS_OK;
+
+  /* The device updates in place; the reference (and verify mode) works from
+   * copies taken before. */
+  if (!ctx->is_reference && !ctx->verify)
+    return clconv__cl_sgd_update(ctx, &k, param, grad, buf);
+  status = snapshot(ctx, fn, &k, param, grad, buf, &h);
+  if (status != CLCONV_STATUS_OK)
+    goto done;
+  clconv__ref_sgd_update(&k, param->count, h.w, h.grad, h.buf, h.w_ref, h.w_mag,
+                         h.buf_ref, h.buf_mag);
+  if (ctx->is_reference) {
+    for (size_t i = 0; i < param->count; i++) {
+      param->host[i] = (float)h.w_ref[i];
+      if (k.use_momentum)
+        buf->host[i] = (float)h.buf_ref[i];
+    }
+    goto done;
+  }
+  status = clconv__cl_sgd_update(ctx, &k, param, grad, buf);
+  if (status != CLCONV_STATUS_OK)
+    goto done;
+  clconv__verify_begin(ctx);
+  status = clconv__verify_tensor(ctx, fn, "param", param, h.w_ref, h.w_mag,
+                                 SGD_TERMS, 0);
+  if (status == CLCONV_STATUS_OK && k.use_momentum)
+    status = clconv__verify_tensor(ctx, fn, "momentum_buffer", buf, h.buf_ref,
+                                   h.buf_mag, SGD_TERMS, 0);
+done:
+  sgd_host_free(&h);
+  return status;
+}

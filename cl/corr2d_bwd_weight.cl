@@ -1,8 +1,7 @@
-/* corr2d_bwd_weight.cl: gradients of the cross-correlation with respect to
- * its weight and bias. corr2d_bwd_weight: one work-item per element of dW
- * (Cout, Cin/groups, KH, KW), summing dY * X over the batch and every output
- * position. corr2d_bwd_bias: one work-item per output channel, summing dY.
- * With accumulate = 1 the sums are added to what the gradient holds. */
+/* corr2d_bwd_weight.cl: gradient of the cross-correlation with respect to
+ * its weight: one work-item per element of dW (Cout, Cin/groups, KH, KW),
+ * summing dY * X over the batch and every output position whose tap reads
+ * inside X. With accumulate = 1 the sum is added to what dW holds. */
 
 #ifndef KH
 #define KH 3
@@ -54,20 +53,4 @@ __kernel void corr2d_bwd_weight(__global const float *restrict x,
     }
   }
   dw[gid] = accumulate ? dw[gid] + acc : acc;
-}
-
-__kernel void corr2d_bwd_bias(__global const float *restrict dy,
-                              __global float *restrict db, const int accumulate,
-                              const int n_batch, const int cout,
-                              const long plane) {
-  const int co = (int)get_global_id(0);
-  if (co >= cout)
-    return;
-  float acc = 0.0f;
-  for (int n = 0; n < n_batch; n++) {
-    __global const float *dyc = dy + (n * (idx_t)cout + co) * (idx_t)plane;
-    for (idx_t i = 0; i < (idx_t)plane; i++)
-      acc += dyc[i];
-  }
-  db[co] = accumulate ? db[co] + acc : acc;
 }

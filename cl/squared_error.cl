@@ -34,9 +34,9 @@ squared_error(__global const float *restrict y_hat,
   __local float squares[LOCAL_SIZE];
   squares[lid] = d * d;
   barrier(CLK_LOCAL_MEM_FENCE);
-  for (int half = LOCAL_SIZE / 2; half > 0; half /= 2) {
-    if (lid < half)
-      squares[lid] += squares[lid + half];
+  for (int step = LOCAL_SIZE / 2; step > 0; step /= 2) {
+    if (lid < step)
+      squares[lid] += squares[lid + step];
     barrier(CLK_LOCAL_MEM_FENCE);
   }
   if (lid == 0)

@@ -120,11 +120,11 @@ clconv_status clconv__cl_corr2d_bwd_bias(clconv_context *ctx,
                                          const clconv__corr2d_geom *g,
                                          const clconv_tensor *dy,
                                          clconv_tensor *db, int accumulate) {
-  char options[256];
+  char options[64];
   cl_kernel kernel;
   clconv__args a;
-  corr2d_options(g, "", options, sizeof options);
-  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "corr2d_bwd_weight", options,
+  snprintf(options, sizeof options, "-DIDX_T=%s", index_type(dy->count));
+  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "corr2d_bwd_bias", options,
                                              "corr2d_bwd_bias", &kernel));
   clconv__args_begin(&a, kernel);
   clconv__args_mem(&a, dy->mem);

@@ -1,0 +1,378 @@
+/* test_gradients.c: the cross-correlation's gradients. The reference is
+ * checked by central finite differences in double; derived cases pin the
+ * edges (inputs no window reads, windows of only padding); then the device
+ * is compared with the reference on hundreds of seeded configurations. */
+#include "backend_ref.h"
+#include "corr2d_cases.h"
+#include "support.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static clconv_context *device_ctx; /* in verify mode */
+static clconv_context *reference_ctx;
+
+/* The geometry of @p c, built by hand from the formula. */
+static clconv__corr2d_geom case_geom(const corr2d_case *c) {
+  clconv__corr2d_geom g;
+  int64_t y_dims[4];
+  memset(&g, 0, sizeof g);
+  case_output_dims(c, y_dims);
+  g.n = c->x_dims[0];
+  g.cin = c->x_dims[1];
+  g.h = c->x_dims[2];
+  g.w = c->x_dims[3];
+  g.cout = c->w_dims[0];
+  g.kh = c->w_dims[2];
+  g.kw = c->w_dims[3];
+  g.hout = y_dims[2];
+  g.wout = y_dims[3];
+  g.groups = c->p.groups;
+  g.cin_g = g.cin / g.groups;
+  g.cout_g = g.cout / g.groups;
+  g.stride_h = c->p.stride_h;
+  g.stride_w = c->p.stride_w;
+  g.pad_h = c->p.pad_h;
+  g.pad_w = c->p.pad_w;
+  g.dil_h = c->p.dilation_h;
+  g.dil_w = c->p.dilation_w;
+  g.has_bias = c->has_bias;
+  return g;
+}
+
+/* L = sum r * y(x, w, b) in double, with the reference forward. */
+static double weighted_sum(const clconv__corr2d_geom *g, const float *x,
+                           const float *w, const float *b, const float *r,
+                           double *y, size_t ny) {
+  double sum = 0.0;
+  clconv__ref_corr2d_fwd(g, x, w, b, NULL, y, NULL);
+  for (size_t i = 0; i < ny; i++)
+    sum += (double)r[i] * y[i];
+  return sum;
+}
+
+/* Checks d/dv[i] of L by central differences with step 1/8 for every element
+ * of @p v (x, w or b of the problem). The data are multiples of 1/8, so every
+ * value and product is exact and, L being linear in v, the difference
+ * quotient equals the gradient up to double rounding. */
+static int check_fd(const clconv__corr2d_geom *g, const corr2d_case *c,
+                    float *v, size_t nv, const double *grad, const float *r,
+                    double *y, size_t ny, const char *what) {
+  const float step = 0.125f;
+  int bad = 0;
+  for (size_t i = 0; i < nv; i++) {
+    const float saved = v[i];
+    double up, down, fd;
+    v[i] = saved + step;
+    up = weighted_sum(g, c->x, c->w, c->has_bias ? c->b : NULL, r, y, ny);
+    v[i] = saved - step;
+    down = weighted_sum(g, c->x, c->w, c->has_bias ? c->b : NULL, r, y, ny);
+    v[i] = saved;
+    fd = (up - down) / (2.0 * step);
+    if (fabs(fd - grad[i]) > 1e-9 * (1.0 + fabs(fd))) {
+      if (bad++ == 0)
+        fprintf(stderr, "\n%s[%zu]: finite difference %.17g, gradient %.17g\n",
+                what, i, fd, grad[i]);
+    }
+  }
+  return bad;
+}
+
+/* Rounds every value to a multiple of 1/8 in [-2, 2]. */
+static void dyadic(test_rng *r, float *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    v[i] = (float)test_int(r, -16, 16) / 8.0f;
+}
+
+/* The reference gradients match central finite differences on small random
+ * shapes covering every option. */
+static void test_reference_vs_finite_differences(void) {
+  test_rng r = {test_seed() + 17};
+  int failures = 0, checked = 0;
+  for (int i = 0; i < 60; i++) {
+    corr2d_case c;
+    clconv__corr2d_geom g;
+    size_t nx, nw, ny;
+    float *weights;
+    double *y, *dx, *dw, *db;
+    random_case(&r, i, &c);
+    g = case_geom(&c);
+    nx = dims_count(c.x_dims, 4);
+    nw = dims_count(c.w_dims, 4);
+    ny = (size_t)(g.n * g.cout * g.hout * g.wout);
+    if (nx > 600 || ny == 0) { /* keeps the O(n^2) differences quick */
+      case_free(&c);
+      continue;
+    }
+    dyadic(&r, c.x, nx);
+    dyadic(&r, c.w, nw);
+    dyadic(&r, c.b, (size_t)g.cout);
+    weights = malloc(ny * sizeof *weights);
+    y = malloc(ny * sizeof *y);
+    dx = malloc(nx * sizeof *dx);
+    dw = malloc(nw * sizeof *dw);
+    db = malloc((size_t)g.cout * sizeof *db);
+    dyadic(&r, weights, ny);
+
+    /* dL/dy = r, so the gradients of L are the backward ops applied to r. */
+    clconv__ref_corr2d_bwd_data(&g, weights, c.w, dx, NULL);
+    clconv__ref_corr2d_bwd_weight(&g, c.x, weights, NULL, dw, NULL);
+    clconv__ref_corr2d_bwd_bias(&g, weights, NULL, db, NULL);
+    failures += check_fd(&g, &c, c.x, nx, dx, weights, y, ny, "dx") != 0;
+    failures += check_fd(&g, &c, c.w, nw, dw, weights, y, ny, "dw") != 0;
+    if (c.has_bias)
+      failures +=
+          check_fd(&g, &c, c.b, (size_t)g.cout, db, weights, y, ny, "db") != 0;
+    checked++;
+    free(db);
+    free(dw);
+    free(dx);
+    free(y);
+    free(weights);
+    case_free(&c);
+  }
+  CU_ASSERT_EQUAL(failures, 0);
+  CU_ASSERT(checked >= 30);
+  printf("\n    %d configurations checked by finite differences\n    ",
+         checked);
+}
+
+/* Derived: a 1x1 kernel w = 3 with padding 2 on a 2x2 image of ones gives a
+ * 6x6 output. With dY = ones: each input is read by exactly one output, so
+ * dX = 3 everywhere; dW sums dY * X over the 4 outputs that read inside X (the
+ * 32 windows of only padding add nothing): 4; db = 36. */
+static void test_padding_only_windows(void) {
+  clconv_context *contexts[2] = {reference_ctx, device_ctx};
+  const int64_t xd[4] = {1, 1, 2, 2}, wd[4] = {1, 1, 1, 1},
+                yd[4] = {1, 1, 6, 6};
+  const int64_t bd[1] = {1};
+  float ones[36], three[1] = {3}, dx[4], dw[1], db[1];
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  for (int i = 0; i < 36; i++)
+    ones[i] = 1;
+  p.pad_h = p.pad_w = 2;
+  for (int k = 0; k < 2; k++) {
+    clconv_context *ctx = contexts[k];
+    clconv_tensor *x = test_tensor(ctx, 4, xd, ones);
+    clconv_tensor *w = test_tensor(ctx, 4, wd, three);
+    clconv_tensor *dy = test_tensor(ctx, 4, yd, ones);
+    clconv_tensor *tdx = test_tensor(ctx, 4, xd, NULL);
+    clconv_tensor *tdw = test_tensor(ctx, 4, wd, NULL);
+    clconv_tensor *tdb = test_tensor(ctx, 1, bd, NULL);
+    CU_ASSERT_EQUAL(clconv_corr2d_backward_data(ctx, &p, dy, w, tdx), 0);
+    CU_ASSERT_EQUAL(clconv_corr2d_backward_weight(ctx, &p, x, dy, tdw, 0), 0);
+    CU_ASSERT_EQUAL(clconv_corr2d_backward_bias(ctx, dy, tdb, 0), 0);
+    CU_ASSERT_EQUAL(clconv_tensor_read(tdx, dx, 4), 0);
+    CU_ASSERT_EQUAL(clconv_tensor_read(tdw, dw, 1), 0);
+    CU_ASSERT_EQUAL(clconv_tensor_read(tdb, db, 1), 0);
+    CU_ASSERT(dx[0] == 3 && dx[1] == 3 && dx[2] == 3 && dx[3] == 3);
+    CU_ASSERT(dw[0] == 4);
+    CU_ASSERT(db[0] == 36);
+    clconv_tensor_release(tdb);
+    clconv_tensor_release(tdw);
+    clconv_tensor_release(tdx);
+    clconv_tensor_release(dy);
+    clconv_tensor_release(w);
+    clconv_tensor_release(x);
+  }
+}
+
+/* Derived: stride 3 with a 1x1 kernel on a 1x7 row reads columns 0, 3 and 6
+ * only; the others get dX = 0 exactly (also when pre-filled with NaN). */
+static void test_unread_inputs_get_zero(void) {
+  clconv_context *contexts[2] = {reference_ctx, device_ctx};
+  const int64_t xd[4] = {1, 1, 1, 7}, wd[4] = {1, 1, 1, 1},
+                yd[4] = {1, 1, 1, 3};
+  float w[1] = {2}, dy[3] = {1, 10, 100}, nan7[7], dx[7];
+  const float expected[7] = {2, 0, 0, 20, 0, 0, 200};
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  for (int i = 0; i < 7; i++)
+    nan7[i] = NAN;
+  p.stride_w = 3;
+  for (int k = 0; k < 2; k++) {
+    clconv_context *ctx = contexts[k];
+    clconv_tensor *tw = test_tensor(ctx, 4, wd, w);
+    clconv_tensor *tdy = test_tensor(ctx, 4, yd, dy);
+    clconv_tensor *tdx = test_tensor(ctx, 4, xd, nan7);
+    CU_ASSERT_EQUAL(clconv_corr2d_backward_data(ctx, &p, tdy, tw, tdx), 0);
+    CU_ASSERT_EQUAL(clconv_tensor_read(tdx, dx, 7), 0);
+    CU_ASSERT_EQUAL(memcmp(dx, expected, sizeof dx), 0);
+    clconv_tensor_release(tdx);
+    clconv_tensor_release(tdy);
+    clconv_tensor_release(tw);
+  }
+}
+
+/* Worst agreement per gradient over the sweep, for the report. */
+typedef struct worst {
+  double ratio, abs_error;
+  size_t compared;
+} worst;
+
+static void note(worst *wst, clconv_context *ctx) {
+  clconv_verify_report r;
+  clconv_context_last_verify(ctx, &r);
+  wst->compared += r.count;
+  if (!r.exact && r.max_error_ratio > wst->ratio)
+    wst->ratio = r.max_error_ratio;
+  if (r.max_abs_error > wst->abs_error)
+    wst->abs_error = r.max_abs_error;
+}
+
+/* Runs the three gradients of @p c on the verify-mode device context, where
+ * each op is compared with the reference; dW and db are also accumulated onto
+ * random values. @return the number of failures. */
+static int device_case(const corr2d_case *c, test_rng *r, worst *w_dx,
+                       worst *w_dw, worst *w_db) {
+  clconv_context *ctx = device_ctx;
+  int64_t yd[4];
+  const int64_t bd[1] = {c->w_dims[0]};
+  size_t ny, nw = dims_count(c->w_dims, 4);
+  float *dy, *old;
+  int failures = 0;
+  clconv_tensor *x, *w, *tdy, *dx, *dw, *db;
+  case_output_dims(c, yd);
+  ny = dims_count(yd, 4);
+  dy = malloc(ny * sizeof *dy + 1);
+  old = malloc(nw * sizeof *old);
+  for (size_t i = 0; i < ny; i++)
+    dy[i] = c->x[0] == floorf(c->x[0]) ? (float)test_int(r, -8, 8)
+                                       : test_float(r, -1, 1);
+  for (size_t i = 0; i < nw; i++)
+    old[i] = (float)test_int(r, -4, 4);
+  x = test_tensor(ctx, 4, c->x_dims, c->x);
+  w = test_tensor(ctx, 4, c->w_dims, c->w);
+  tdy = test_tensor(ctx, 4, yd, dy);
+  dx = test_tensor(ctx, 4, c->x_dims, NULL);
+  dw = test_tensor(ctx, 4, c->w_dims, old);
+  db = test_tensor(ctx, 1, bd, old);
+
+#define RUN(call, wst)                                                         \
+  do {                                                                         \
+    clconv_status s_ = (call);                                                 \
+    if (s_ != CLCONV_STATUS_OK) {                                              \
+      failures++;                                                              \
+      fprintf(stderr, "\n%s: %s\n", #call, clconv_context_message(ctx));       \
+    } else {                                                                   \
+      note(wst, ctx);                                                          \
+    }                                                                          \
+  } while (0)
+  RUN(clconv_corr2d_backward_data(ctx, &c->p, tdy, w, dx), w_dx);
+  RUN(clconv_corr2d_backward_weight(ctx, &c->p, x, tdy, dw, 1), w_dw);
+  RUN(clconv_corr2d_backward_weight(ctx, &c->p, x, tdy, dw, 0), w_dw);
+  RUN(clconv_corr2d_backward_bias(ctx, tdy, db, 1), w_db);
+  RUN(clconv_corr2d_backward_bias(ctx, tdy, db, 0), w_db);
+#undef RUN
+  clconv_tensor_release(db);
+  clconv_tensor_release(dw);
+  clconv_tensor_release(dx);
+  clconv_tensor_release(tdy);
+  clconv_tensor_release(w);
+  clconv_tensor_release(x);
+  free(old);
+  free(dy);
+  return failures;
+}
+
+/* 320 seeded configurations: dX, dW (overwrite and accumulate) and db on the
+ * device, each compared with the reference in verify mode. */
+static void test_device_vs_reference(void) {
+  test_rng r = {test_seed() + 3};
+  worst w_dx = {0, 0, 0}, w_dw = {0, 0, 0}, w_db = {0, 0, 0};
+  int failures = 0;
+  for (int i = 0; i < 320; i++) {
+    corr2d_case c;
+    random_case(&r, i, &c);
+    failures += device_case(&c, &r, &w_dx, &w_dw, &w_db);
+    case_free(&c);
+  }
+  CU_ASSERT_EQUAL(failures, 0);
+  CU_ASSERT(w_dx.compared > 0 && w_dw.compared > 0 && w_db.compared > 0);
+  printf("\n    320 configurations; worst bounded error / tolerance (absolute):"
+         "\n    dX %.3g (%.3g), dW %.3g (%.3g), db %.3g (%.3g)\n    ",
+         w_dx.ratio, w_dx.abs_error, w_dw.ratio, w_dw.abs_error, w_db.ratio,
+         w_db.abs_error);
+}
+
+/* Bad arguments of the gradient functions, on both backends. */
+static void test_bad_input(void) {
+  clconv_context *contexts[2] = {reference_ctx, device_ctx};
+  const int64_t xd[4] = {1, 2, 5, 5}, wd[4] = {3, 2, 2, 2},
+                yd[4] = {1, 3, 4, 4};
+  const int64_t bad_yd[4] = {1, 3, 4, 3}, bd[1] = {3}, bad_bd[1] = {2};
+  for (int k = 0; k < 2; k++) {
+    clconv_context *ctx = contexts[k];
+    clconv_corr2d_params p = clconv_corr2d_params_default();
+    clconv_tensor *x = test_tensor(ctx, 4, xd, NULL);
+    clconv_tensor *w = test_tensor(ctx, 4, wd, NULL);
+    clconv_tensor *dy = test_tensor(ctx, 4, yd, NULL);
+    clconv_tensor *bad_dy = test_tensor(ctx, 4, bad_yd, NULL);
+    clconv_tensor *db = test_tensor(ctx, 1, bd, NULL);
+    clconv_tensor *bad_db = test_tensor(ctx, 1, bad_bd, NULL);
+    TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_data(ctx, &p, dy, w, NULL),
+                      CLCONV_STATUS_INVALID_ARGUMENT, "dx is NULL");
+    TEST_EXPECT_ERROR(
+        ctx, clconv_corr2d_backward_data(ctx, &p, bad_dy, w, x),
+        CLCONV_STATUS_SHAPE_MISMATCH,
+        "dy has dims (1, 3, 4, 3) but the output is (1, 3, 4, 4)");
+    TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_data(ctx, &p, x, w, x),
+                      CLCONV_STATUS_INVALID_ARGUMENT,
+                      "dx must not be the same tensor as dy");
+    TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_data(ctx, NULL, dy, w, x),
+                      CLCONV_STATUS_INVALID_ARGUMENT, "params is NULL");
+    p.stride_h = 0;
+    TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_weight(ctx, &p, x, dy, w, 0),
+                      CLCONV_STATUS_INVALID_ARGUMENT, "stride_h");
+    p.stride_h = 1;
+    TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_weight(ctx, &p, x, dy, w, 2),
+                      CLCONV_STATUS_INVALID_ARGUMENT,
+                      "accumulate must be 0 or 1, got 2");
+    TEST_EXPECT_ERROR(ctx,
+                      clconv_corr2d_backward_weight(ctx, &p, x, bad_dy, w, 0),
+                      CLCONV_STATUS_SHAPE_MISMATCH, "dy has dims");
+    TEST_EXPECT_ERROR(ctx,
+                      clconv_corr2d_backward_weight(ctx, &p, x, dy, NULL, 0),
+                      CLCONV_STATUS_INVALID_ARGUMENT, "w is NULL");
+    TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_bias(ctx, dy, bad_db, 0),
+                      CLCONV_STATUS_SHAPE_MISMATCH,
+                      "db has 2 elements but dy has 3 channels");
+    TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_bias(ctx, NULL, db, 0),
+                      CLCONV_STATUS_INVALID_ARGUMENT, "dy is NULL");
+    TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_bias(ctx, dy, db, -1),
+                      CLCONV_STATUS_INVALID_ARGUMENT, "accumulate");
+    clconv_tensor_release(bad_db);
+    clconv_tensor_release(db);
+    clconv_tensor_release(bad_dy);
+    clconv_tensor_release(dy);
+    clconv_tensor_release(w);
+    clconv_tensor_release(x);
+  }
+}
+
+int main(void) {
+  static const test_case tests[] = {
+      {"reference vs finite differences", test_reference_vs_finite_differences},
+      {"windows of only padding add nothing", test_padding_only_windows},
+      {"inputs no window reads get zero", test_unread_inputs_get_zero},
+      {"device vs reference", test_device_vs_reference},
+      {"bad input", test_bad_input},
+  };
+  clconv_context_options options = clconv_context_options_default();
+  clconv_context *probe = test_open_device();
+  char message[1024];
+  int status;
+  clconv_context_release(probe);
+  options.verify = 1;
+  if (clconv_context_create(&options, &device_ctx, message, sizeof message) !=
+      CLCONV_STATUS_OK) {
+    fprintf(stderr, "%s\n", message);
+    return 1;
+  }
+  reference_ctx = test_open_reference();
+  status = test_run_suite("gradients", tests, sizeof tests / sizeof tests[0]);
+  clconv_context_release(reference_ctx);
+  clconv_context_release(device_ctx);
+  return status;
+}

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *usage =
-    "usage: clconv demo [--device SPEC]\n"
+    "usage: clconv demo [--device SPEC] [--seed N]\n"
     "\n"
     "Runs the notebooks' examples on one device: corr2d on the 3x3 example,\n"
     "edge detection with the kernel [1, -1], the transposed image, a diagonal\n"
@@ -24,11 +24,14 @@ static const char *usage =
     "                 or 'all' to run on every device and end with a table\n"
     "                 (default: CLCONV_DEVICE, else the first GPU, else the\n"
     "                 first OpenCL device)\n"
+    "  --seed N       seed of the layers' initial weights (default 0)\n"
     "\n"
     "Exits 0 when every check passes, 1 otherwise.\n";
 
 typedef struct demo {
   clconv_context *ctx;
+  clconv_context *reference; /* the plain-C backend, for lockstep checks */
+  uint64_t seed;
   int checks;
   int failures;
 } demo;
@@ -257,15 +260,173 @@ static void section_padding(demo *d, clconv_corr2d_params p) {
   free(x.v);
 }
 
+/* Creates a layer on @p ctx; prints the error on failure. */
+static clconv_conv2d *make_layer(clconv_context *ctx,
+                                 const clconv_conv2d_params *p) {
+  clconv_conv2d *layer = NULL;
+  clconv_status status = clconv_conv2d_create(ctx, p, &layer);
+  if (status != CLCONV_STATUS_OK)
+    cli_report(ctx, status, "Conv2D");
+  return layer;
+}
+
+/* Notebook: Conv2D(kernel_size=(2, 2)) with weight = rand(2, 2), bias = 0:
+ * forward(X) = corr2d(X, weight) + bias, on the device and the reference. */
+static void section_layer(demo *d) {
+  const float xv[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+  const int64_t x_dims[4] = {1, 1, 3, 3}, y_dims[4] = {1, 1, 2, 2};
+  clconv_conv2d_params p = clconv_conv2d_params_default();
+  clconv_conv2d *layer = NULL, *ref_layer = NULL;
+  clconv_tensor *x = NULL, *y = NULL, *rx = NULL, *ry = NULL;
+  float weight[4], y_dev[4], y_ref[4];
+  int ok = 0;
+  p.kernel_h = p.kernel_w = 2;
+  p.init = CLCONV_INIT_UNIFORM01;
+  p.seed = d->seed;
+  printf("\n7. A Conv2D layer: weight = rand(2, 2) (seed %llu), bias = 0\n",
+         (unsigned long long)d->seed);
+  if ((layer = make_layer(d->ctx, &p)) == NULL ||
+      (ref_layer = make_layer(d->reference, &p)) == NULL ||
+      cli_tensor(d->ctx, 4, x_dims, xv, &x) != 0 ||
+      cli_tensor(d->ctx, 4, y_dims, NULL, &y) != 0 ||
+      cli_tensor(d->reference, 4, x_dims, xv, &rx) != 0 ||
+      cli_tensor(d->reference, 4, y_dims, NULL, &ry) != 0)
+    goto done;
+  if (clconv_conv2d_forward(layer, x, y) != 0 ||
+      clconv_conv2d_forward(ref_layer, rx, ry) != 0 ||
+      clconv_conv2d_get(layer, CLCONV_CONV2D_WEIGHT, weight, 4) != 0 ||
+      clconv_tensor_read(y, y_dev, 4) != 0 ||
+      clconv_tensor_read(ry, y_ref, 4) != 0) {
+    cli_report(d->ctx, CLCONV_STATUS_OPENCL_ERROR, "Conv2D");
+    goto done;
+  }
+  print_named("weight", (matrix){2, 2, weight});
+  print_named("model(X)", (matrix){2, 2, y_dev});
+  ok = 1;
+  for (int i = 0; i < 4; i++)
+    ok &= fabsf(y_dev[i] - y_ref[i]) <= 1e-5f * (1.0f + fabsf(y_ref[i]));
+done:
+  check(d, ok, "device ~ reference layer");
+  clconv_tensor_release(ry);
+  clconv_tensor_release(rx);
+  clconv_tensor_release(y);
+  clconv_tensor_release(x);
+  clconv_conv2d_release(ref_layer);
+  clconv_conv2d_release(layer);
+}
+
+/* One layer learning the edge kernel on one context. */
+typedef struct learner {
+  clconv_context *ctx;
+  clconv_conv2d *layer;
+  clconv_tensor *x, *y, *y_hat, *dy;
+} learner;
+
+static int learner_open(learner *l, clconv_context *ctx, uint64_t seed,
+                        const float *x, const float *y) {
+  const int64_t x_dims[4] = {1, 1, 6, 8}, y_dims[4] = {1, 1, 6, 7};
+  clconv_conv2d_params p = clconv_conv2d_params_default();
+  memset(l, 0, sizeof *l);
+  l->ctx = ctx;
+  p.kernel_h = 1;
+  p.kernel_w = 2;
+  p.bias = 0;
+  p.seed = seed;
+  return (l->layer = make_layer(ctx, &p)) == NULL ||
+         cli_tensor(ctx, 4, x_dims, x, &l->x) != 0 ||
+         cli_tensor(ctx, 4, y_dims, y, &l->y) != 0 ||
+         cli_tensor(ctx, 4, y_dims, NULL, &l->y_hat) != 0 ||
+         cli_tensor(ctx, 4, y_dims, NULL, &l->dy) != 0;
+}
+
+/* The notebook's epoch: forward, loss, zero_grad, backward, w -= lr * grad. */
+static clconv_status learner_epoch(learner *l, const clconv_sgd_params *sgd,
+                                   double *loss) {
+  clconv_status s;
+  if ((s = clconv_conv2d_forward(l->layer, l->x, l->y_hat)) != 0 ||
+      (s = clconv_squared_error(l->ctx, CLCONV_REDUCTION_SUM, l->y_hat, l->y,
+                                loss, l->dy)) != 0 ||
+      (s = clconv_conv2d_zero_grad(l->layer)) != 0 ||
+      (s = clconv_conv2d_backward(l->layer, l->x, l->dy, NULL)) != 0 ||
+      (s = clconv_conv2d_sgd_step(l->layer, sgd)) != 0)
+    cli_report(l->ctx, s, "training");
+  return s;
+}
+
+static void learner_close(learner *l) {
+  clconv_tensor_release(l->dy);
+  clconv_tensor_release(l->y_hat);
+  clconv_tensor_release(l->y);
+  clconv_tensor_release(l->x);
+  clconv_conv2d_release(l->layer);
+}
+
+/* Notebook: learning the kernel. A 1x2 layer without bias learns to map the
+ * edge image X (1, 1, 6, 8) to Y (1, 1, 6, 7) with the summed squared error
+ * and plain gradient descent, lr 3e-2, 10 epochs; the same steps run on the
+ * reference backend in lockstep and every loss is compared. */
+static void section_learning(demo *d) {
+  matrix x = edge_image();
+  float y[42], kernel[2];
+  learner dev, ref;
+  clconv_sgd_params sgd = clconv_sgd_params_default();
+  double loss = 0, ref_loss = 0, previous = INFINITY;
+  int agree = 1, falling = 1, ran = 0;
+  sgd.lr = 0.03f;
+  printf("\n8. Learning the kernel: conv2d = Conv2d(1, 1, (1, 2), bias=False),"
+         " lr 3e-2\n");
+  if (x.v == NULL) {
+    check(d, 0, "memory for the training example");
+    return;
+  }
+  for (int i = 0; i < 6; i++)
+    for (int j = 0; j < 7; j++)
+      y[i * 7 + j] = x.v[i * 8 + j] - x.v[i * 8 + j + 1];
+  if (learner_open(&dev, d->ctx, d->seed, x.v, y) != 0 ||
+      learner_open(&ref, d->reference, d->seed, x.v, y) != 0)
+    goto done;
+  for (int epoch = 1; epoch <= 10; epoch++, ran++) {
+    if (learner_epoch(&dev, &sgd, &loss) != 0 ||
+        learner_epoch(&ref, &sgd, &ref_loss) != 0)
+      break;
+    agree &= fabs(loss - ref_loss) <= 1e-5 * (1.0 + ref_loss);
+    falling &= loss < previous;
+    previous = loss;
+    if (epoch % 2 == 0)
+      printf("epoch %d, loss %.3f   (reference %.3f)\n", epoch, loss, ref_loss);
+  }
+  if (ran == 10 &&
+      clconv_conv2d_get(dev.layer, CLCONV_CONV2D_WEIGHT, kernel, 2) == 0) {
+    printf("conv2d.weight.data.reshape((1, 2)) =\n");
+    cli_print_matrix(stdout, "  ", kernel, 1, 2);
+  } else {
+    ran = 0;
+  }
+done:
+  check(d, ran == 10 && agree, "every loss == reference (1e-5)");
+  check(d, ran == 10 && falling, "the loss falls every epoch");
+  check(d,
+        ran == 10 && fabsf(kernel[0] - 1) < 0.15f &&
+            fabsf(kernel[1] + 1) < 0.15f,
+        "kernel within 0.15 of [1, -1]");
+  learner_close(&ref);
+  learner_close(&dev);
+  free(x.v);
+}
+
 /* Runs every section on @p device. @return failed checks, or -1 when the
  * device cannot be opened. Fills @p name with the device's name. */
-static int run_on(const char *device, char *name, size_t name_size,
-                  int *checks) {
-  demo d = {NULL, 0, 0};
+static int run_on(const char *device, uint64_t seed, char *name,
+                  size_t name_size, int *checks) {
+  demo d = {NULL, NULL, seed, 0, 0};
   clconv_device_info info;
   clconv_corr2d_params p = clconv_corr2d_params_default();
   if (cli_open_context(device, &d.ctx) != 0)
     return -1;
+  if (cli_open_context("reference", &d.reference) != 0) {
+    clconv_context_release(d.ctx);
+    return -1;
+  }
   clconv_context_device(d.ctx, &info);
   if (info.type == CLCONV_DEVICE_TYPE_REFERENCE)
     snprintf(name, name_size, "reference");
@@ -277,7 +438,10 @@ static int run_on(const char *device, char *name, size_t name_size,
   section_corr2d(&d, p);
   section_edges(&d, p);
   section_padding(&d, p);
+  section_layer(&d);
+  section_learning(&d);
   printf("\n%d of %d checks ok on %s\n", d.checks - d.failures, d.checks, name);
+  clconv_context_release(d.reference);
   clconv_context_release(d.ctx);
   *checks = d.checks;
   return d.failures;
@@ -285,7 +449,7 @@ static int run_on(const char *device, char *name, size_t name_size,
 
 /* Runs the demo on every OpenCL device and on the reference, then prints a
  * table of the results. */
-static int run_on_all(void) {
+static int run_on_all(uint64_t seed) {
   clconv_device_info *infos = NULL;
   size_t count = 0;
   char message[1024];
@@ -320,7 +484,7 @@ static int run_on_all(void) {
     if (i > 0)
       printf("\n");
     rows[i].failures =
-        run_on(spec, rows[i].name, sizeof rows[i].name, &rows[i].checks);
+        run_on(spec, seed, rows[i].name, sizeof rows[i].name, &rows[i].checks);
     if (rows[i].failures != 0)
       failed_devices++;
   }
@@ -343,12 +507,19 @@ int cmd_demo(int argc, char **argv) {
   const char *device = NULL;
   char name[160];
   int checks = 0;
+  int64_t seed = 0, unused;
   for (int i = 1; i < argc; i++) {
     if (cli_is_help(argv[i])) {
       fputs(usage, stdout);
       return CLI_EXIT_OK;
     } else if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
       device = argv[++i];
+    } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+      if (cli_parse_pair(argv[++i], &seed, &unused) != 0 || seed != unused) {
+        fprintf(stderr, "clconv demo: --seed takes a number, got '%s'\n",
+                argv[i]);
+        return CLI_EXIT_USAGE;
+      }
     } else {
       fprintf(stderr, "clconv demo: unknown or incomplete argument '%s'\n%s",
               argv[i], usage);
@@ -356,7 +527,8 @@ int cmd_demo(int argc, char **argv) {
     }
   }
   if (device != NULL && strcmp(device, "all") == 0)
-    return run_on_all();
-  return run_on(device, name, sizeof name, &checks) == 0 ? CLI_EXIT_OK
-                                                         : CLI_EXIT_FAILURE;
+    return run_on_all((uint64_t)seed);
+  return run_on(device, (uint64_t)seed, name, sizeof name, &checks) == 0
+             ? CLI_EXIT_OK
+             : CLI_EXIT_FAILURE;
 }

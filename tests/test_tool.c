@@ -4,6 +4,7 @@
 #include "npy.h"
 #include "support.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,107 @@ static void test_usage_errors(void) {
   CU_ASSERT(stderr_has("stride_h must be >= 1, got 0"));
 }
 
+/* Backward on the notebook's X and K with dY = ones(2, 2), derived by hand:
+ * dW[i][j] = the sum of X's 2x2 window at (i, j) = [[8, 12], [20, 24]];
+ * dB = 4; dX[a][b] = sum of K[a - oh][b - ow] over the outputs whose window
+ * covers (a, b) = [[0, 1, 1], [2, 6, 4], [2, 5, 3]]. */
+static void test_run_backward(void) {
+  const float ones[4] = {1, 1, 1, 1}, bias[1] = {0};
+  const int64_t ys[2] = {2, 2}, bs[1] = {1};
+  const float dw[4] = {8, 12, 20, 24}, dx[9] = {0, 1, 1, 2, 6, 4, 2, 5, 3};
+  npy_array a;
+  char err[256];
+  write_npy("tool_dy.npy", 2, ys, ones);
+  write_npy("tool_b1.npy", 1, bs, bias);
+  remove("tool_dx.npy");
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --bias "
+                       "tool_b1.npy --grad-output tool_dy.npy --grad-input "
+                       "tool_dx.npy --grad-weight tool_dw.npy --grad-bias "
+                       "tool_db.npy"),
+                  0);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_dx.npy", &a, err, sizeof err), 0);
+  CU_ASSERT(a.ndim == 2 && a.shape[0] == 3 && a.shape[1] == 3);
+  CU_ASSERT_EQUAL(memcmp(a.data, dx, sizeof dx), 0);
+  npy_free(&a);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_dw.npy", &a, err, sizeof err), 0);
+  CU_ASSERT(a.ndim == 2 && a.shape[0] == 2 && a.shape[1] == 2);
+  CU_ASSERT_EQUAL(memcmp(a.data, dw, sizeof dw), 0);
+  npy_free(&a);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_db.npy", &a, err, sizeof err), 0);
+  CU_ASSERT(a.ndim == 1 && a.shape[0] == 1 && a.data[0] == 4);
+  npy_free(&a);
+
+  /* One gradient alone; a dY of the wrong shape writes nothing. */
+  remove("tool_dw.npy");
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy "
+                       "--grad-output tool_dy.npy --grad-weight tool_dw.npy"),
+                  0);
+  CU_ASSERT(file_exists("tool_dw.npy"));
+  remove("tool_dw.npy");
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy "
+                       "--grad-output tool_x.npy --grad-weight tool_dw.npy"),
+                  1);
+  CU_ASSERT(stderr_has("dy has dims (1, 1, 3, 3) but the output is"));
+  CU_ASSERT_FALSE(file_exists("tool_dw.npy"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy "
+                       "--grad-output tool_dy.npy"),
+                  2);
+  CU_ASSERT(stderr_has("--grad-output needs"));
+}
+
+/* `clconv fit` learns the notebook's kernel from the edge image and writes
+ * it; bad arguments and a target of the wrong shape write nothing. */
+static void test_fit(void) {
+  float x[48], y[42];
+  const int64_t xs[2] = {6, 8}, ys[2] = {6, 7}, bad_ys[2] = {6, 6};
+  npy_array w;
+  char err[256];
+  for (int i = 0; i < 6; i++)
+    for (int j = 0; j < 8; j++)
+      x[i * 8 + j] = (j >= 2 && j <= 5) ? 0.0f : 1.0f;
+  for (int i = 0; i < 6; i++)
+    for (int j = 0; j < 7; j++)
+      y[i * 7 + j] = x[i * 8 + j] - x[i * 8 + j + 1];
+  write_npy("tool_edge_x.npy", 2, xs, x);
+  write_npy("tool_edge_y.npy", 2, ys, y);
+  write_npy("tool_edge_bad.npy", 2, bad_ys, y);
+  remove("tool_w.npy");
+  CU_ASSERT_EQUAL(tool("fit --input tool_edge_x.npy --target tool_edge_y.npy "
+                       "--kernel 1x2 --epochs 20 --seed 4 --weights-out "
+                       "tool_w.npy"),
+                  0);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_w.npy", &w, err, sizeof err), 0);
+  CU_ASSERT(w.ndim == 2 && w.shape[0] == 1 && w.shape[1] == 2);
+  CU_ASSERT(fabsf(w.data[0] - 1) < 0.15f && fabsf(w.data[1] + 1) < 0.15f);
+  npy_free(&w);
+  CU_ASSERT_EQUAL(tool("fit --input tool_edge_x.npy --target tool_edge_y.npy "
+                       "--kernel 1x2 --bias --momentum 0.5 --epochs 30 "
+                       "--weights-out tool_w.npy --bias-out tool_fb.npy"),
+                  0);
+  CU_ASSERT(file_exists("tool_fb.npy"));
+
+  remove("tool_w.npy");
+  CU_ASSERT_EQUAL(tool("fit --input tool_edge_x.npy --target "
+                       "tool_edge_bad.npy --kernel 1x2 --weights-out "
+                       "tool_w.npy"),
+                  1);
+  CU_ASSERT(stderr_has("--target has shape (1, 1, 6, 6) but the layer gives "
+                       "(1, 1, 6, 7)"));
+  CU_ASSERT_EQUAL(tool("fit --input tool_edge_x.npy --target tool_edge_y.npy "
+                       "--kernel 1by2 --weights-out tool_w.npy"),
+                  2);
+  CU_ASSERT(stderr_has("--kernel takes KHxKW"));
+  CU_ASSERT_EQUAL(tool("fit --input tool_edge_x.npy --target tool_edge_y.npy "
+                       "--kernel 1x2 --lr -1 --weights-out tool_w.npy"),
+                  1);
+  CU_ASSERT(stderr_has("lr must be finite and >= 0, got -1"));
+  CU_ASSERT_EQUAL(tool("fit --input tool_edge_x.npy --kernel 1x2 "
+                       "--weights-out tool_w.npy"),
+                  2);
+  CU_ASSERT_FALSE(file_exists("tool_w.npy"));
+  CU_ASSERT_EQUAL(tool("fit --help"), 0);
+}
+
 /* `clconv demo` passes every check on the default device and on the
  * reference, and `--device all` ends with its table. */
 static void test_demo(void) {
@@ -194,6 +296,8 @@ int main(void) {
       {"run: every option, 4-D", test_run_all_options},
       {"run: bad inputs write nothing", test_run_bad_inputs},
       {"usage errors and --help", test_usage_errors},
+      {"run: backward", test_run_backward},
+      {"fit", test_fit},
       {"demo", test_demo},
   };
   clconv_context_release(test_open_device());

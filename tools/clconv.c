@@ -16,7 +16,8 @@ static const char *usage =
     "  demo      run the 'Convolutions for Images' notebooks on a device, "
     "each\n"
     "            result checked against the reference backend\n"
-    "  run       forward cross-correlation of NumPy .npy files\n"
+    "  run       forward (and backward) cross-correlation of NumPy .npy files\n"
+    "  fit       learn a Conv2D layer mapping an input to a target (.npy)\n"
     "\n"
     "Run 'clconv <command> --help' for a command's options.\n"
     "\n"
@@ -43,6 +44,8 @@ int main(int argc, char **argv) {
     return cmd_demo(argc - 1, argv + 1);
   if (strcmp(argv[1], "run") == 0)
     return cmd_run(argc - 1, argv + 1);
+  if (strcmp(argv[1], "fit") == 0)
+    return cmd_fit(argc - 1, argv + 1);
   fprintf(stderr, "clconv: unknown command '%s'\n\n%s", argv[1], usage);
   return CLI_EXIT_USAGE;
 }

@@ -1,6 +1,8 @@
 /* cli.c: helpers shared by the clconv tool's commands. */
 #include "cli.h"
 
+#include "npy.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -103,4 +105,57 @@ void cli_print_matrix(FILE *out, const char *indent, const float *m,
 
 int cli_is_help(const char *arg) {
   return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+int cli_conv_option(const char *command, const char *arg, const char *value,
+                    clconv_corr2d_params *p) {
+  int64_t *first, *second, groups_again;
+  const char *form;
+  if (strcmp(arg, "--padding") == 0) {
+    first = &p->pad_h, second = &p->pad_w, form = "PH,PW or P";
+  } else if (strcmp(arg, "--stride") == 0) {
+    first = &p->stride_h, second = &p->stride_w, form = "SH,SW or S";
+  } else if (strcmp(arg, "--dilation") == 0) {
+    first = &p->dilation_h, second = &p->dilation_w, form = "DH,DW or D";
+  } else if (strcmp(arg, "--groups") == 0) {
+    first = &p->groups, second = &groups_again, form = "one number G";
+  } else {
+    return 0;
+  }
+  if (cli_parse_pair(value, first, second) != 0 ||
+      (second == &groups_again && groups_again != p->groups)) {
+    fprintf(stderr, "clconv %s: %s takes %s, got '%s'\n", command, arg, form,
+            value != NULL ? value : "");
+    return -1;
+  }
+  return 1;
+}
+
+int cli_load_npy(const char *command, const char *path, const char *what,
+                 int rank_a, int rank_b, npy_array *a) {
+  char err[512];
+  if (npy_read(path, a, err, sizeof err) != 0) {
+    fprintf(stderr, "clconv %s: %s: %s\n", command, what, err);
+    return -1;
+  }
+  if (a->ndim != rank_a && a->ndim != rank_b) {
+    fprintf(stderr, "clconv %s: %s: %s has %d dimensions; expected %d", command,
+            what, path, a->ndim, rank_a);
+    if (rank_b != rank_a)
+      fprintf(stderr, " or %d", rank_b);
+    fprintf(stderr, "\n");
+    npy_free(a);
+    return -1;
+  }
+  return 0;
+}
+
+void cli_dims_4d(const npy_array *a, int64_t dims[4]) {
+  if (a->ndim == 2) {
+    dims[0] = dims[1] = 1;
+    dims[2] = a->shape[0];
+    dims[3] = a->shape[1];
+  } else {
+    memcpy(dims, a->shape, 4 * sizeof *dims);
+  }
 }

@@ -28,6 +28,29 @@ void cli_report(clconv_context *ctx, clconv_status status, const char *what);
  * @return 0 on success. */
 int cli_parse_pair(const char *text, int64_t *a, int64_t *b);
 
+/* Handles the convolution options shared by `run` and `fit` (--padding,
+ * --stride, --dilation, --groups) into @p p. @return 1 when @p arg was one of
+ * them, 0 when it was not, -1 (with a message on stderr) for a bad value. */
+int cli_conv_option(const char *command, const char *arg, const char *value,
+                    clconv_corr2d_params *p);
+
+/* The help text of those options. */
+#define CLI_CONV_OPTIONS_HELP                                                  \
+  "  --padding PH,PW  zero padding per side (one number sets both); default "  \
+  "0\n"                                                                        \
+  "  --stride SH,SW   default 1\n"                                             \
+  "  --dilation DH,DW default 1\n"                                             \
+  "  --groups G       default 1\n"
+
+/* Reads a .npy file and checks that it has one of two ranks; prints the
+ * error (prefixed with @p command and @p what) on failure. */
+struct npy_array;
+int cli_load_npy(const char *command, const char *path, const char *what,
+                 int rank_a, int rank_b, struct npy_array *a);
+
+/* Shapes a 2-D (H, W) array as (1, 1, H, W); copies a 4-D one. */
+void cli_dims_4d(const struct npy_array *a, int64_t dims[4]);
+
 /* Prints a matrix like PyTorch prints a 2-D tensor, each line indented. */
 void cli_print_matrix(FILE *out, const char *indent, const float *m,
                       int64_t rows, int64_t cols);

@@ -1,4 +1,5 @@
-/* cmd_run.c: `clconv run`: forward cross-correlation of NumPy .npy files. */
+/* cmd_run.c: `clconv run`: forward cross-correlation of NumPy .npy files, and
+ * optionally its backward pass. */
 #include "cli.h"
 #include "commands.h"
 #include "npy.h"
@@ -9,32 +10,38 @@
 static const char *usage =
     "usage: clconv run --input X.npy --weight W.npy [--bias B.npy]\n"
     "                  [--padding PH,PW] [--stride SH,SW] [--dilation DH,DW]\n"
-    "                  [--groups G] --output Y.npy [--device SPEC]\n"
+    "                  [--groups G] [--output Y.npy] [--device SPEC]\n"
+    "                  [--grad-output DY.npy [--grad-input DX.npy]\n"
+    "                   [--grad-weight DW.npy] [--grad-bias DB.npy]]\n"
     "\n"
     "Computes Y = corr2d(X, W) + B on a device, like PyTorch's\n"
-    "torch.nn.functional.conv2d, and writes Y as float32.\n"
+    "torch.nn.functional.conv2d, and writes Y as float32. Given dL/dY, it "
+    "also\n"
+    "computes any of the gradients dL/dX, dL/dW and dL/dB.\n"
     "\n"
-    "  --input X.npy     (N, Cin, H, W), or (H, W) for one image, one channel\n"
-    "  --weight W.npy    (Cout, Cin/groups, KH, KW), or (KH, KW) for one "
-    "kernel\n"
-    "  --bias B.npy      (Cout,); default: no bias\n"
-    "  --padding PH,PW   zero padding per side (one number sets both); default "
-    "0\n"
-    "  --stride SH,SW    default 1\n"
-    "  --dilation DH,DW  default 1\n"
-    "  --groups G        default 1\n"
-    "  --output Y.npy    (N, Cout, Hout, Wout); (Hout, Wout) when X and W are\n"
-    "                    both 2-D\n"
-    "  --device SPEC     'reference', 'P:D', 'gpu', 'cpu' or part of a device\n"
-    "                    name (default: CLCONV_DEVICE, else the first GPU, "
-    "else\n"
-    "                    the first OpenCL device)\n"
+    "  --input X.npy       (N, Cin, H, W), or (H, W) for one image, one "
+    "channel\n"
+    "  --weight W.npy      (Cout, Cin/groups, KH, KW), or (KH, KW) for one\n"
+    "                      kernel\n"
+    "  --bias B.npy        (Cout,); default: no bias\n" CLI_CONV_OPTIONS_HELP
+    "  --output Y.npy      (N, Cout, Hout, Wout); (Hout, Wout) when X and W\n"
+    "                      are both 2-D. Required unless --grad-output is "
+    "given\n"
+    "  --grad-output DY.npy  dL/dY, shaped as Y\n"
+    "  --grad-input DX.npy   writes dL/dX, shaped as X\n"
+    "  --grad-weight DW.npy  writes dL/dW, shaped as W\n"
+    "  --grad-bias DB.npy    writes dL/dB, (Cout,)\n"
+    "  --device SPEC       'reference', 'P:D', 'gpu', 'cpu' or part of a "
+    "device\n"
+    "                      name (default: CLCONV_DEVICE, else the first GPU,\n"
+    "                      else the first OpenCL device)\n"
     "\n"
-    "Input files must be little-endian float32 or float64 in C order. On any\n"
-    "error nothing is written.\n";
+    "Input files must be little-endian float32 or float64 in C order. When\n"
+    "anything fails, no output is written.\n";
 
 typedef struct run_options {
   const char *input, *weight, *bias, *output, *device;
+  const char *grad_output, *grad_input, *grad_weight, *grad_bias;
   clconv_corr2d_params p;
 } run_options;
 
@@ -47,11 +54,24 @@ static int bad_usage(const char *fmt, const char *arg) {
 
 /* Parses the command line into @p o. @return -1 to go on, else an exit. */
 static int parse_options(int argc, char **argv, run_options *o) {
+  struct {
+    const char *name;
+    const char **field;
+  } files[] = {{"--input", &o->input},
+               {"--weight", &o->weight},
+               {"--bias", &o->bias},
+               {"--output", &o->output},
+               {"--device", &o->device},
+               {"--grad-output", &o->grad_output},
+               {"--grad-input", &o->grad_input},
+               {"--grad-weight", &o->grad_weight},
+               {"--grad-bias", &o->grad_bias}};
   memset(o, 0, sizeof *o);
   o->p = clconv_corr2d_params_default();
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
     const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+    int known = 0;
     if (cli_is_help(arg)) {
       fputs(usage, stdout);
       return CLI_EXIT_OK;
@@ -59,92 +79,97 @@ static int parse_options(int argc, char **argv, run_options *o) {
     if (value == NULL)
       return bad_usage("'%s' needs a value or is unknown", arg);
     i++;
-    if (strcmp(arg, "--input") == 0) {
-      o->input = value;
-    } else if (strcmp(arg, "--weight") == 0) {
-      o->weight = value;
-    } else if (strcmp(arg, "--bias") == 0) {
-      o->bias = value;
-    } else if (strcmp(arg, "--output") == 0) {
-      o->output = value;
-    } else if (strcmp(arg, "--device") == 0) {
-      o->device = value;
-    } else if (strcmp(arg, "--padding") == 0) {
-      if (cli_parse_pair(value, &o->p.pad_h, &o->p.pad_w) != 0)
-        return bad_usage("--padding takes PH,PW or P, got '%s'", value);
-    } else if (strcmp(arg, "--stride") == 0) {
-      if (cli_parse_pair(value, &o->p.stride_h, &o->p.stride_w) != 0)
-        return bad_usage("--stride takes SH,SW or S, got '%s'", value);
-    } else if (strcmp(arg, "--dilation") == 0) {
-      if (cli_parse_pair(value, &o->p.dilation_h, &o->p.dilation_w) != 0)
-        return bad_usage("--dilation takes DH,DW or D, got '%s'", value);
-    } else if (strcmp(arg, "--groups") == 0) {
-      int64_t g2;
-      if (cli_parse_pair(value, &o->p.groups, &g2) != 0 || g2 != o->p.groups)
-        return bad_usage("--groups takes one number, got '%s'", value);
-    } else {
-      return bad_usage("unknown option '%s'", arg);
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
+      if (strcmp(arg, files[f].name) == 0) {
+        *files[f].field = value;
+        known = 1;
+      }
+    if (!known) {
+      int conv = cli_conv_option("run", arg, value, &o->p);
+      if (conv < 0)
+        return CLI_EXIT_USAGE;
+      if (conv == 0)
+        return bad_usage("unknown option '%s'", arg);
     }
   }
   if (o->input == NULL)
     return bad_usage("%s", "--input is required");
   if (o->weight == NULL)
     return bad_usage("%s", "--weight is required");
-  if (o->output == NULL)
-    return bad_usage("%s", "--output is required");
+  if (o->output == NULL && o->grad_output == NULL)
+    return bad_usage("%s", "--output (or --grad-output) is required");
+  if (o->grad_output != NULL && o->grad_input == NULL &&
+      o->grad_weight == NULL && o->grad_bias == NULL)
+    return bad_usage("%s", "--grad-output needs --grad-input, --grad-weight "
+                           "or --grad-bias");
+  if (o->grad_output == NULL &&
+      (o->grad_input != NULL || o->grad_weight != NULL || o->grad_bias != NULL))
+    return bad_usage("%s", "the gradients need --grad-output");
   return -1;
 }
 
-/* Reads @p path and checks that it has one of the ranks allowed. */
-static int load(const char *path, const char *what, int rank_a, int rank_b,
-                npy_array *a) {
-  char err[512];
-  if (npy_read(path, a, err, sizeof err) != 0) {
-    fprintf(stderr, "clconv run: %s: %s\n", what, err);
-    return -1;
-  }
-  if (a->ndim != rank_a && a->ndim != rank_b) {
-    fprintf(stderr, "clconv run: %s: %s has %d dimensions; expected %d%s%.0d\n",
-            what, path, a->ndim, rank_a, rank_b != rank_a ? " or " : "",
-            rank_b != rank_a ? rank_b : 0);
-    npy_free(a);
-    return -1;
-  }
-  return 0;
-}
+/* A tensor to compute and the file and shape it is written with. */
+typedef struct result {
+  const char *path;
+  clconv_tensor *t;
+  int ndim;
+  int64_t shape[4];
+  float *data;
+} result;
 
-/* Shapes a 2-D (H, W) array as (1, 1, H, W); copies a 4-D one. */
-static void as_4d(const npy_array *a, int64_t dims[4]) {
-  if (a->ndim == 2) {
-    dims[0] = dims[1] = 1;
-    dims[2] = a->shape[0];
-    dims[3] = a->shape[1];
-  } else {
-    memcpy(dims, a->shape, 4 * sizeof *dims);
+/* Reads every result back, then writes them all. @return 0 on success. */
+static int write_results(clconv_context *ctx, result *r, int count) {
+  char err[512];
+  for (int i = 0; i < count; i++) {
+    size_t n = clconv_tensor_count(r[i].t);
+    clconv_status status;
+    if (r[i].path == NULL)
+      continue;
+    r[i].data = malloc(n * sizeof(float) + 1);
+    if (r[i].data == NULL) {
+      fprintf(stderr, "clconv run: out of memory\n");
+      return -1;
+    }
+    status = clconv_tensor_read(r[i].t, r[i].data, n);
+    if (status != CLCONV_STATUS_OK) {
+      cli_report(ctx, status, "run");
+      return -1;
+    }
   }
+  for (int i = 0; i < count; i++)
+    if (r[i].path != NULL && npy_write(r[i].path, r[i].ndim, r[i].shape,
+                                       r[i].data, err, sizeof err) != 0) {
+      fprintf(stderr, "clconv run: %s\n", err);
+      return -1;
+    }
+  return 0;
 }
 
 int cmd_run(int argc, char **argv) {
   run_options o;
-  npy_array x = {0}, w = {0}, b = {0};
+  npy_array x = {0}, w = {0}, b = {0}, dy = {0};
   clconv_context *ctx = NULL;
-  clconv_tensor *tx = NULL, *tw = NULL, *tb = NULL, *ty = NULL;
-  int64_t x_dims[4], w_dims[4], y_dims[4];
-  float *y = NULL;
-  clconv_status status;
-  char err[512];
-  int code = parse_options(argc, argv, &o);
+  clconv_tensor *tx = NULL, *tw = NULL, *tb = NULL, *ty = NULL, *tdy = NULL;
+  clconv_tensor *tdx = NULL, *tdw = NULL, *tdb = NULL;
+  int64_t x_dims[4], w_dims[4], y_dims[4], dy_dims[4], b_dims[1];
+  result results[4];
+  int two_d, code = parse_options(argc, argv, &o);
+  clconv_status status = CLCONV_STATUS_OK;
   if (code >= 0)
     return code;
   code = CLI_EXIT_FAILURE;
+  memset(results, 0, sizeof results);
 
   /* Reads the inputs before touching a device. */
-  if (load(o.input, "--input", 4, 2, &x) != 0 ||
-      load(o.weight, "--weight", 4, 2, &w) != 0 ||
-      (o.bias != NULL && load(o.bias, "--bias", 1, 1, &b) != 0))
+  if (cli_load_npy("run", o.input, "--input", 4, 2, &x) != 0 ||
+      cli_load_npy("run", o.weight, "--weight", 4, 2, &w) != 0 ||
+      (o.bias != NULL && cli_load_npy("run", o.bias, "--bias", 1, 1, &b)) ||
+      (o.grad_output != NULL &&
+       cli_load_npy("run", o.grad_output, "--grad-output", 4, 2, &dy) != 0))
     goto done;
-  as_4d(&x, x_dims);
-  as_4d(&w, w_dims);
+  two_d = x.ndim == 2 && w.ndim == 2;
+  cli_dims_4d(&x, x_dims);
+  cli_dims_4d(&w, w_dims);
 
   /* Uploads the tensors and runs the forward pass. */
   if (cli_open_context(o.device, &ctx) != 0 ||
@@ -153,43 +178,54 @@ int cmd_run(int argc, char **argv) {
       (o.bias != NULL && cli_tensor(ctx, 1, b.shape, b.data, &tb) != 0))
     goto done;
   status = clconv_corr2d_output_dims(ctx, &o.p, tx, tw, y_dims);
-  if (status != CLCONV_STATUS_OK) {
-    cli_report(ctx, status, "run");
+  if (status == CLCONV_STATUS_OK && cli_tensor(ctx, 4, y_dims, NULL, &ty) != 0)
     goto done;
-  }
-  if (cli_tensor(ctx, 4, y_dims, NULL, &ty) != 0)
-    goto done;
-  status = clconv_corr2d_forward(ctx, &o.p, tx, tw, tb, ty);
-  y = malloc(clconv_tensor_count(ty) * sizeof *y + 1);
-  if (status == CLCONV_STATUS_OK && y == NULL) {
-    fprintf(stderr, "clconv run: out of memory for the output\n");
-    goto done;
-  }
   if (status == CLCONV_STATUS_OK)
-    status = clconv_tensor_read(ty, y, clconv_tensor_count(ty));
+    status = clconv_corr2d_forward(ctx, &o.p, tx, tw, tb, ty);
+  results[0] = (result){o.output, ty, two_d ? 2 : 4, {0}, NULL};
+  memcpy(results[0].shape, two_d ? y_dims + 2 : y_dims,
+         (size_t)results[0].ndim * sizeof(int64_t));
+
+  /* Runs the backward pass for the gradients asked for. */
+  if (status == CLCONV_STATUS_OK && o.grad_output != NULL) {
+    b_dims[0] = w_dims[0];
+    cli_dims_4d(&dy, dy_dims);
+    if (cli_tensor(ctx, 4, dy_dims, dy.data, &tdy) != 0 ||
+        (o.grad_input != NULL && cli_tensor(ctx, 4, x_dims, NULL, &tdx)) ||
+        (o.grad_weight != NULL && cli_tensor(ctx, 4, w_dims, NULL, &tdw)) ||
+        (o.grad_bias != NULL && cli_tensor(ctx, 1, b_dims, NULL, &tdb)))
+      goto done;
+    if (tdx != NULL)
+      status = clconv_corr2d_backward_data(ctx, &o.p, tdy, tw, tdx);
+    if (status == CLCONV_STATUS_OK && tdw != NULL)
+      status = clconv_corr2d_backward_weight(ctx, &o.p, tx, tdy, tdw, 0);
+    if (status == CLCONV_STATUS_OK && tdb != NULL)
+      status = clconv_corr2d_backward_bias(ctx, tdy, tdb, 0);
+    results[1] = (result){o.grad_input, tdx, x.ndim, {0}, NULL};
+    memcpy(results[1].shape, x.shape, (size_t)x.ndim * sizeof(int64_t));
+    results[2] = (result){o.grad_weight, tdw, w.ndim, {0}, NULL};
+    memcpy(results[2].shape, w.shape, (size_t)w.ndim * sizeof(int64_t));
+    results[3] = (result){o.grad_bias, tdb, 1, {w_dims[0]}, NULL};
+  }
   if (status != CLCONV_STATUS_OK) {
     cli_report(ctx, status, "run");
     goto done;
   }
-
-  /* Writes Y, 2-D when both inputs were. */
-  if (x.ndim == 2 && w.ndim == 2) {
-    if (npy_write(o.output, 2, y_dims + 2, y, err, sizeof err) != 0)
-      goto write_failed;
-  } else if (npy_write(o.output, 4, y_dims, y, err, sizeof err) != 0) {
-    goto write_failed;
-  }
-  code = CLI_EXIT_OK;
-  goto done;
-write_failed:
-  fprintf(stderr, "clconv run: --output: %s\n", err);
+  if (write_results(ctx, results, 4) == 0)
+    code = CLI_EXIT_OK;
 done:
-  free(y);
+  for (int i = 0; i < 4; i++)
+    free(results[i].data);
+  clconv_tensor_release(tdb);
+  clconv_tensor_release(tdw);
+  clconv_tensor_release(tdx);
+  clconv_tensor_release(tdy);
   clconv_tensor_release(ty);
   clconv_tensor_release(tb);
   clconv_tensor_release(tw);
   clconv_tensor_release(tx);
   clconv_context_release(ctx);
+  npy_free(&dy);
   npy_free(&b);
   npy_free(&w);
   npy_free(&x);

@@ -1,0 +1,295 @@
+/* cmd_fit.c: `clconv fit`: learns a Conv2D layer that maps an input to a
+ * target (.npy files) by gradient descent, as the notebooks learn the edge
+ * kernel, and writes the learned weights. */
+#include "cli.h"
+#include "commands.h"
+#include "npy.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *usage =
+    "usage: clconv fit --input X.npy --target Y.npy --kernel KHxKW\n"
+    "                  [--padding PH,PW] [--stride SH,SW] [--dilation DH,DW]\n"
+    "                  [--groups G] [--bias] [--lr LR] [--momentum M]\n"
+    "                  [--weight-decay WD] [--epochs N] [--seed S]\n"
+    "                  [--init pytorch|uniform01] [--loss sum|mean]\n"
+    "                  --weights-out W.npy [--bias-out B.npy] [--device SPEC]\n"
+    "\n"
+    "Learns the weights (and bias) of a Conv2D layer so that corr2d(X, W) + B\n"
+    "matches the target, by SGD on the squared error, printing the loss every\n"
+    "epoch. The layer has as many input channels as X and output channels as\n"
+    "the target. The notebook's example: X is the edge image, Y =\n"
+    "corr2d(X, [[1, -1]]), --kernel 1x2 learns a kernel near [1, -1].\n"
+    "\n"
+    "  --input X.npy      (N, Cin, H, W), or (H, W) for one image\n"
+    "  --target Y.npy     (N, Cout, Hout, Wout), or (Hout, Wout)\n"
+    "  --kernel KHxKW     kernel size, e.g. 1x2 or 3x3\n" CLI_CONV_OPTIONS_HELP
+    "  --bias             learn a bias too (default: none)\n"
+    "  --lr LR            learning rate (default 0.03)\n"
+    "  --momentum M       SGD momentum (default 0)\n"
+    "  --weight-decay WD  L2 penalty (default 0)\n"
+    "  --epochs N         default 10\n"
+    "  --seed S           seed of the initial weights (default 0)\n"
+    "  --init I           pytorch: uniform in +-1/sqrt(fan_in) (default);\n"
+    "                     uniform01: uniform in [0, 1), the notebooks' Conv2D\n"
+    "  --loss L           sum of squared errors (default) or mean\n"
+    "  --weights-out W.npy  the learned weight: (KH, KW) when X, the target "
+    "and\n"
+    "                     the layer are all single-channel 2-D, else (Cout,\n"
+    "                     Cin/groups, KH, KW)\n"
+    "  --bias-out B.npy   the learned bias (Cout,), with --bias\n"
+    "  --device SPEC      'reference', 'P:D', 'gpu', 'cpu' or part of a "
+    "device\n"
+    "                     name (default: CLCONV_DEVICE, else the first GPU,\n"
+    "                     else the first OpenCL device)\n";
+
+typedef struct fit_options {
+  const char *input, *target, *weights_out, *bias_out, *device;
+  clconv_conv2d_params layer;
+  clconv_sgd_params sgd;
+  clconv_reduction loss;
+  long epochs;
+} fit_options;
+
+static int bad_usage(const char *fmt, const char *arg) {
+  fprintf(stderr, "clconv fit: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n(see 'clconv fit --help')\n");
+  return CLI_EXIT_USAGE;
+}
+
+static int parse_float(const char *text, float *out) {
+  char *end;
+  errno = 0;
+  *out = strtof(text, &end);
+  return (errno != 0 || end == text || *end != '\0' || !isfinite(*out)) ? -1
+                                                                        : 0;
+}
+
+/* Parses one option with a value. @return -1 to go on, else an exit. */
+static int parse_valued(fit_options *o, const char *arg, const char *value) {
+  char *end;
+  int conv = cli_conv_option("fit", arg, value, &o->layer.conv);
+  if (conv != 0)
+    return conv < 0 ? CLI_EXIT_USAGE : -1;
+  if (strcmp(arg, "--input") == 0) {
+    o->input = value;
+  } else if (strcmp(arg, "--target") == 0) {
+    o->target = value;
+  } else if (strcmp(arg, "--weights-out") == 0) {
+    o->weights_out = value;
+  } else if (strcmp(arg, "--bias-out") == 0) {
+    o->bias_out = value;
+  } else if (strcmp(arg, "--device") == 0) {
+    o->device = value;
+  } else if (strcmp(arg, "--kernel") == 0) {
+    long long kh, kw;
+    char x;
+    if (sscanf(value, "%lld%c%lld", &kh, &x, &kw) != 3 || x != 'x' || kh < 1 ||
+        kw < 1)
+      return bad_usage("--kernel takes KHxKW, e.g. 1x2, got '%s'", value);
+    o->layer.kernel_h = kh;
+    o->layer.kernel_w = kw;
+  } else if (strcmp(arg, "--lr") == 0) {
+    if (parse_float(value, &o->sgd.lr) != 0)
+      return bad_usage("--lr takes a number, got '%s'", value);
+  } else if (strcmp(arg, "--momentum") == 0) {
+    if (parse_float(value, &o->sgd.momentum) != 0)
+      return bad_usage("--momentum takes a number, got '%s'", value);
+  } else if (strcmp(arg, "--weight-decay") == 0) {
+    if (parse_float(value, &o->sgd.weight_decay) != 0)
+      return bad_usage("--weight-decay takes a number, got '%s'", value);
+  } else if (strcmp(arg, "--epochs") == 0) {
+    o->epochs = strtol(value, &end, 10);
+    if (*end != '\0' || end == value || o->epochs < 1 || o->epochs > 1000000)
+      return bad_usage("--epochs takes 1 to 1000000, got '%s'", value);
+  } else if (strcmp(arg, "--seed") == 0) {
+    errno = 0;
+    o->layer.seed = strtoull(value, &end, 10);
+    if (*end != '\0' || end == value || errno != 0 || value[0] == '-')
+      return bad_usage("--seed takes a non-negative number, got '%s'", value);
+  } else if (strcmp(arg, "--init") == 0) {
+    if (strcmp(value, "pytorch") == 0)
+      o->layer.init = CLCONV_INIT_PYTORCH;
+    else if (strcmp(value, "uniform01") == 0)
+      o->layer.init = CLCONV_INIT_UNIFORM01;
+    else
+      return bad_usage("--init takes pytorch or uniform01, got '%s'", value);
+  } else if (strcmp(arg, "--loss") == 0) {
+    if (strcmp(value, "sum") == 0)
+      o->loss = CLCONV_REDUCTION_SUM;
+    else if (strcmp(value, "mean") == 0)
+      o->loss = CLCONV_REDUCTION_MEAN;
+    else
+      return bad_usage("--loss takes sum or mean, got '%s'", value);
+  } else {
+    return bad_usage("unknown option '%s'", arg);
+  }
+  return -1;
+}
+
+/* Parses the command line into @p o. @return -1 to go on, else an exit. */
+static int parse_options(int argc, char **argv, fit_options *o) {
+  memset(o, 0, sizeof *o);
+  o->layer = clconv_conv2d_params_default();
+  o->layer.bias = 0;
+  o->layer.kernel_h = o->layer.kernel_w = 0;
+  o->sgd = clconv_sgd_params_default();
+  o->sgd.lr = 0.03f;
+  o->loss = CLCONV_REDUCTION_SUM;
+  o->epochs = 10;
+  for (int i = 1; i < argc; i++) {
+    int code;
+    if (cli_is_help(argv[i])) {
+      fputs(usage, stdout);
+      return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[i], "--bias") == 0) {
+      o->layer.bias = 1;
+      continue;
+    }
+    if (i + 1 >= argc)
+      return bad_usage("'%s' needs a value or is unknown", argv[i]);
+    code = parse_valued(o, argv[i], argv[i + 1]);
+    if (code >= 0)
+      return code;
+    i++;
+  }
+  if (o->input == NULL || o->target == NULL || o->weights_out == NULL ||
+      o->layer.kernel_h == 0)
+    return bad_usage("%s", "--input, --target, --kernel and --weights-out are "
+                           "required");
+  if (o->bias_out != NULL && !o->layer.bias)
+    return bad_usage("%s", "--bias-out needs --bias");
+  return -1;
+}
+
+/* The tensors of one training run. */
+typedef struct fit_state {
+  clconv_context *ctx;
+  clconv_conv2d *layer;
+  clconv_tensor *x, *y, *y_hat, *dy;
+} fit_state;
+
+/* Trains for the epochs asked, printing each loss. @return 0 on success. */
+static int train(fit_state *s, const fit_options *o) {
+  clconv_status status = CLCONV_STATUS_OK;
+  for (long epoch = 1; epoch <= o->epochs; epoch++) {
+    double loss;
+    if ((status = clconv_conv2d_forward(s->layer, s->x, s->y_hat)) != 0 ||
+        (status = clconv_squared_error(s->ctx, o->loss, s->y_hat, s->y, &loss,
+                                       s->dy)) != 0 ||
+        (status = clconv_conv2d_zero_grad(s->layer)) != 0 ||
+        (status = clconv_conv2d_backward(s->layer, s->x, s->dy, NULL)) != 0 ||
+        (status = clconv_conv2d_sgd_step(s->layer, &o->sgd)) != 0) {
+      cli_report(s->ctx, status, "fit");
+      return -1;
+    }
+    printf("epoch %ld, loss %.6g\n", epoch, loss);
+    if (!isfinite(loss)) {
+      fprintf(stderr, "clconv fit: the loss diverged; try a smaller --lr\n");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Reads the learned parameters back and writes them. */
+static int write_parameters(fit_state *s, const fit_options *o, int two_d) {
+  clconv_tensor *w = clconv_conv2d_tensor(s->layer, CLCONV_CONV2D_WEIGHT);
+  clconv_tensor *b = clconv_conv2d_tensor(s->layer, CLCONV_CONV2D_BIAS);
+  int64_t w_dims[4], b_dims[1];
+  size_t nw = clconv_tensor_count(w), nb = clconv_tensor_count(b);
+  float *wv = malloc(nw * sizeof *wv + 1), *bv = malloc(nb * sizeof *bv + 1);
+  char err[512];
+  int result = -1;
+  for (int i = 0; i < 4; i++)
+    w_dims[i] = clconv_tensor_dim(w, i);
+  b_dims[0] = w_dims[0];
+  if (wv == NULL || bv == NULL ||
+      clconv_conv2d_get(s->layer, CLCONV_CONV2D_WEIGHT, wv, nw) != 0 ||
+      (b != NULL && clconv_conv2d_get(s->layer, CLCONV_CONV2D_BIAS, bv, nb))) {
+    fprintf(stderr, "clconv fit: cannot read the weights: %s\n",
+            clconv_context_message(s->ctx));
+    goto done;
+  }
+  printf("learned weight =\n");
+  cli_print_matrix(stdout, "  ", wv, (int64_t)(nw / (size_t)w_dims[3]),
+                   w_dims[3]);
+  if (b != NULL) {
+    printf("learned bias =\n");
+    cli_print_matrix(stdout, "  ", bv, 1, (int64_t)nb);
+  }
+  if (npy_write(o->weights_out, two_d ? 2 : 4, two_d ? w_dims + 2 : w_dims, wv,
+                err, sizeof err) != 0 ||
+      (o->bias_out != NULL &&
+       npy_write(o->bias_out, 1, b_dims, bv, err, sizeof err) != 0)) {
+    fprintf(stderr, "clconv fit: %s\n", err);
+    goto done;
+  }
+  result = 0;
+done:
+  free(bv);
+  free(wv);
+  return result;
+}
+
+int cmd_fit(int argc, char **argv) {
+  fit_options o;
+  npy_array x = {0}, y = {0};
+  fit_state s;
+  int64_t x_dims[4], y_dims[4], out_dims[4];
+  int code = parse_options(argc, argv, &o), two_d;
+  clconv_status status;
+  if (code >= 0)
+    return code;
+  code = CLI_EXIT_FAILURE;
+  memset(&s, 0, sizeof s);
+
+  /* Reads the data; the layer's output channels come from the target. */
+  if (cli_load_npy("fit", o.input, "--input", 4, 2, &x) != 0 ||
+      cli_load_npy("fit", o.target, "--target", 4, 2, &y) != 0)
+    goto done;
+  cli_dims_4d(&x, x_dims);
+  cli_dims_4d(&y, y_dims);
+  two_d = x.ndim == 2 && y.ndim == 2 && o.layer.conv.groups == 1;
+  o.layer.out_channels = y_dims[1];
+
+  /* Builds the layer and checks that its output has the target's shape. */
+  if (cli_open_context(o.device, &s.ctx) != 0 ||
+      cli_tensor(s.ctx, 4, x_dims, x.data, &s.x) != 0 ||
+      cli_tensor(s.ctx, 4, y_dims, y.data, &s.y) != 0 ||
+      cli_tensor(s.ctx, 4, y_dims, NULL, &s.y_hat) != 0 ||
+      cli_tensor(s.ctx, 4, y_dims, NULL, &s.dy) != 0)
+    goto done;
+  if ((status = clconv_conv2d_create(s.ctx, &o.layer, &s.layer)) != 0 ||
+      (status = clconv_conv2d_output_dims(s.layer, s.x, out_dims)) != 0) {
+    cli_report(s.ctx, status, "fit");
+    goto done;
+  }
+  if (memcmp(out_dims, y_dims, sizeof y_dims) != 0) {
+    fprintf(stderr,
+            "clconv fit: --target has shape (%lld, %lld, %lld, %lld) but the "
+            "layer gives (%lld, %lld, %lld, %lld) for this input\n",
+            (long long)y_dims[0], (long long)y_dims[1], (long long)y_dims[2],
+            (long long)y_dims[3], (long long)out_dims[0],
+            (long long)out_dims[1], (long long)out_dims[2],
+            (long long)out_dims[3]);
+    goto done;
+  }
+  if (train(&s, &o) == 0 && write_parameters(&s, &o, two_d) == 0)
+    code = CLI_EXIT_OK;
+done:
+  clconv_conv2d_release(s.layer);
+  clconv_tensor_release(s.dy);
+  clconv_tensor_release(s.y_hat);
+  clconv_tensor_release(s.y);
+  clconv_tensor_release(s.x);
+  clconv_context_release(s.ctx);
+  npy_free(&y);
+  npy_free(&x);
+  return code;
+}

@@ -4,6 +4,7 @@
 
 #include "alloc.h"
 #include "device.h"
+#include "disk_cache.h"
 #include "error.h"
 #include "os.h"
 #include "program.h"
@@ -101,6 +102,13 @@ clconv_status clconv_context_create(const clconv_context_options *options,
     }
   }
 
+  /* The disk cache: the option, else the environment (best effort: without
+   * memory for the path the cache is simply off). */
+  if (options->cache_dir != NULL && options->cache_dir[0] != '\0')
+    ctx->cache_dir = clconv__strdup(options->cache_dir);
+  else
+    ctx->cache_dir = clconv__cache_dir_from_env();
+
   /* Opens the device, unless the reference backend was asked for. */
   if (clconv__device_spec_is_reference(spec)) {
     ctx->is_reference = 1;
@@ -121,13 +129,16 @@ fail:
 void clconv_context_release(clconv_context *ctx) {
   if (ctx == NULL)
     return;
+  /* Saves new binaries once the queue is done, then releases everything. */
+  if (ctx->queue != NULL && clFinish(ctx->queue) == CL_SUCCESS &&
+      !ctx->unusable)
+    clconv__programs_save(ctx);
   clconv__programs_release(ctx);
-  if (ctx->queue != NULL) {
-    (void)clFinish(ctx->queue);
+  if (ctx->queue != NULL)
     (void)clReleaseCommandQueue(ctx->queue);
-  }
   if (ctx->cl_ctx != NULL)
     (void)clReleaseContext(ctx->cl_ctx);
+  clconv__free(ctx->cache_dir);
   clconv__free(ctx->kernel_dir);
   clconv__free(ctx);
 }
@@ -171,6 +182,7 @@ clconv_status clconv_context_finish(clconv_context *ctx) {
   err = clFinish(ctx->queue);
   if (err != CL_SUCCESS)
     return clconv__context_lost(ctx, err, "clconv_context_finish: clFinish");
+  clconv__programs_save(ctx);
   return CLCONV_STATUS_OK;
 }
 

@@ -19,6 +19,10 @@
 typedef struct clconv__program {
   char *source_name;
   char *options;
+  char *cache_key_text; /* key of the disk-cache entry; NULL when off */
+  uint64_t cache_key_hash;
+  int needs_save; /* built from source, not yet stored on disk */
+  int launched;   /* a kernel was taken from it */
   cl_program program;
   cl_kernel kernels[CLCONV__MAX_KERNELS_PER_PROGRAM];
   char *kernel_names[CLCONV__MAX_KERNELS_PER_PROGRAM];
@@ -30,6 +34,8 @@ struct clconv_context {
   int unusable;     /* set after a failure at a completion point */
   int verify;       /* re-run every op on the reference */
   char *kernel_dir; /* NULL: embedded kernel sources */
+  char *cache_dir;  /* disk cache of binaries; NULL: off */
+  long cache_hits, cache_misses, cache_rejected, cache_writes;
   clconv_device_info info;
   cl_platform_id platform;
   cl_device_id device;

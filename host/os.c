@@ -13,10 +13,15 @@
 #include <string.h>
 
 #ifdef _WIN32
+#include <direct.h>
+#include <process.h>
 #include <windows.h>
 #define CLCONV_PATH_SEP '\\'
 #else
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 #define CLCONV_PATH_SEP '/'
 #endif
 
@@ -68,6 +73,91 @@ int clconv__os_join_path(char *out, size_t out_size, const char *dir,
       snprintf(out, out_size, "%s%s%s", dir,
                need_sep ? (CLCONV_PATH_SEP == '/' ? "/" : "\\") : "", name);
   return (written < 0 || (size_t)written >= out_size) ? -1 : 0;
+}
+
+static int make_one_dir(const char *path) {
+#ifdef _WIN32
+  return _mkdir(path) == 0 || errno == EEXIST ? 0 : -1;
+#else
+  return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+#endif
+}
+
+static int is_dir(const char *path) {
+#ifdef _WIN32
+  DWORD attributes = GetFileAttributesA(path);
+  return attributes != INVALID_FILE_ATTRIBUTES &&
+         (attributes & FILE_ATTRIBUTE_DIRECTORY);
+#else
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+#endif
+}
+
+int clconv__os_make_dirs(const char *path) {
+  char buf[4096];
+  size_t len = strlen(path);
+  if (len == 0 || len >= sizeof buf)
+    return -1;
+  memcpy(buf, path, len + 1);
+  /* Makes each parent in turn, then the folder itself. */
+  for (size_t i = 1; i < len; i++) {
+    if (buf[i] == '/' || buf[i] == CLCONV_PATH_SEP) {
+      char saved = buf[i];
+      buf[i] = '\0';
+      if (!is_dir(buf) && make_one_dir(buf) != 0) {
+        buf[i] = saved;
+        return -1;
+      }
+      buf[i] = saved;
+    }
+  }
+  if (!is_dir(buf) && make_one_dir(buf) != 0)
+    return -1;
+  return is_dir(buf) ? 0 : -1;
+}
+
+unsigned long clconv__os_process_id(void) {
+#ifdef _WIN32
+  return (unsigned long)_getpid();
+#else
+  return (unsigned long)getpid();
+#endif
+}
+
+/* A number unique within the process, also across threads. */
+#if !defined(__STDC_NO_ATOMICS__)
+#include <stdatomic.h>
+static atomic_ulong temp_counter;
+static unsigned long next_temp_number(void) {
+  return atomic_fetch_add(&temp_counter, 1ul) + 1ul;
+}
+#else
+static unsigned long temp_counter;
+static unsigned long next_temp_number(void) { return ++temp_counter; }
+#endif
+
+int clconv__os_write_file_atomic(const char *path, const void *data,
+                                 size_t size) {
+  char tmp[4096];
+  FILE *file;
+  int ok;
+  if (snprintf(tmp, sizeof tmp, "%s.%lu.%lu.tmp", path, clconv__os_process_id(),
+               next_temp_number()) >= (int)sizeof tmp)
+    return -1;
+  file = fopen(tmp, "wb");
+  if (file == NULL)
+    return -1;
+  ok = fwrite(data, 1, size, file) == size;
+  ok = fclose(file) == 0 && ok;
+#ifdef _WIN32
+  ok = ok && MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING) != 0;
+#else
+  ok = ok && rename(tmp, path) == 0;
+#endif
+  if (!ok)
+    remove(tmp);
+  return ok ? 0 : -1;
 }
 
 double clconv__os_seconds(void) {

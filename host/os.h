@@ -17,6 +17,18 @@ int clconv__os_read_file(const char *path, char **data, size_t *size);
 int clconv__os_join_path(char *out, size_t out_size, const char *dir,
                          const char *name);
 
+/* Creates @p path and its parents as needed. @return 0 when it exists. */
+int clconv__os_make_dirs(const char *path);
+
+/* Writes @p size bytes to a temporary file beside @p path, then renames it
+ * over @p path, so readers see the old file or the new one, whole.
+ * @return 0 on success; on failure no temporary file is left. */
+int clconv__os_write_file_atomic(const char *path, const void *data,
+                                 size_t size);
+
+/* @return the current process id (for unique temporary names). */
+unsigned long clconv__os_process_id(void);
+
 /* @return a monotonic time in seconds. */
 double clconv__os_seconds(void);
 

@@ -3,6 +3,7 @@
 #include "program.h"
 
 #include "alloc.h"
+#include "disk_cache.h"
 #include "error.h"
 #include "kernel_sources.h"
 #include "os.h"
@@ -77,15 +78,40 @@ static clconv_status fail_build(clconv_context *ctx, cl_program program,
   return status;
 }
 
-/* Builds source @p name (after common.cl) with @p options. */
+/* Creates a program from a cached binary and builds it. @return the program
+ * or NULL when the driver refuses the binary. */
+static cl_program program_from_binary(clconv_context *ctx,
+                                      const unsigned char *binary, size_t size,
+                                      const char *options) {
+  cl_int err, binary_status = CL_SUCCESS;
+  cl_program program = clCreateProgramWithBinary(
+      ctx->cl_ctx, 1, &ctx->device, &size, &binary, &binary_status, &err);
+  if (program == NULL || err != CL_SUCCESS || binary_status != CL_SUCCESS) {
+    if (program != NULL)
+      (void)clReleaseProgram(program);
+    return NULL;
+  }
+  if (clBuildProgram(program, 1, &ctx->device, options, NULL, NULL) !=
+      CL_SUCCESS) {
+    (void)clReleaseProgram(program);
+    return NULL;
+  }
+  return program;
+}
+
+/* Builds source @p name (after common.cl) with @p options into @p entry,
+ * from the disk cache when it holds a valid binary. */
 static clconv_status build_program(clconv_context *ctx, const char *name,
-                                   const char *options, cl_program *out) {
+                                   const char *options,
+                                   clconv__program *entry) {
   source_text common, body;
   const char *texts[2];
   cl_program program = NULL;
+  clconv__cache_key key = {NULL, 0};
+  unsigned char *binary = NULL;
+  size_t binary_size = 0;
   cl_int err;
   clconv_status status;
-  *out = NULL;
 
   /* Loads the shared prelude and the kernel file. */
   status = load_source(ctx, "common", &common);
@@ -94,28 +120,92 @@ static clconv_status build_program(clconv_context *ctx, const char *name,
   status = load_source(ctx, name, &body);
   if (status != CLCONV_STATUS_OK)
     goto done;
-
-  /* Creates the program and builds it for the context's device. */
   texts[0] = common.text;
   texts[1] = body.text;
-  program = clCreateProgramWithSource(ctx->cl_ctx, 2, texts, NULL, &err);
-  if (program == NULL || err != CL_SUCCESS) {
-    status = clconv__fail_cl(ctx, err, "clCreateProgramWithSource");
-    goto done;
+
+  /* Tries the disk cache; a binary the driver refuses counts as rejected. */
+  if (ctx->cache_dir != NULL &&
+      clconv__cache_key_make(ctx, name, options, texts, 2, &key) == 0) {
+    switch (clconv__cache_load(ctx, &key, &binary, &binary_size)) {
+    case CLCONV__CACHE_HIT:
+      program = program_from_binary(ctx, binary, binary_size, options);
+      if (program != NULL)
+        ctx->cache_hits++;
+      else
+        ctx->cache_rejected++;
+      break;
+    case CLCONV__CACHE_REJECTED:
+      ctx->cache_rejected++;
+      break;
+    default:
+      ctx->cache_misses++;
+      break;
+    }
+    entry->cache_key_text = key.text;
+    entry->cache_key_hash = key.hash;
+    key.text = NULL;
   }
-  err = clBuildProgram(program, 1, &ctx->device, options, NULL, NULL);
-  if (err != CL_SUCCESS) {
-    status = fail_build(ctx, program, err, name, options);
-    goto done;
+
+  /* Else builds from source. */
+  if (program == NULL) {
+    program = clCreateProgramWithSource(ctx->cl_ctx, 2, texts, NULL, &err);
+    if (program == NULL || err != CL_SUCCESS) {
+      status = clconv__fail_cl(ctx, err, "clCreateProgramWithSource");
+      goto done;
+    }
+    err = clBuildProgram(program, 1, &ctx->device, options, NULL, NULL);
+    if (err != CL_SUCCESS) {
+      status = fail_build(ctx, program, err, name, options);
+      goto done;
+    }
+    entry->needs_save = entry->cache_key_text != NULL;
   }
-  *out = program;
+  entry->program = program;
   program = NULL;
 done:
   if (program != NULL)
     (void)clReleaseProgram(program);
+  clconv__free(binary);
+  clconv__cache_key_free(&key);
   clconv__free(body.owned);
   clconv__free(common.owned);
   return status;
+}
+
+/* Reads the device binary of @p program (clconv__malloc). */
+static unsigned char *program_binary(clconv_context *ctx, cl_program program,
+                                     size_t *size) {
+  unsigned char *binary;
+  if (clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, sizeof *size, size,
+                       NULL) != CL_SUCCESS ||
+      *size == 0)
+    return NULL;
+  (void)ctx;
+  binary = clconv__malloc(*size);
+  if (binary != NULL &&
+      clGetProgramInfo(program, CL_PROGRAM_BINARIES, sizeof binary, &binary,
+                       NULL) != CL_SUCCESS) {
+    clconv__free(binary);
+    binary = NULL;
+  }
+  return binary;
+}
+
+void clconv__programs_save(clconv_context *ctx) {
+  for (clconv__program *e = ctx->programs; e != NULL; e = e->next) {
+    clconv__cache_key key;
+    unsigned char *binary;
+    size_t size = 0;
+    if (!e->needs_save || !e->launched)
+      continue;
+    e->needs_save = 0;
+    binary = program_binary(ctx, e->program, &size);
+    key.text = e->cache_key_text;
+    key.hash = e->cache_key_hash;
+    if (binary != NULL && clconv__cache_store(ctx, &key, binary, size) == 0)
+      ctx->cache_writes++;
+    clconv__free(binary);
+  }
 }
 
 static void free_entry(clconv__program *entry) {
@@ -126,6 +216,7 @@ static void free_entry(clconv__program *entry) {
   }
   if (entry->program != NULL)
     (void)clReleaseProgram(entry->program);
+  clconv__free(entry->cache_key_text);
   clconv__free(entry->source_name);
   clconv__free(entry->options);
   clconv__free(entry);
@@ -151,7 +242,7 @@ static clconv_status get_program(clconv_context *ctx, const char *name,
     return clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                         "out of host memory caching program '%s'", name);
   }
-  status = build_program(ctx, name, options, &entry->program);
+  status = build_program(ctx, name, options, entry);
   if (status != CLCONV_STATUS_OK) {
     free_entry(entry);
     return status;
@@ -170,6 +261,7 @@ clconv_status clconv__kernel_get(clconv_context *ctx, const char *source_name,
   int slot;
   *out = NULL;
   CLCONV_FORWARD_IF_ERROR(get_program(ctx, source_name, options, &entry));
+  entry->launched = 1;
 
   /* Reuses the kernel object when it exists, else creates it in a free slot. */
   for (slot = 0; slot < CLCONV__MAX_KERNELS_PER_PROGRAM; slot++) {

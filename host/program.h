@@ -3,7 +3,9 @@
  * Contract: a program is the shared prelude common.cl followed by one kernel
  * file, built with -D options that specialize it. Sources come from the
  * library (embedded at build time) or, when the context has a kernel folder
- * (CLCONV_KERNEL_DIR), from that folder. Built programs and their kernel
+ * (CLCONV_KERNEL_DIR), from that folder. A program is first looked up in
+ * the disk cache (disk_cache.h) and built from source only when no valid
+ * binary is there. Built programs and their kernel
  * objects are kept in the context, keyed by (source name, options), until the
  * context is released; kernel objects are never shared between contexts, so
  * contexts in different threads never race on clSetKernelArg. */
@@ -19,6 +21,10 @@
 clconv_status clconv__kernel_get(clconv_context *ctx, const char *source_name,
                                  const char *options, const char *kernel_name,
                                  cl_kernel *out);
+
+/* Stores the binaries of programs built from source and launched since in
+ * the disk cache (best effort). Call after the queue has finished. */
+void clconv__programs_save(clconv_context *ctx);
 
 /* Releases every cached program and kernel of the context. */
 void clconv__programs_release(clconv_context *ctx);

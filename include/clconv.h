@@ -152,6 +152,10 @@ typedef struct clconv_context_options {
   /* Folder with .cl files that replace the embedded kernel sources. Default
    * NULL: $CLCONV_KERNEL_DIR, else the embedded sources. */
   const char *kernel_dir;
+  /* Folder of the disk cache of compiled programs. Default NULL:
+   * $CLCONV_CACHE_DIR, else $XDG_CACHE_HOME/clconv, else ~/.cache/clconv;
+   * CLCONV_CACHE=0 turns the cache off. */
+  const char *cache_dir;
 } clconv_context_options;
 
 /** @return options with every field at its default. */

@@ -1,0 +1,57 @@
+/* disk_cache.h: the on-disk cache of built program binaries.
+ *
+ * Contract. An entry is one file, <dir>/<hash>.clbin, where the hash is of a
+ * key text naming everything that shapes the binary: the cache format and
+ * library versions, the platform name and version, the device name, the
+ * driver version, the build options and a hash of the source. The file holds
+ * a magic string, the format version, the whole key text, the binary's size
+ * and a checksum of it. An entry is used only when every one of these
+ * matches; anything else (truncated, bit-flipped, empty, another device's or
+ * another library's entry) is counted as rejected and rebuilt, never trusted.
+ * Writes go to a temporary file renamed into place, so readers in other
+ * processes see either the old entry or the new one, whole. The cache is
+ * best effort: a folder that cannot be made or written is bypassed silently,
+ * and no cache failure ever fails an op.
+ *
+ * Folder: CLCONV_CACHE_DIR, else $XDG_CACHE_HOME/clconv, else
+ * $HOME/.cache/clconv (%LOCALAPPDATA%\clconv on Windows). CLCONV_CACHE=0
+ * turns the cache off. */
+#ifndef CLCONV_DISK_CACHE_H
+#define CLCONV_DISK_CACHE_H
+
+#include "internal.h"
+
+#include <stdint.h>
+
+typedef struct clconv__cache_key {
+  char *text;    /* from clconv__malloc */
+  uint64_t hash; /* of the text: names the file */
+} clconv__cache_key;
+
+/* @return the cache folder from the environment (clconv__malloc), or NULL
+ * when the cache is off or no folder can be named. */
+char *clconv__cache_dir_from_env(void);
+
+/* Builds the key of program @p name built with @p options from the
+ * concatenation of @p sources. @return 0, or -1 when out of memory. */
+int clconv__cache_key_make(const clconv_context *ctx, const char *name,
+                           const char *options, const char *const *sources,
+                           int source_count, clconv__cache_key *key);
+void clconv__cache_key_free(clconv__cache_key *key);
+
+typedef enum clconv__cache_result {
+  CLCONV__CACHE_HIT,
+  CLCONV__CACHE_MISS,    /* no entry, or the cache is off */
+  CLCONV__CACHE_REJECTED /* an entry exists but is not valid for this key */
+} clconv__cache_result;
+
+/* Looks the key up; on a hit, *binary (clconv__malloc) and *size hold it. */
+clconv__cache_result clconv__cache_load(clconv_context *ctx,
+                                        const clconv__cache_key *key,
+                                        unsigned char **binary, size_t *size);
+
+/* Stores a binary under the key (best effort). @return 0 when written. */
+int clconv__cache_store(clconv_context *ctx, const clconv__cache_key *key,
+                        const unsigned char *binary, size_t size);
+
+#endif

@@ -1,0 +1,305 @@
+/* test_cache.c: the disk cache of program binaries: a second context loads
+ * what the first stored; truncated, bit-flipped, empty, foreign and garbage
+ * entries are rejected and rebuilt, never trusted; a folder that cannot be
+ * used is bypassed; CLCONV_CACHE=0 turns it off; threads and processes that
+ * share a folder leave only valid entries. */
+#define _POSIX_C_SOURCE 200809L
+#include "internal.h"
+#include "support.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char folder[256];
+static const char *self_path; /* argv[0], to start writer processes */
+
+/* Opens a device context using @p dir as its cache folder. */
+static clconv_context *open_ctx(const char *dir) {
+  clconv_context *ctx = NULL;
+  clconv_context_options options = clconv_context_options_default();
+  options.cache_dir = dir;
+  if (clconv_context_create(&options, &ctx, NULL, 0) != CLCONV_STATUS_OK)
+    return NULL;
+  return ctx;
+}
+
+/* A forward whose result is known: X = 0..8 (3x3), K = [[0,1],[2,3]] gives
+ * [[19, 25], [37, 43]]. @return 1 when it ran and gave that. */
+static int notebook_forward(clconv_context *ctx) {
+  const float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, k[4] = {0, 1, 2, 3};
+  const int64_t xd[4] = {1, 1, 3, 3}, kd[4] = {1, 1, 2, 2},
+                yd[4] = {1, 1, 2, 2};
+  float y[4] = {0};
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  clconv_tensor *tx = NULL, *tk = NULL, *ty = NULL;
+  int ok = clconv_tensor_create(ctx, 4, xd, &tx) == 0 &&
+           clconv_tensor_write(tx, x, 9) == 0 &&
+           clconv_tensor_create(ctx, 4, kd, &tk) == 0 &&
+           clconv_tensor_write(tk, k, 4) == 0 &&
+           clconv_tensor_create(ctx, 4, yd, &ty) == 0 &&
+           clconv_corr2d_forward(ctx, &p, tx, tk, NULL, ty) == 0 &&
+           clconv_tensor_read(ty, y, 4) == 0;
+  clconv_tensor_release(ty);
+  clconv_tensor_release(tk);
+  clconv_tensor_release(tx);
+  return ok && y[0] == 19 && y[1] == 25 && y[2] == 37 && y[3] == 43;
+}
+
+/* Counts the entries (and any temporary files) in @p dir. */
+static int count_files(const char *dir, const char *suffix) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int n = 0;
+  if (d == NULL)
+    return 0;
+  while ((e = readdir(d)) != NULL) {
+    size_t len = strlen(e->d_name), sl = strlen(suffix);
+    if (len > sl && strcmp(e->d_name + len - sl, suffix) == 0)
+      n++;
+  }
+  closedir(d);
+  return n;
+}
+
+/* Applies @p damage to every entry of @p dir. */
+typedef void (*damage_fn)(const char *path, unsigned char *data, size_t size);
+static void damage_all(const char *dir, damage_fn damage) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while (d != NULL && (e = readdir(d)) != NULL) {
+    char path[512];
+    unsigned char *data;
+    size_t size;
+    FILE *f;
+    if (strstr(e->d_name, ".clbin") == NULL)
+      continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    f = fopen(path, "rb");
+    fseek(f, 0, SEEK_END);
+    size = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    data = malloc(size + 1);
+    size = fread(data, 1, size, f);
+    fclose(f);
+    damage(path, data, size);
+    free(data);
+  }
+  if (d != NULL)
+    closedir(d);
+}
+
+static void write_bytes(const char *path, const void *data, size_t size) {
+  FILE *f = fopen(path, "wb");
+  fwrite(data, 1, size, f);
+  fclose(f);
+}
+static void truncate_half(const char *p, unsigned char *d, size_t n) {
+  write_bytes(p, d, n / 2);
+}
+static void flip_payload_bit(const char *p, unsigned char *d, size_t n) {
+  d[n - 7] ^= 0x10;
+  write_bytes(p, d, n);
+}
+static void flip_key_byte(const char *p, unsigned char *d, size_t n) {
+  /* The key text starts after the 32-byte header: "clconv program ...". */
+  d[40] ^= 0x01;
+  write_bytes(p, d, n);
+}
+static void empty_file(const char *p, unsigned char *d, size_t n) {
+  (void)d;
+  (void)n;
+  write_bytes(p, "", 0);
+}
+static void other_device(const char *p, unsigned char *d, size_t n) {
+  /* The same entry, as if written for another device name. */
+  unsigned char *at = NULL;
+  for (size_t i = 0; i + 8 < n && at == NULL; i++)
+    if (memcmp(d + i, "device: ", 8) == 0)
+      at = d + i + 8;
+  if (at != NULL)
+    *at = (unsigned char)(*at == 'X' ? 'Y' : 'X');
+  write_bytes(p, d, n);
+}
+static void garbage(const char *p, unsigned char *d, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    d[i] = (unsigned char)(i * 131u + 7u);
+  write_bytes(p, d, n);
+}
+
+/* Fills the folder from a first context; a second one hits. */
+static void test_store_then_hit(void) {
+  clconv_context *a = open_ctx(folder), *b;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+  CU_ASSERT(notebook_forward(a));
+  CU_ASSERT(a->cache_misses >= 1);
+  clconv_context_release(a);
+  CU_ASSERT(count_files(folder, ".clbin") >= 1);
+  CU_ASSERT_EQUAL(count_files(folder, ".tmp"), 0);
+  b = open_ctx(folder);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  CU_ASSERT(notebook_forward(b));
+  CU_ASSERT(b->cache_hits >= 1);
+  CU_ASSERT_EQUAL(b->cache_misses, 0);
+  CU_ASSERT_EQUAL(b->cache_rejected, 0);
+  clconv_context_release(b);
+}
+
+/* Each kind of damage is rejected, the result stays right, and the entry is
+ * rewritten so the next context hits again. */
+static void test_damaged_entries(void) {
+  static const struct {
+    const char *name;
+    damage_fn fn;
+  } kinds[] = {
+      {"truncated", truncate_half},   {"bit-flipped", flip_payload_bit},
+      {"key changed", flip_key_byte}, {"empty", empty_file},
+      {"other device", other_device}, {"garbage", garbage}};
+  for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+    clconv_context *ctx;
+    damage_all(folder, kinds[k].fn);
+    ctx = open_ctx(folder);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    CU_ASSERT(notebook_forward(ctx));
+    CU_ASSERT_EQUAL(ctx->cache_hits, 0);
+    CU_ASSERT(ctx->cache_rejected >= 1);
+    if (ctx->cache_hits != 0 || ctx->cache_rejected < 1)
+      fprintf(stderr, "\n%s: hits %ld rejected %ld\n", kinds[k].name,
+              ctx->cache_hits, ctx->cache_rejected);
+    clconv_context_release(ctx);
+    ctx = open_ctx(folder);
+    CU_ASSERT(notebook_forward(ctx));
+    CU_ASSERT(ctx->cache_hits >= 1);
+    CU_ASSERT_EQUAL(ctx->cache_rejected, 0);
+    clconv_context_release(ctx);
+  }
+}
+
+/* A folder that cannot exist (its parent is a file) is bypassed. */
+static void test_unusable_folder(void) {
+  char file[300], dir[320];
+  clconv_context *ctx;
+  snprintf(file, sizeof file, "%s/plain-file", folder);
+  write_bytes(file, "x", 1);
+  snprintf(dir, sizeof dir, "%s/cache", file);
+  ctx = open_ctx(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+  CU_ASSERT(notebook_forward(ctx));
+  CU_ASSERT_EQUAL(clconv_context_finish(ctx), CLCONV_STATUS_OK);
+  CU_ASSERT_EQUAL(ctx->cache_writes, 0);
+  clconv_context_release(ctx);
+  remove(file);
+}
+
+/* CLCONV_CACHE=0 turns the cache off. */
+static void test_turned_off(void) {
+  char dir[300];
+  clconv_context *ctx;
+  snprintf(dir, sizeof dir, "%s/off", folder);
+  setenv("CLCONV_CACHE", "0", 1);
+  setenv("CLCONV_CACHE_DIR", dir, 1);
+  ctx = open_ctx(NULL);
+  unsetenv("CLCONV_CACHE");
+  unsetenv("CLCONV_CACHE_DIR");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+  CU_ASSERT_PTR_NULL(ctx->cache_dir);
+  CU_ASSERT(notebook_forward(ctx));
+  clconv_context_release(ctx);
+  CU_ASSERT_EQUAL(count_files(dir, ".clbin"), 0);
+}
+
+/* Several writers of the same entries at once, as threads and as processes. */
+static void *writer_thread(void *arg) {
+  int *ok = arg;
+  for (int i = 0; i < 4; i++) {
+    char dir[300];
+    clconv_context *ctx;
+    snprintf(dir, sizeof dir, "%s/shared", folder);
+    ctx = open_ctx(dir);
+    *ok &= ctx != NULL && notebook_forward(ctx);
+    clconv_context_release(ctx);
+  }
+  return NULL;
+}
+
+static void test_concurrent_writers(void) {
+  char dir[300];
+  pthread_t threads[3];
+  int ok[3] = {1, 1, 1}, children_ok = 1;
+  clconv_context *ctx;
+  snprintf(dir, sizeof dir, "%s/shared", folder);
+  for (int t = 0; t < 3; t++)
+    pthread_create(&threads[t], NULL, writer_thread, &ok[t]);
+  for (int t = 0; t < 3; t++) {
+    pthread_join(threads[t], NULL);
+    CU_ASSERT(ok[t]);
+  }
+  /* Three processes, each writing every entry again. Each is this program
+   * run afresh (fork, then exec at once): a child must not inherit PoCL's
+   * threads. */
+  for (int p = 0; p < 3; p++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      execl(self_path, self_path, "--writer", folder, (char *)NULL);
+      _exit(127);
+    }
+    children_ok &= pid > 0;
+  }
+  for (int p = 0; p < 3; p++) {
+    int status = 0;
+    wait(&status);
+    children_ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  CU_ASSERT(children_ok);
+  CU_ASSERT_EQUAL(count_files(dir, ".tmp"), 0);
+  ctx = open_ctx(dir);
+  CU_ASSERT(notebook_forward(ctx));
+  CU_ASSERT(ctx->cache_hits >= 1);
+  CU_ASSERT_EQUAL(ctx->cache_rejected, 0);
+  clconv_context_release(ctx);
+}
+
+int main(int argc, char **argv) {
+  static const test_case tests[] = {
+      {"store, then hit", test_store_then_hit},
+      {"damaged entries are rebuilt", test_damaged_entries},
+      {"unusable folder is bypassed", test_unusable_folder},
+      {"CLCONV_CACHE=0", test_turned_off},
+      {"concurrent writers", test_concurrent_writers},
+  };
+  clconv_context *probe;
+  clconv_device_info info;
+  int status;
+  /* Writer mode, for the concurrent-process test. */
+  if (argc == 3 && strcmp(argv[1], "--writer") == 0) {
+    int ok = 1;
+    snprintf(folder, sizeof folder, "%s", argv[2]);
+    writer_thread(&ok);
+    return ok ? 0 : 1;
+  }
+  self_path = argv[0];
+  probe = test_open_device();
+  clconv_context_device(probe, &info);
+  clconv_context_release(probe);
+  if (info.type == CLCONV_DEVICE_TYPE_REFERENCE) {
+    fprintf(stderr, "skipped: the reference backend has no programs\n");
+    return TEST_SKIP_CODE;
+  }
+  snprintf(folder, sizeof folder, "%s/clconv-cache-test-XXXXXX",
+           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+  if (mkdtemp(folder) == NULL)
+    return 1;
+  status = test_run_suite("cache", tests, sizeof tests / sizeof tests[0]);
+  {
+    char command[400];
+    snprintf(command, sizeof command, "rm -rf '%s'", folder);
+    if (system(command) != 0)
+      fprintf(stderr, "could not remove %s\n", folder);
+  }
+  return status;
+}

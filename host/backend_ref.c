@@ -5,138 +5,148 @@
 
 #include <math.h>
 
-void clconv__ref_corr2d_fwd(const clconv__corr2d_geom *g, const float *x,
-                            const float *w, const float *b, float *y,
-                            double *y_exact, double *magnitude) {
-  int64_t out = 0;
-  for (int64_t n = 0; n < g->n; n++) {
-    for (int64_t co = 0; co < g->cout; co++) {
-      const int64_t group = co / g->cout_g;
-      for (int64_t oh = 0; oh < g->hout; oh++) {
-        for (int64_t ow = 0; ow < g->wout; ow++, out++) {
-          double sum = 0.0, mag = 0.0;
-          /* Sums every product of the window, skipping the padding. */
-          for (int64_t ci = 0; ci < g->cin_g; ci++) {
-            const int64_t c = group * g->cin_g + ci;
-            for (int64_t kh = 0; kh < g->kh; kh++) {
-              const int64_t ih = oh * g->stride_h - g->pad_h + kh * g->dil_h;
-              if (ih < 0 || ih >= g->h)
-                continue;
-              for (int64_t kw = 0; kw < g->kw; kw++) {
-                const int64_t iw = ow * g->stride_w - g->pad_w + kw * g->dil_w;
-                double product;
-                if (iw < 0 || iw >= g->w)
-                  continue;
-                product =
-                    (double)x[((n * g->cin + c) * g->h + ih) * g->w + iw] *
-                    (double)w[((co * g->cin_g + ci) * g->kh + kh) * g->kw + kw];
-                sum += product;
-                mag += fabs(product);
-              }
-            }
-          }
-          if (b != NULL) {
-            sum += (double)b[co];
-            mag += fabs((double)b[co]);
-          }
-          if (y != NULL)
-            y[out] = (float)sum;
-          if (y_exact != NULL)
-            y_exact[out] = sum;
-          if (magnitude != NULL)
-            magnitude[out] = mag;
-        }
+void clconv__ref_corr2d_fwd_at(const clconv__corr2d_geom *g, const float *x,
+                               const float *w, const float *b, int64_t index,
+                               double *sum_out, double *mag_out) {
+  const int64_t ow = index % g->wout, oh = (index / g->wout) % g->hout;
+  const int64_t co = (index / (g->wout * g->hout)) % g->cout;
+  const int64_t n = index / (g->wout * g->hout * g->cout);
+  const int64_t group = co / g->cout_g;
+  double sum = 0.0, mag = 0.0;
+  /* Sums every product of the window, skipping the padding. */
+  for (int64_t ci = 0; ci < g->cin_g; ci++) {
+    const int64_t c = group * g->cin_g + ci;
+    for (int64_t kh = 0; kh < g->kh; kh++) {
+      const int64_t ih = oh * g->stride_h - g->pad_h + kh * g->dil_h;
+      if (ih < 0 || ih >= g->h)
+        continue;
+      for (int64_t kw = 0; kw < g->kw; kw++) {
+        const int64_t iw = ow * g->stride_w - g->pad_w + kw * g->dil_w;
+        double product;
+        if (iw < 0 || iw >= g->w)
+          continue;
+        product = (double)x[((n * g->cin + c) * g->h + ih) * g->w + iw] *
+                  (double)w[((co * g->cin_g + ci) * g->kh + kh) * g->kw + kw];
+        sum += product;
+        mag += fabs(product);
       }
     }
   }
+  if (b != NULL) {
+    sum += (double)b[co];
+    mag += fabs((double)b[co]);
+  }
+  *sum_out = sum;
+  *mag_out = mag;
+}
+
+void clconv__ref_corr2d_fwd(const clconv__corr2d_geom *g, const float *x,
+                            const float *w, const float *b, float *y,
+                            double *y_exact, double *magnitude) {
+  const int64_t count = g->n * g->cout * g->hout * g->wout;
+  for (int64_t i = 0; i < count; i++) {
+    double sum, mag;
+    clconv__ref_corr2d_fwd_at(g, x, w, b, i, &sum, &mag);
+    if (y != NULL)
+      y[i] = (float)sum;
+    if (y_exact != NULL)
+      y_exact[i] = sum;
+    if (magnitude != NULL)
+      magnitude[i] = mag;
+  }
+}
+
+void clconv__ref_corr2d_bwd_data_at(const clconv__corr2d_geom *g,
+                                    const float *dy, const float *w,
+                                    int64_t index, double *sum_out,
+                                    double *mag_out) {
+  const int64_t iw = index % g->w, ih = (index / g->w) % g->h;
+  const int64_t ci = (index / (g->w * g->h)) % g->cin;
+  const int64_t n = index / (g->w * g->h * g->cin);
+  const int64_t group = ci / g->cin_g, ci_local = ci % g->cin_g;
+  double sum = 0.0, mag = 0.0;
+  /* Visits every output whose window put a tap on (ih, iw). */
+  for (int64_t col = 0; col < g->cout_g; col++) {
+    const int64_t co = group * g->cout_g + col;
+    for (int64_t kh = 0; kh < g->kh; kh++) {
+      const int64_t th = ih + g->pad_h - kh * g->dil_h;
+      if (th < 0 || th % g->stride_h != 0 || th / g->stride_h >= g->hout)
+        continue;
+      for (int64_t kw = 0; kw < g->kw; kw++) {
+        const int64_t tw = iw + g->pad_w - kw * g->dil_w;
+        double product;
+        if (tw < 0 || tw % g->stride_w != 0 || tw / g->stride_w >= g->wout)
+          continue;
+        product =
+            (double)
+                dy[((n * g->cout + co) * g->hout + th / g->stride_h) * g->wout +
+                   tw / g->stride_w] *
+            (double)w[((co * g->cin_g + ci_local) * g->kh + kh) * g->kw + kw];
+        sum += product;
+        mag += fabs(product);
+      }
+    }
+  }
+  *sum_out = sum;
+  *mag_out = mag;
 }
 
 void clconv__ref_corr2d_bwd_data(const clconv__corr2d_geom *g, const float *dy,
                                  const float *w, double *dx,
                                  double *magnitude) {
-  int64_t out = 0;
-  for (int64_t n = 0; n < g->n; n++) {
-    for (int64_t ci = 0; ci < g->cin; ci++) {
-      const int64_t group = ci / g->cin_g, ci_local = ci % g->cin_g;
-      for (int64_t ih = 0; ih < g->h; ih++) {
-        for (int64_t iw = 0; iw < g->w; iw++, out++) {
-          double sum = 0.0, mag = 0.0;
-          /* Visits every output whose window put a tap on (ih, iw). */
-          for (int64_t col = 0; col < g->cout_g; col++) {
-            const int64_t co = group * g->cout_g + col;
-            for (int64_t kh = 0; kh < g->kh; kh++) {
-              const int64_t th = ih + g->pad_h - kh * g->dil_h;
-              if (th < 0 || th % g->stride_h != 0 ||
-                  th / g->stride_h >= g->hout)
-                continue;
-              for (int64_t kw = 0; kw < g->kw; kw++) {
-                const int64_t tw = iw + g->pad_w - kw * g->dil_w;
-                double product;
-                if (tw < 0 || tw % g->stride_w != 0 ||
-                    tw / g->stride_w >= g->wout)
-                  continue;
-                product =
-                    (double)
-                        dy[((n * g->cout + co) * g->hout + th / g->stride_h) *
-                               g->wout +
-                           tw / g->stride_w] *
-                    (double)
-                        w[((co * g->cin_g + ci_local) * g->kh + kh) * g->kw +
-                          kw];
-                sum += product;
-                mag += fabs(product);
-              }
-            }
-          }
-          dx[out] = sum;
-          if (magnitude != NULL)
-            magnitude[out] = mag;
-        }
+  const int64_t count = g->n * g->cin * g->h * g->w;
+  for (int64_t i = 0; i < count; i++) {
+    double mag;
+    clconv__ref_corr2d_bwd_data_at(g, dy, w, i, &dx[i], &mag);
+    if (magnitude != NULL)
+      magnitude[i] = mag;
+  }
+}
+
+void clconv__ref_corr2d_bwd_weight_at(const clconv__corr2d_geom *g,
+                                      const float *x, const float *dy,
+                                      const float *old, int64_t index,
+                                      double *sum_out, double *mag_out) {
+  const int64_t kw = index % g->kw, kh = (index / g->kw) % g->kh;
+  const int64_t ci = (index / (g->kw * g->kh)) % g->cin_g;
+  const int64_t co = index / (g->kw * g->kh * g->cin_g);
+  const int64_t c = (co / g->cout_g) * g->cin_g + ci;
+  double sum = 0.0, mag = 0.0;
+  /* Sums dY * X over the batch and every output reading inside X. */
+  for (int64_t n = 0; n < g->n; n++)
+    for (int64_t oh = 0; oh < g->hout; oh++) {
+      const int64_t ih = oh * g->stride_h - g->pad_h + kh * g->dil_h;
+      if (ih < 0 || ih >= g->h)
+        continue;
+      for (int64_t ow = 0; ow < g->wout; ow++) {
+        const int64_t iw = ow * g->stride_w - g->pad_w + kw * g->dil_w;
+        double product;
+        if (iw < 0 || iw >= g->w)
+          continue;
+        product =
+            (double)dy[((n * g->cout + co) * g->hout + oh) * g->wout + ow] *
+            (double)x[((n * g->cin + c) * g->h + ih) * g->w + iw];
+        sum += product;
+        mag += fabs(product);
       }
     }
+  if (old != NULL) {
+    sum += (double)old[index];
+    mag += fabs((double)old[index]);
   }
+  *sum_out = sum;
+  *mag_out = mag;
 }
 
 void clconv__ref_corr2d_bwd_weight(const clconv__corr2d_geom *g, const float *x,
                                    const float *dy, const float *old,
                                    double *dw, double *magnitude) {
-  int64_t out = 0;
-  for (int64_t co = 0; co < g->cout; co++) {
-    const int64_t group = co / g->cout_g;
-    for (int64_t ci = 0; ci < g->cin_g; ci++) {
-      const int64_t c = group * g->cin_g + ci;
-      for (int64_t kh = 0; kh < g->kh; kh++) {
-        for (int64_t kw = 0; kw < g->kw; kw++, out++) {
-          double sum = 0.0, mag = 0.0;
-          /* Sums dY * X over the batch and every output reading inside X. */
-          for (int64_t n = 0; n < g->n; n++)
-            for (int64_t oh = 0; oh < g->hout; oh++) {
-              const int64_t ih = oh * g->stride_h - g->pad_h + kh * g->dil_h;
-              if (ih < 0 || ih >= g->h)
-                continue;
-              for (int64_t ow = 0; ow < g->wout; ow++) {
-                const int64_t iw = ow * g->stride_w - g->pad_w + kw * g->dil_w;
-                double product;
-                if (iw < 0 || iw >= g->w)
-                  continue;
-                product =
-                    (double)
-                        dy[((n * g->cout + co) * g->hout + oh) * g->wout + ow] *
-                    (double)x[((n * g->cin + c) * g->h + ih) * g->w + iw];
-                sum += product;
-                mag += fabs(product);
-              }
-            }
-          if (old != NULL) {
-            sum += (double)old[out];
-            mag += fabs((double)old[out]);
-          }
-          dw[out] = sum;
-          if (magnitude != NULL)
-            magnitude[out] = mag;
-        }
-      }
-    }
+  const int64_t count = g->cout * g->cin_g * g->kh * g->kw;
+  for (int64_t i = 0; i < count; i++) {
+    double mag;
+    clconv__ref_corr2d_bwd_weight_at(g, x, dy, old, i, &dw[i], &mag);
+    if (magnitude != NULL)
+      magnitude[i] = mag;
   }
 }
 

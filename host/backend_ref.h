@@ -16,6 +16,21 @@ void clconv__ref_corr2d_fwd(const clconv__corr2d_geom *g, const float *x,
                             const float *w, const float *b, float *y,
                             double *y_exact, double *magnitude);
 
+/* One element of each: @p index is the flat index of the output element
+ * (of y, dX or dW); the sum and the magnitude S go to the last two. The whole
+ * ops above and below are loops over these. */
+void clconv__ref_corr2d_fwd_at(const clconv__corr2d_geom *g, const float *x,
+                               const float *w, const float *b, int64_t index,
+                               double *sum, double *magnitude);
+void clconv__ref_corr2d_bwd_data_at(const clconv__corr2d_geom *g,
+                                    const float *dy, const float *w,
+                                    int64_t index, double *sum,
+                                    double *magnitude);
+void clconv__ref_corr2d_bwd_weight_at(const clconv__corr2d_geom *g,
+                                      const float *x, const float *dy,
+                                      const float *old, int64_t index,
+                                      double *sum, double *magnitude);
+
 /* The gradients of the cross-correlation. Each writes the double result and,
  * when @p magnitude is not NULL, S = the sum of |terms| for the tolerance.
  * dX: inputs that no window reads get 0. With @p old not NULL the sums are

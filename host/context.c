@@ -92,6 +92,8 @@ clconv_status clconv_context_create(const clconv_context_options *options,
                             "clconv_context_create: out of host memory");
   ctx->verify = options->verify == 1 ||
                 (verify_env != NULL && strcmp(verify_env, "1") == 0);
+  ctx->verify_sample = options->verify_sample;
+  ctx->verify_total.exact = 1;
   if (kernel_dir != NULL) {
     ctx->kernel_dir = clconv__strdup(kernel_dir);
     if (ctx->kernel_dir == NULL) {
@@ -183,6 +185,20 @@ clconv_status clconv_context_finish(clconv_context *ctx) {
   if (err != CL_SUCCESS)
     return clconv__context_lost(ctx, err, "clconv_context_finish: clFinish");
   clconv__programs_save(ctx);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_context_verify_total(clconv_context *ctx,
+                                          clconv_verify_report *report,
+                                          int reset) {
+  if (ctx == NULL)
+    return CLCONV_STATUS_INVALID_ARGUMENT;
+  if (report != NULL)
+    *report = ctx->verify_total;
+  if (reset) {
+    memset(&ctx->verify_total, 0, sizeof ctx->verify_total);
+    ctx->verify_total.exact = 1;
+  }
   return CLCONV_STATUS_OK;
 }
 

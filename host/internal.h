@@ -43,6 +43,8 @@ struct clconv_context {
   cl_command_queue queue;
   clconv__program *programs;          /* built programs, newest first */
   clconv_verify_report verify_report; /* of the last verified op */
+  clconv_verify_report verify_total;  /* of every op since the last reset */
+  size_t verify_sample; /* 0: every element; else at most this many */
   char message[CLCONV__MESSAGE_MAX];
 };
 

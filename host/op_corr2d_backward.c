@@ -15,6 +15,24 @@
 
 static const float one = 1.0f;
 
+/* What the reference needs to compute one gradient element. */
+typedef struct grad_args {
+  const clconv__corr2d_geom *g;
+  const float *a, *b, *old;
+} grad_args;
+
+static void data_element(const void *p, int64_t index, double *sum,
+                         double *mag) {
+  const grad_args *a = p;
+  clconv__ref_corr2d_bwd_data_at(a->g, a->a, a->b, index, sum, mag);
+}
+
+static void weight_element(const void *p, int64_t index, double *sum,
+                           double *mag) {
+  const grad_args *a = p;
+  clconv__ref_corr2d_bwd_weight_at(a->g, a->a, a->b, a->old, index, sum, mag);
+}
+
 /* Converts reference results into a reference-backend tensor. */
 static void store(clconv_tensor *t, const double *values) {
   for (size_t i = 0; i < t->count; i++)
@@ -65,17 +83,20 @@ clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
     clconv__verify_begin(ctx);
   }
   if ((status = clconv__tensor_download(dy, &h.a)) != CLCONV_STATUS_OK ||
-      (status = clconv__tensor_download(w, &h.b)) != CLCONV_STATUS_OK ||
-      (status = clconv__alloc_ref(ctx, fn, dx->count, &h.ref, &h.mag)) !=
-          CLCONV_STATUS_OK)
+      (status = clconv__tensor_download(w, &h.b)) != CLCONV_STATUS_OK)
     goto done;
-  clconv__ref_corr2d_bwd_data(&g, h.a, h.b, h.ref, h.mag);
-  if (ctx->is_reference)
-    store(dx, h.ref);
-  else
-    status = clconv__verify_tensor(
-        ctx, fn, "dx", dx, h.ref, h.mag, terms,
+  if (!ctx->is_reference) {
+    grad_args args = {&g, h.a, h.b, NULL};
+    status = clconv__verify_elements(
+        ctx, fn, "dx", dx, data_element, &args, terms,
         clconv__exact_inputs(h.a, dy->count, h.b, w->count, NULL, 0, terms));
+    goto done;
+  }
+  if ((status = clconv__alloc_ref(ctx, fn, dx->count, &h.ref, &h.mag)) !=
+      CLCONV_STATUS_OK)
+    goto done;
+  clconv__ref_corr2d_bwd_data(&g, h.a, h.b, h.ref, NULL);
+  store(dx, h.ref);
 done:
   host_copies_free(&h);
   return status;
@@ -114,18 +135,21 @@ clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
     clconv__verify_begin(ctx);
   }
   if ((status = clconv__tensor_download(x, &h.a)) != CLCONV_STATUS_OK ||
-      (status = clconv__tensor_download(dy, &h.b)) != CLCONV_STATUS_OK ||
-      (status = clconv__alloc_ref(ctx, fn, dw->count, &h.ref, &h.mag)) !=
-          CLCONV_STATUS_OK)
+      (status = clconv__tensor_download(dy, &h.b)) != CLCONV_STATUS_OK)
     goto done;
-  clconv__ref_corr2d_bwd_weight(&g, h.a, h.b, h.old, h.ref, h.mag);
-  if (ctx->is_reference)
-    store(dw, h.ref);
-  else
-    status = clconv__verify_tensor(
-        ctx, fn, "dw", dw, h.ref, h.mag, terms + accumulate,
+  if (!ctx->is_reference) {
+    grad_args args = {&g, h.a, h.b, h.old};
+    status = clconv__verify_elements(
+        ctx, fn, "dw", dw, weight_element, &args, terms + accumulate,
         clconv__exact_inputs(h.a, x->count, h.b, dy->count, h.old,
                              h.old != NULL ? dw->count : 0, terms));
+    goto done;
+  }
+  if ((status = clconv__alloc_ref(ctx, fn, dw->count, &h.ref, &h.mag)) !=
+      CLCONV_STATUS_OK)
+    goto done;
+  clconv__ref_corr2d_bwd_weight(&g, h.a, h.b, h.old, h.ref, NULL);
+  store(dw, h.ref);
 done:
   host_copies_free(&h);
   return status;

@@ -44,6 +44,7 @@ clconv_status clconv__verify_values(clconv_context *ctx, const char *fn,
   clconv_verify_report r;
   clconv__compare(device, ref, mag, terms, exact, count, &r);
   merge(&ctx->verify_report, &r);
+  merge(&ctx->verify_total, &r);
   CLCONV_RETURN_IF(ctx, r.mismatches > 0, CLCONV_STATUS_VERIFY_MISMATCH,
                    "%s: %s: %zu of %zu elements differ from the reference "
                    "(%s comparison); worst at index %zu: %.9g, reference "
@@ -80,4 +81,45 @@ clconv_status clconv__alloc_ref(clconv_context *ctx, const char *fn,
                         "%s: out of host memory for reference results", fn);
   }
   return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__verify_elements(clconv_context *ctx, const char *fn,
+                                      const char *what, const clconv_tensor *t,
+                                      clconv__ref_element_fn ref,
+                                      const void *args, double terms,
+                                      int exact) {
+  size_t n = t->count;
+  float *device = NULL, *picked = NULL;
+  double *ref_values = NULL, *mag = NULL;
+  clconv_status status;
+  if (ctx->verify_sample > 0 && ctx->verify_sample < n)
+    n = ctx->verify_sample < 2 ? 2 : ctx->verify_sample;
+  if ((status = clconv__tensor_download(t, &device)) != CLCONV_STATUS_OK ||
+      (status = clconv__alloc_ref(ctx, fn, n, &ref_values, &mag)) !=
+          CLCONV_STATUS_OK)
+    goto done;
+  picked = clconv__malloc(n * sizeof *picked);
+  if (picked == NULL) {
+    status = clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                          "%s: out of host memory for verification", fn);
+    goto done;
+  }
+
+  /* Element k of the sample is element k * (count - 1) / (n - 1). */
+  for (size_t k = 0; k < n; k++) {
+    size_t index =
+        n == t->count
+            ? k
+            : (size_t)((double)k * (double)(t->count - 1) / (double)(n - 1));
+    ref(args, (int64_t)index, &ref_values[k], &mag[k]);
+    picked[k] = device[index];
+  }
+  status = clconv__verify_values(ctx, fn, what, picked, n, ref_values, mag,
+                                 terms, exact);
+done:
+  clconv__free(picked);
+  clconv__free(mag);
+  clconv__free(ref_values);
+  clconv__free(device);
+  return status;
 }

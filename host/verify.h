@@ -23,6 +23,20 @@ clconv_status clconv__verify_tensor(clconv_context *ctx, const char *fn,
                                     const double *ref, const double *mag,
                                     double terms, int exact);
 
+/* Computes the reference of one element (flat @p index) of an op's output
+ * from @p args; the sum and its magnitude S go to the last two. */
+typedef void (*clconv__ref_element_fn)(const void *args, int64_t index,
+                                       double *sum, double *magnitude);
+
+/* Verifies tensor @p t element by element against @p ref: every element, or
+ * when the context's verify_sample is smaller than the count, that many
+ * spread evenly over the tensor (always including the first and last). */
+clconv_status clconv__verify_elements(clconv_context *ctx, const char *fn,
+                                      const char *what, const clconv_tensor *t,
+                                      clconv__ref_element_fn ref,
+                                      const void *args, double terms,
+                                      int exact);
+
 /* Allocates @p count doubles for reference results, failing with a message;
  * *a and *b are NULL on failure. */
 clconv_status clconv__alloc_ref(clconv_context *ctx, const char *fn,

@@ -156,6 +156,10 @@ typedef struct clconv_context_options {
    * $CLCONV_CACHE_DIR, else $XDG_CACHE_HOME/clconv, else ~/.cache/clconv;
    * CLCONV_CACHE=0 turns the cache off. */
   const char *cache_dir;
+  /* In verify mode, compare at most this many elements of each
+   * cross-correlation output, spread evenly (for large problems, whose full
+   * reference is slow). Default 0: every element. */
+  size_t verify_sample;
 } clconv_context_options;
 
 /** @return options with every field at its default. */
@@ -188,6 +192,18 @@ CLCONV_API clconv_status clconv_context_device(const clconv_context *ctx,
 /** Waits until all work queued on the context is done.
  * @return OK, or the error that work met (the context is then unusable). */
 CLCONV_API clconv_status clconv_context_finish(clconv_context *ctx);
+
+/* The device's measured limits. */
+typedef struct clconv_peak {
+  double gflops; /* float32 fused multiply-add throughput, GFLOP/s */
+  double gbps;   /* memory bandwidth of a large copy, GB/s (read + write) */
+} clconv_peak;
+
+/** Measures the device's arithmetic peak and memory bandwidth with two
+ * micro-kernels (about a second). Zeros for the reference backend.
+ * @return OK, BUILD_FAILED, OUT_OF_DEVICE_MEMORY, OPENCL_ERROR. */
+CLCONV_API clconv_status clconv_context_measure_peak(clconv_context *ctx,
+                                                     clconv_peak *peak);
 
 /* ---------------------------------------------------------------- Tensors */
 
@@ -298,6 +314,11 @@ CLCONV_API clconv_status clconv_corr2d_verify(
  * (every output of the last op, merged) into @p report. */
 CLCONV_API clconv_status clconv_context_last_verify(
     const clconv_context *ctx, clconv_verify_report *report);
+
+/** Copies the merged report of every verification since the context was
+ * made or last reset into @p report (may be NULL); resets it when @p reset. */
+CLCONV_API clconv_status clconv_context_verify_total(
+    clconv_context *ctx, clconv_verify_report *report, int reset);
 
 /* ---------------------------------------------------------------- Gradients */
 

@@ -18,6 +18,8 @@ static const char *usage =
     "            result checked against the reference backend\n"
     "  run       forward (and backward) cross-correlation of NumPy .npy files\n"
     "  fit       learn a Conv2D layer mapping an input to a target (.npy)\n"
+    "  bench     time the ops on the benchmark shapes, checked against the\n"
+    "            reference backend\n"
     "\n"
     "Run 'clconv <command> --help' for a command's options.\n"
     "\n"
@@ -46,6 +48,8 @@ int main(int argc, char **argv) {
     return cmd_run(argc - 1, argv + 1);
   if (strcmp(argv[1], "fit") == 0)
     return cmd_fit(argc - 1, argv + 1);
+  if (strcmp(argv[1], "bench") == 0)
+    return cmd_bench(argc - 1, argv + 1);
   fprintf(stderr, "clconv: unknown command '%s'\n\n%s", argv[1], usage);
   return CLI_EXIT_USAGE;
 }

@@ -1,0 +1,455 @@
+/* cmd_bench.c: `clconv bench`: times the ops on DESIGN.md's benchmark shapes,
+ * reports GFLOP/s, GB/s and the fraction of the device's measured peak, and
+ * checks every result against the reference backend (sampled). */
+#include "cli.h"
+#include "commands.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *usage =
+    "usage: clconv bench [--device SPEC] [--shapes S1,S3,...]\n"
+    "                    [--ops forward,backward-data,backward-weights,step]\n"
+    "                    [--repeat N] [--json FILE]\n"
+    "\n"
+    "Times each op on each shape: one warm-up run (which builds the kernels),\n"
+    "then N timed runs, each waiting for the device. Prints the median, min\n"
+    "and max time, GFLOP/s and GB/s (the bytes each op must at least move),\n"
+    "the fraction of the device's measured peak (of arithmetic or bandwidth,\n"
+    "whichever is higher), and the largest error against the reference\n"
+    "backend, as a fraction of the tolerance (2000 elements sampled per\n"
+    "output).\n"
+    "\n"
+    "shapes (N,Cin,H,W / Cout,KH,KW / pad, stride):\n"
+    "  S1 seed       1,1,6,8 / 1,1,2 / 0,1        per-call overhead\n"
+    "  S2 image      1,1,4096,4096 / 1,3,3 / 1,1  memory bandwidth\n"
+    "  S3 resnet     8,64,56,56 / 64,3,3 / 1,1    compute\n"
+    "  S4 stem       8,3,224,224 / 64,7,7 / 3,2   large kernel, stride\n"
+    "  S5 pointwise  8,256,28,28 / 128,1,1 / 0,1  1x1, GEMM-like\n"
+    "ops: forward, backward-data, backward-weights, and step (the layer's\n"
+    "training step: forward, squared-error gradient, zero_grad, all\n"
+    "gradients, SGD update).\n"
+    "\n"
+    "  --device SPEC  as for the other commands; 'reference' times the "
+    "plain-C\n"
+    "                 backend\n"
+    "  --shapes LIST  default: all\n"
+    "  --ops LIST     default: all\n"
+    "  --repeat N     timed runs per shape and op (default 5)\n"
+    "  --json FILE    also write one JSON record per shape and op\n";
+
+typedef struct bench_shape {
+  const char *name;
+  int64_t n, cin, h, w, cout, kh, kw, pad, stride;
+} bench_shape;
+
+static const bench_shape shapes[] = {
+    {"S1", 1, 1, 6, 8, 1, 1, 2, 0, 1},
+    {"S2", 1, 1, 4096, 4096, 1, 3, 3, 1, 1},
+    {"S3", 8, 64, 56, 56, 64, 3, 3, 1, 1},
+    {"S4", 8, 3, 224, 224, 64, 7, 7, 3, 2},
+    {"S5", 8, 256, 28, 28, 128, 1, 1, 0, 1},
+};
+static const char *op_names[] = {"forward", "backward-data", "backward-weights",
+                                 "step"};
+enum { SHAPE_COUNT = 5, OP_COUNT = 4 };
+
+/* The tensors of one shape on one context, and the layer for `step`. */
+typedef struct problem {
+  clconv_context *ctx;
+  clconv_corr2d_params p;
+  clconv_tensor *x, *w, *b, *y, *dy, *dx, *dw, *target;
+  clconv_conv2d *layer;
+} problem;
+
+static double now_seconds(void) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static float *random_floats(size_t n, uint64_t seed) {
+  float *v = malloc(n * sizeof *v + 1);
+  for (size_t i = 0; v != NULL && i < n; i++) {
+    uint64_t z = seed + (i + 1) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    v[i] = (float)((z ^ (z >> 31)) >> 40) * (2.0f / 16777216.0f) - 1.0f;
+  }
+  return v;
+}
+
+/* Makes a tensor filled with seeded numbers in [-1, 1) (or empty when
+ * @p seed is 0). @return 0 on success. */
+static int make(clconv_context *ctx, int rank, const int64_t *dims,
+                uint64_t seed, clconv_tensor **out) {
+  size_t n = 1;
+  float *v = NULL;
+  int result;
+  for (int i = 0; i < rank; i++)
+    n *= (size_t)dims[i];
+  if (seed != 0 && (v = random_floats(n, seed)) == NULL)
+    return -1;
+  result = cli_tensor(ctx, rank, dims, v, out);
+  free(v);
+  return result;
+}
+
+static void problem_close(problem *pr) {
+  clconv_conv2d_release(pr->layer);
+  clconv_tensor_release(pr->target);
+  clconv_tensor_release(pr->dw);
+  clconv_tensor_release(pr->dx);
+  clconv_tensor_release(pr->dy);
+  clconv_tensor_release(pr->y);
+  clconv_tensor_release(pr->b);
+  clconv_tensor_release(pr->w);
+  clconv_tensor_release(pr->x);
+  memset(pr, 0, sizeof *pr);
+}
+
+/* Makes the tensors of @p s on @p ctx, the same numbers on every context. */
+static int problem_open(problem *pr, clconv_context *ctx,
+                        const bench_shape *s) {
+  const int64_t x_dims[4] = {s->n, s->cin, s->h, s->w};
+  const int64_t w_dims[4] = {s->cout, s->cin, s->kh, s->kw};
+  const int64_t b_dims[1] = {s->cout};
+  int64_t y_dims[4];
+  clconv_conv2d_params lp = clconv_conv2d_params_default();
+  clconv_status status;
+  memset(pr, 0, sizeof *pr);
+  pr->ctx = ctx;
+  pr->p = clconv_corr2d_params_default();
+  pr->p.pad_h = pr->p.pad_w = s->pad;
+  pr->p.stride_h = pr->p.stride_w = s->stride;
+  if (make(ctx, 4, x_dims, 1, &pr->x) != 0 ||
+      make(ctx, 4, w_dims, 2, &pr->w) != 0 ||
+      make(ctx, 1, b_dims, 3, &pr->b) != 0)
+    return -1;
+  status = clconv_corr2d_output_dims(ctx, &pr->p, pr->x, pr->w, y_dims);
+  if (status != CLCONV_STATUS_OK) {
+    cli_report(ctx, status, "bench");
+    return -1;
+  }
+  lp.out_channels = s->cout;
+  lp.kernel_h = s->kh;
+  lp.kernel_w = s->kw;
+  lp.conv = pr->p;
+  if (make(ctx, 4, y_dims, 0, &pr->y) != 0 ||
+      make(ctx, 4, y_dims, 4, &pr->dy) != 0 ||
+      make(ctx, 4, y_dims, 5, &pr->target) != 0 ||
+      make(ctx, 4, x_dims, 0, &pr->dx) != 0 ||
+      make(ctx, 4, w_dims, 0, &pr->dw) != 0)
+    return -1;
+  status = clconv_conv2d_create(ctx, &lp, &pr->layer);
+  if (status != CLCONV_STATUS_OK) {
+    cli_report(ctx, status, "bench");
+    return -1;
+  }
+  return 0;
+}
+
+/* Queues op @p op once. The step is the notebook's training loop body. */
+static clconv_status run_op(problem *pr, int op) {
+  clconv_sgd_params sgd = clconv_sgd_params_default();
+  clconv_status s;
+  switch (op) {
+  case 0:
+    return clconv_corr2d_forward(pr->ctx, &pr->p, pr->x, pr->w, pr->b, pr->y);
+  case 1:
+    return clconv_corr2d_backward_data(pr->ctx, &pr->p, pr->dy, pr->w, pr->dx);
+  case 2:
+    return clconv_corr2d_backward_weight(pr->ctx, &pr->p, pr->x, pr->dy, pr->dw,
+                                         0);
+  default:
+    sgd.lr = 1e-6f;
+    if ((s = clconv_conv2d_forward(pr->layer, pr->x, pr->y)) != 0 ||
+        (s = clconv_squared_error(pr->ctx, CLCONV_REDUCTION_MEAN, pr->y,
+                                  pr->target, NULL, pr->dy)) != 0 ||
+        (s = clconv_conv2d_zero_grad(pr->layer)) != 0 ||
+        (s = clconv_conv2d_backward(pr->layer, pr->x, pr->dy, pr->dx)) != 0)
+      return s;
+    return clconv_conv2d_sgd_step(pr->layer, &sgd);
+  }
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* One row of results. */
+typedef struct record {
+  double median_ms, min_ms, max_ms, gflops, gbps, peak_fraction;
+  double max_error_ratio, max_abs_error;
+  size_t compared;
+  int exact;
+} record;
+
+/* Times @p repeat runs after a warm-up. @return 0 on success. */
+static int time_op(problem *pr, int op, int repeat, record *r) {
+  double *times = calloc((size_t)repeat, sizeof *times);
+  clconv_status s = run_op(pr, op);
+  if (times == NULL)
+    return -1;
+  if (s == CLCONV_STATUS_OK)
+    s = clconv_context_finish(pr->ctx);
+  for (int i = 0; s == CLCONV_STATUS_OK && i < repeat; i++) {
+    double start = now_seconds();
+    s = run_op(pr, op);
+    if (s == CLCONV_STATUS_OK)
+      s = clconv_context_finish(pr->ctx);
+    times[i] = (now_seconds() - start) * 1e3;
+  }
+  if (s != CLCONV_STATUS_OK) {
+    cli_report(pr->ctx, s, op_names[op]);
+    free(times);
+    return -1;
+  }
+  qsort(times, (size_t)repeat, sizeof *times, compare_doubles);
+  r->min_ms = times[0];
+  r->max_ms = times[repeat - 1];
+  r->median_ms = repeat % 2 ? times[repeat / 2]
+                            : 0.5 * (times[repeat / 2 - 1] + times[repeat / 2]);
+  free(times);
+  return 0;
+}
+
+/* Runs the op once on @p check (a verify-mode context of the same device)
+ * and records how far its results are from the reference. */
+static int check_op(problem *pr, int op, record *r) {
+  clconv_verify_report report;
+  clconv_status s;
+  clconv_context_verify_total(pr->ctx, NULL, 1);
+  s = run_op(pr, op);
+  if (s == CLCONV_STATUS_OK)
+    s = clconv_context_finish(pr->ctx);
+  clconv_context_verify_total(pr->ctx, &report, 0);
+  r->max_error_ratio = report.max_error_ratio;
+  r->max_abs_error = report.max_abs_error;
+  r->compared = report.count;
+  r->exact = report.exact;
+  if (s != CLCONV_STATUS_OK && s != CLCONV_STATUS_VERIFY_MISMATCH) {
+    cli_report(pr->ctx, s, "check");
+    return -1;
+  }
+  return s == CLCONV_STATUS_OK ? 0 : 1;
+}
+
+/* FLOPs and minimal bytes of op @p op on @p s. */
+static void op_cost(const bench_shape *s, int op, double *flops,
+                    double *bytes) {
+  const double hout = (double)((s->h + 2 * s->pad - s->kh) / s->stride + 1);
+  const double wout = (double)((s->w + 2 * s->pad - s->kw) / s->stride + 1);
+  const double nx = (double)(s->n * s->cin * s->h * s->w);
+  const double nw = (double)(s->cout * s->cin * s->kh * s->kw);
+  const double ny = (double)s->n * (double)s->cout * hout * wout;
+  const double fwd = 2.0 * ny * (double)(s->cin * s->kh * s->kw);
+  switch (op) {
+  case 0:
+    *flops = fwd;
+    *bytes = 4.0 * (nx + nw + (double)s->cout + ny);
+    break;
+  case 1:
+    *flops = fwd;
+    *bytes = 4.0 * (ny + nw + nx);
+    break;
+  case 2:
+    *flops = fwd;
+    *bytes = 4.0 * (nx + ny + nw);
+    break;
+  default:
+    *flops = 3.0 * fwd;
+    *bytes = 4.0 * (3.0 * nx + 4.0 * ny + 4.0 * nw);
+    break;
+  }
+}
+
+/* Marks in @p selected the names of the comma list @p text (each one of
+ * @p names). @return 0, or -1 naming the unknown item on stderr. */
+static int parse_list(const char *text, const char *const *names, int count,
+                      int *selected) {
+  memset(selected, 0, (size_t)count * sizeof *selected);
+  while (*text != '\0') {
+    size_t len = strcspn(text, ",");
+    int found = 0;
+    for (int i = 0; i < count; i++)
+      if (strlen(names[i]) == len && strncmp(text, names[i], len) == 0)
+        selected[i] = found = 1;
+    if (!found) {
+      fprintf(stderr, "clconv bench: unknown item '%.*s'\n", (int)len, text);
+      return -1;
+    }
+    text += len + (text[len] == ',');
+  }
+  return 0;
+}
+
+static void json_record(FILE *json, int first, const bench_shape *s, int op,
+                        const char *device, const record *r) {
+  fprintf(json,
+          "%s  {\"shape\": \"%s\", \"op\": \"%s\", \"device\": \"%s\", "
+          "\"median_ms\": %.6g, \"min_ms\": %.6g, \"max_ms\": %.6g, "
+          "\"gflops\": %.6g, \"gbps\": %.6g, \"peak_fraction\": %.4g, "
+          "\"max_error\": %.6g, \"max_error_ratio\": %.4g, "
+          "\"compared\": %zu}",
+          first ? "" : ",\n", s->name, op_names[op], device, r->median_ms,
+          r->min_ms, r->max_ms, r->gflops, r->gbps, r->peak_fraction,
+          r->max_abs_error, r->max_error_ratio, r->compared);
+}
+
+/* Benchmarks one shape: all selected ops, timed then checked. */
+static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
+                           const bench_shape *s, const int *ops, int repeat,
+                           const clconv_peak *peak, const char *device,
+                           FILE *json, int *first_record) {
+  problem timed, checked;
+  int failures = 0;
+  if (problem_open(&timed, ctx, s) != 0 ||
+      problem_open(&checked, check, s) != 0) {
+    problem_close(&timed);
+    return 1;
+  }
+  for (int op = 0; op < OP_COUNT; op++) {
+    record r;
+    double flops, bytes;
+    int verdict;
+    if (!ops[op])
+      continue;
+    memset(&r, 0, sizeof r);
+    if (time_op(&timed, op, repeat, &r) != 0) {
+      failures++;
+      continue;
+    }
+    op_cost(s, op, &flops, &bytes);
+    r.gflops = flops / (r.median_ms * 1e-3) * 1e-9;
+    r.gbps = bytes / (r.median_ms * 1e-3) * 1e-9;
+    if (peak->gflops > 0 && peak->gbps > 0)
+      r.peak_fraction = fmax(r.gflops / peak->gflops, r.gbps / peak->gbps);
+    verdict = check == ctx ? 0 : check_op(&checked, op, &r);
+    failures += verdict != 0;
+    printf("%-3s %-17s %10.3f %10.3f %10.3f %9.1f %8.1f %6.1f%%  %s", s->name,
+           op_names[op], r.median_ms, r.min_ms, r.max_ms, r.gflops, r.gbps,
+           100.0 * r.peak_fraction,
+           verdict == 0  ? "ok"
+           : verdict > 0 ? "MISMATCH"
+                         : "FAILED");
+    if (check != ctx && verdict >= 0)
+      printf(" (%zu compared, worst %.2g of tolerance)", r.compared,
+             r.max_error_ratio);
+    printf("\n");
+    fflush(stdout);
+    if (json != NULL)
+      json_record(json, (*first_record)++ == 0, s, op, device, &r);
+  }
+  problem_close(&checked);
+  problem_close(&timed);
+  return failures;
+}
+
+int cmd_bench(int argc, char **argv) {
+  const char *device = NULL, *json_path = NULL;
+  const char *shape_names[SHAPE_COUNT];
+  int selected_shapes[SHAPE_COUNT], selected_ops[OP_COUNT];
+  long repeat = 5;
+  clconv_context *ctx = NULL, *check = NULL;
+  clconv_context_options options = clconv_context_options_default();
+  clconv_device_info info;
+  clconv_peak peak;
+  char name[200], message[1024];
+  FILE *json = NULL;
+  int failures = 0, first_record = 0;
+  for (int i = 0; i < SHAPE_COUNT; i++) {
+    shape_names[i] = shapes[i].name;
+    selected_shapes[i] = 1;
+  }
+  for (int i = 0; i < OP_COUNT; i++)
+    selected_ops[i] = 1;
+
+  for (int i = 1; i < argc; i++) {
+    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+    char *end;
+    if (cli_is_help(argv[i])) {
+      fputs(usage, stdout);
+      return CLI_EXIT_OK;
+    }
+    if (value == NULL) {
+      fprintf(stderr, "clconv bench: '%s' needs a value or is unknown\n%s",
+              argv[i], usage);
+      return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[i], "--device") == 0) {
+      device = value;
+    } else if (strcmp(argv[i], "--json") == 0) {
+      json_path = value;
+    } else if (strcmp(argv[i], "--shapes") == 0) {
+      if (parse_list(value, shape_names, SHAPE_COUNT, selected_shapes) != 0)
+        return CLI_EXIT_USAGE;
+    } else if (strcmp(argv[i], "--ops") == 0) {
+      if (parse_list(value, op_names, OP_COUNT, selected_ops) != 0)
+        return CLI_EXIT_USAGE;
+    } else if (strcmp(argv[i], "--repeat") == 0) {
+      repeat = strtol(value, &end, 10);
+      if (*end != '\0' || repeat < 1 || repeat > 100000) {
+        fprintf(stderr, "clconv bench: --repeat takes 1 to 100000\n");
+        return CLI_EXIT_USAGE;
+      }
+    } else {
+      fprintf(stderr, "clconv bench: unknown option '%s'\n%s", argv[i], usage);
+      return CLI_EXIT_USAGE;
+    }
+    i++;
+  }
+
+  /* One context times; a second, in verify mode, checks. */
+  if (cli_open_context(device, &ctx) != 0)
+    return CLI_EXIT_FAILURE;
+  clconv_context_device(ctx, &info);
+  if (info.type == CLCONV_DEVICE_TYPE_REFERENCE) {
+    check = ctx;
+    snprintf(name, sizeof name, "reference");
+  } else {
+    snprintf(name, sizeof name, "%d:%d", info.platform_index,
+             info.device_index);
+    options.device = name;
+    options.verify = 1;
+    options.verify_sample = 2000;
+    if (clconv_context_create(&options, &check, message, sizeof message) !=
+        CLCONV_STATUS_OK) {
+      fprintf(stderr, "clconv bench: %s\n", message);
+      clconv_context_release(ctx);
+      return CLI_EXIT_FAILURE;
+    }
+    snprintf(name, sizeof name, "%s", info.device_name);
+  }
+  if (clconv_context_measure_peak(ctx, &peak) != CLCONV_STATUS_OK)
+    memset(&peak, 0, sizeof peak);
+  printf("clconv bench on %s (%s); measured peak %.1f GFLOP/s, %.1f GB/s; "
+         "%ld timed runs each\n",
+         name, clconv_device_type_name(info.type), peak.gflops, peak.gbps,
+         repeat);
+  printf("%-3s %-17s %10s %10s %10s %9s %8s %7s  %s\n", "", "op", "median ms",
+         "min ms", "max ms", "GFLOP/s", "GB/s", "peak", "check");
+  if (json_path != NULL && (json = fopen(json_path, "w")) == NULL) {
+    fprintf(stderr, "clconv bench: cannot write %s\n", json_path);
+    failures++;
+  }
+  if (json != NULL)
+    fprintf(json, "[\n");
+  for (int s = 0; failures == 0 && s < SHAPE_COUNT; s++)
+    if (selected_shapes[s])
+      failures +=
+          bench_shape_ops(ctx, check, &shapes[s], selected_ops, (int)repeat,
+                          &peak, name, json, &first_record);
+  if (json != NULL) {
+    fprintf(json, "\n]\n");
+    if (fclose(json) != 0)
+      failures++;
+  }
+  if (check != ctx)
+    clconv_context_release(check);
+  clconv_context_release(ctx);
+  return failures == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}

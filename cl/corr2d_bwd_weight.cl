@@ -35,20 +35,20 @@ __kernel void corr2d_bwd_weight(__global const float *restrict x,
   const idx_t dh = (idx_t)kh * dil_h - pad_h;
   const idx_t dw_off = (idx_t)kw * dil_w - pad_w;
 
-  /* Sums over the batch and every output whose tap reads inside X. */
+  /* Sums over the batch and every output; a tap in the padding reads a zero
+   * that multiplies (0 * Inf is NaN, as in PyTorch). */
   float acc = 0.0f;
   for (int n = 0; n < n_batch; n++) {
     __global const float *xc = x + (n * (idx_t)cin + ci) * (idx_t)h * wd;
     __global const float *dyc = dy + (n * (idx_t)cout + co) * (idx_t)hout * wout;
     for (idx_t oh = 0; oh < hout; oh++) {
       const idx_t ih = oh * stride_h + dh;
-      if (ih < 0 || ih >= h)
-        continue;
+      const int row_inside = ih >= 0 && ih < h;
       for (idx_t ow = 0; ow < wout; ow++) {
         const idx_t iw = ow * stride_w + dw_off;
-        if (iw < 0 || iw >= wd)
-          continue;
-        acc += dyc[oh * wout + ow] * xc[ih * wd + iw];
+        const float xv =
+            (row_inside && iw >= 0 && iw < wd) ? xc[ih * wd + iw] : 0.0f;
+        acc += dyc[oh * wout + ow] * xv;
       }
     }
   }

@@ -37,20 +37,19 @@ __kernel void corr2d_fwd(__global const float *restrict x,
   const idx_t ih0 = oh * stride_h - pad_h;
   const idx_t iw0 = ow * stride_w - pad_w;
 
-  /* Sums the window over the group's input channels; padding is skipped. */
+  /* Sums the window over the group's input channels; the padding is a zero
+   * that multiplies (0 * Inf is NaN, as in PyTorch). */
   __global const float *xc = x + (n * cin + group * cin_g) * (idx_t)h * wd;
   __global const float *wc = w + co * (idx_t)cin_g * (KH * KW);
   float acc = 0.0f;
   for (int ci = 0; ci < cin_g; ci++) {
     for (int kh = 0; kh < KH; kh++) {
       const idx_t ih = ih0 + (idx_t)kh * dil_h;
-      if (ih < 0 || ih >= h)
-        continue;
       for (int kw = 0; kw < KW; kw++) {
         const idx_t iw = iw0 + (idx_t)kw * dil_w;
-        if (iw < 0 || iw >= wd)
-          continue;
-        acc += xc[ih * wd + iw] * wc[kh * KW + kw];
+        const float xv =
+            (ih >= 0 && ih < h && iw >= 0 && iw < wd) ? xc[ih * wd + iw] : 0.0f;
+        acc += xv * wc[kh * KW + kw];
       }
     }
     xc += (idx_t)h * wd;

@@ -13,20 +13,19 @@ void clconv__ref_corr2d_fwd_at(const clconv__corr2d_geom *g, const float *x,
   const int64_t n = index / (g->wout * g->hout * g->cout);
   const int64_t group = co / g->cout_g;
   double sum = 0.0, mag = 0.0;
-  /* Sums every product of the window, skipping the padding. */
+  /* Sums every product of the window; the padding is a zero that
+   * multiplies like any value (0 * Inf is NaN, as in PyTorch). */
   for (int64_t ci = 0; ci < g->cin_g; ci++) {
     const int64_t c = group * g->cin_g + ci;
     for (int64_t kh = 0; kh < g->kh; kh++) {
       const int64_t ih = oh * g->stride_h - g->pad_h + kh * g->dil_h;
-      if (ih < 0 || ih >= g->h)
-        continue;
       for (int64_t kw = 0; kw < g->kw; kw++) {
         const int64_t iw = ow * g->stride_w - g->pad_w + kw * g->dil_w;
-        double product;
-        if (iw < 0 || iw >= g->w)
-          continue;
-        product = (double)x[((n * g->cin + c) * g->h + ih) * g->w + iw] *
-                  (double)w[((co * g->cin_g + ci) * g->kh + kh) * g->kw + kw];
+        const int inside = ih >= 0 && ih < g->h && iw >= 0 && iw < g->w;
+        const double product =
+            (inside ? (double)x[((n * g->cin + c) * g->h + ih) * g->w + iw]
+                    : 0.0) *
+            (double)w[((co * g->cin_g + ci) * g->kh + kh) * g->kw + kw];
         sum += product;
         mag += fabs(product);
       }
@@ -112,20 +111,19 @@ void clconv__ref_corr2d_bwd_weight_at(const clconv__corr2d_geom *g,
   const int64_t co = index / (g->kw * g->kh * g->cin_g);
   const int64_t c = (co / g->cout_g) * g->cin_g + ci;
   double sum = 0.0, mag = 0.0;
-  /* Sums dY * X over the batch and every output reading inside X. */
+  /* Sums dY * X over the batch and every output; where the tap lands in
+   * the padding X is a zero that multiplies (0 * Inf is NaN, as in PyTorch).
+   */
   for (int64_t n = 0; n < g->n; n++)
     for (int64_t oh = 0; oh < g->hout; oh++) {
       const int64_t ih = oh * g->stride_h - g->pad_h + kh * g->dil_h;
-      if (ih < 0 || ih >= g->h)
-        continue;
       for (int64_t ow = 0; ow < g->wout; ow++) {
         const int64_t iw = ow * g->stride_w - g->pad_w + kw * g->dil_w;
-        double product;
-        if (iw < 0 || iw >= g->w)
-          continue;
-        product =
+        const int inside = ih >= 0 && ih < g->h && iw >= 0 && iw < g->w;
+        const double product =
             (double)dy[((n * g->cout + co) * g->hout + oh) * g->wout + ow] *
-            (double)x[((n * g->cin + c) * g->h + ih) * g->w + iw];
+            (inside ? (double)x[((n * g->cin + c) * g->h + ih) * g->w + iw]
+                    : 0.0);
         sum += product;
         mag += fabs(product);
       }

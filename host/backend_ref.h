@@ -10,8 +10,8 @@
 
 /* Forward cross-correlation. @p b may be NULL. Each output may be NULL:
  * @p y gets the result rounded to float, @p y_exact the double sum, and
- * @p magnitude S = |b| + sum |products| for the tolerance. Input positions in
- * the padding are skipped, not multiplied by zero. */
+ * @p magnitude S = |b| + sum |products| for the tolerance. The padding is a
+ * zero that multiplies like any value (0 * Inf is NaN, as in PyTorch). */
 void clconv__ref_corr2d_fwd(const clconv__corr2d_geom *g, const float *x,
                             const float *w, const float *b, float *y,
                             double *y_exact, double *magnitude);

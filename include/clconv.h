@@ -269,7 +269,8 @@ CLCONV_API clconv_status clconv_corr2d_output_dims(
  *   y[n,co,i,j] = b[co] + sum over ci in co's group, kh, kw of
  *     w[co,ci,kh,kw] * x[n, ci, i*stride_h + kh*dil_h - pad_h,
  *                              j*stride_w + kw*dil_w - pad_w]
- * with x zero outside its bounds. @p b may be NULL (no bias). @p y must have
+ * with x zero outside its bounds (a zero that multiplies like any value, so
+ * 0 * Inf gives NaN, as in PyTorch). @p b may be NULL (no bias). @p y must have
  * the dims clconv_corr2d_output_dims() gives and must not be an input. The work
  * is queued: read @p y, or call clconv_context_finish(), to wait for it.
  * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT, TOO_LARGE,

@@ -334,6 +334,36 @@ static void test_nan_and_inf_propagate(void) {
   free(y);
 }
 
+/* Derived: the padding is a zero that multiplies, as in PyTorch. X =
+ * ones(3, 3), K = ones(3, 3) but K[0][0] = +Inf, padding 1: tap (0, 0) of the
+ * window at (i, j) reads X[i-1][j-1], the padding when i or j is 0, so
+ * 0 * Inf = NaN there; elsewhere 1 * Inf = +Inf. */
+static void test_inf_weight_meets_padding(void) {
+  clconv_context *contexts[2] = {reference_ctx, device_ctx};
+  float x[9], k[9], *y = NULL;
+  int64_t y_dims[4];
+  clconv_verify_report report;
+  corr2d_case c = case_2d(x, 3, 3, k, 3, 3);
+  for (int i = 0; i < 9; i++)
+    x[i] = k[i] = 1.0f;
+  k[0] = INFINITY;
+  c.p.pad_h = c.p.pad_w = 1;
+  for (int ctx = 0; ctx < 2; ctx++) {
+    if (run_case(contexts[ctx], &c, &y, y_dims, &report) != 0)
+      continue;
+    for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 3; j++) {
+        if (i == 0 || j == 0) {
+          CU_ASSERT(isnan(y[i * 3 + j]));
+        } else {
+          CU_ASSERT(isinf(y[i * 3 + j]) && y[i * 3 + j] > 0);
+        }
+      }
+    free(y);
+    y = NULL;
+  }
+}
+
 /* Subnormal inputs give results within tolerance, flushed or not. */
 static void test_subnormals(void) {
   float x[36], k[9];
@@ -404,6 +434,7 @@ int main(void) {
       {"random configurations: device vs reference",
        test_random_device_vs_reference},
       {"NaN and Inf propagate", test_nan_and_inf_propagate},
+      {"an infinite weight meets the padding", test_inf_weight_meets_padding},
       {"subnormal inputs", test_subnormals},
       {"two contexts in two threads", test_two_threads},
   };

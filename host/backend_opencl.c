@@ -44,22 +44,55 @@ static const char *index_type(size_t count) {
   return count > (size_t)INT32_MAX ? "long" : "int";
 }
 
-clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
-                                    const clconv__corr2d_geom *g,
-                                    const clconv_tensor *x,
-                                    const clconv_tensor *w,
-                                    const clconv_tensor *b, clconv_tensor *y) {
+/* Tile sizes of corr2d_fwd_vec: VW output columns by CB output channels per
+ * work-item. CPUs get wide vectors (PoCL maps float16 to one AVX-512
+ * register); GPUs, where a vector is VW scalar registers, get 4 x 4. CB is
+ * the largest choice that divides the output channels of a group. */
+typedef struct fwd_tiles {
+  int vw, cb;
+} fwd_tiles;
+
+static fwd_tiles choose_fwd_tiles(const clconv_context *ctx,
+                                  const clconv__corr2d_geom *g) {
+  fwd_tiles t;
+  const int gpu = ctx->info.type == CLCONV_DEVICE_TYPE_GPU;
+  const int max_cb = gpu ? 4 : 8;
+  t.vw = gpu ? 4 : g->wout >= 16 ? 16 : g->wout >= 8 ? 8 : 4;
+  t.cb = 1;
+  for (int cb = max_cb; cb > 1; cb /= 2)
+    if (g->cout_g % cb == 0) {
+      t.cb = cb;
+      break;
+    }
+  return t;
+}
+
+/* A 1x1 kernel with stride 1 and no padding sees each plane as one long row,
+ * so the vectors run over whole planes instead of short rows. */
+static clconv__corr2d_geom flatten_pointwise(const clconv__corr2d_geom *g) {
+  clconv__corr2d_geom f = *g;
+  if (g->kh == 1 && g->kw == 1 && g->stride_h == 1 && g->stride_w == 1 &&
+      g->pad_h == 0 && g->pad_w == 0) {
+    f.w = g->h * g->w;
+    f.h = 1;
+    f.wout = g->hout * g->wout;
+    f.hout = 1;
+  }
+  return f;
+}
+
+/* The naive kernel: one work-item per output, 64-bit indices when needed. */
+static clconv_status
+corr2d_fwd_naive(clconv_context *ctx, const clconv__corr2d_geom *g,
+                 const clconv_tensor *x, const clconv_tensor *w,
+                 const clconv_tensor *b, clconv_tensor *y) {
   char options[256];
   cl_kernel kernel;
   clconv__args a;
-
-  /* Specializes the kernel for the kernel size, the bias and the index type. */
   corr2d_options(g, g->has_bias ? "-DHAS_BIAS=1" : "-DHAS_BIAS=0", options,
                  sizeof options);
   CLCONV_FORWARD_IF_ERROR(
       clconv__kernel_get(ctx, "corr2d_fwd", options, "corr2d_fwd", &kernel));
-
-  /* Sets the arguments in the order of cl/corr2d_fwd.cl. */
   clconv__args_begin(&a, kernel);
   clconv__args_mem(&a, x->mem);
   clconv__args_mem(&a, w->mem);
@@ -67,9 +100,49 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   clconv__args_mem(&a, y->mem);
   clconv__args_long(&a, (int64_t)y->count);
   args_geometry(&a, g);
-
-  /* Launches one work-item per output element. */
   return clconv__launch_1d(ctx, &a, y->count, ELEMENTWISE_LOCAL, "corr2d_fwd");
+}
+
+clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
+                                    const clconv__corr2d_geom *g,
+                                    const clconv_tensor *x,
+                                    const clconv_tensor *w,
+                                    const clconv_tensor *b, clconv_tensor *y) {
+  char extra[128], options[256];
+  cl_kernel kernel;
+  clconv__args a;
+  clconv__corr2d_geom f;
+  fwd_tiles t;
+  int64_t col_blocks;
+  uint64_t items;
+  if (g->needs_long_index)
+    return corr2d_fwd_naive(ctx, g, x, w, b, y);
+
+  /* Specializes the blocked kernel for this problem. */
+  f = flatten_pointwise(g);
+  t = choose_fwd_tiles(ctx, &f);
+  col_blocks = (f.wout + t.vw - 1) / t.vw;
+  items = (uint64_t)f.n * (uint64_t)(f.cout / t.cb) * (uint64_t)f.hout *
+          (uint64_t)col_blocks;
+  snprintf(extra, sizeof extra, "-DVW=%d -DCB=%d -DSTRIDE_W=%lld", t.vw, t.cb,
+           f.stride_w <= 2 ? (long long)f.stride_w : 0LL);
+  corr2d_options(&f, extra, options, sizeof options);
+  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "corr2d_fwd_vec", options,
+                                             "corr2d_fwd_vec", &kernel));
+
+  /* Sets the arguments in the order of cl/corr2d_fwd_vec.cl. */
+  clconv__args_begin(&a, kernel);
+  clconv__args_mem(&a, x->mem);
+  clconv__args_mem(&a, w->mem);
+  clconv__args_mem(&a, b != NULL ? b->mem : NULL);
+  clconv__args_mem(&a, y->mem);
+  clconv__args_long(&a, (int64_t)items);
+  args_geometry(&a, &f);
+  clconv__args_int(&a, col_blocks);
+  clconv__args_int(&a, f.has_bias);
+
+  /* Launches one work-item per tile. */
+  return clconv__launch_1d(ctx, &a, items, ELEMENTWISE_LOCAL, "corr2d_fwd_vec");
 }
 
 clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
@@ -98,21 +171,30 @@ clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
                                            const clconv_tensor *x,
                                            const clconv_tensor *dy,
                                            clconv_tensor *dw, int accumulate) {
-  char options[256];
+  char extra[128], options[256];
+  const int vec = !g->needs_long_index;
+  clconv__corr2d_geom f = vec ? flatten_pointwise(g) : *g;
+  fwd_tiles t = choose_fwd_tiles(ctx, &f);
+  uint64_t items = vec ? dw->count / (size_t)t.cb : dw->count;
   cl_kernel kernel;
   clconv__args a;
-  corr2d_options(g, "", options, sizeof options);
-  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "corr2d_bwd_weight", options,
-                                             "corr2d_bwd_weight", &kernel));
+
+  /* The blocked kernel, or the naive one when indices need 64 bits. */
+  snprintf(extra, sizeof extra, "-DVW=%d -DCB=%d -DSTRIDE_W=%lld", t.vw, t.cb,
+           f.stride_w <= 2 ? (long long)f.stride_w : 0LL);
+  corr2d_options(&f, vec ? extra : "", options, sizeof options);
+  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(
+      ctx, vec ? "corr2d_bwd_weight_vec" : "corr2d_bwd_weight", options,
+      vec ? "corr2d_bwd_weight_vec" : "corr2d_bwd_weight", &kernel));
   clconv__args_begin(&a, kernel);
   clconv__args_mem(&a, x->mem);
   clconv__args_mem(&a, dy->mem);
   clconv__args_mem(&a, dw->mem);
-  clconv__args_long(&a, (int64_t)dw->count);
+  clconv__args_long(&a, (int64_t)items);
   clconv__args_int(&a, accumulate);
-  clconv__args_int(&a, g->n);
-  args_geometry(&a, g);
-  return clconv__launch_1d(ctx, &a, dw->count, ELEMENTWISE_LOCAL,
+  clconv__args_int(&a, f.n);
+  args_geometry(&a, &f);
+  return clconv__launch_1d(ctx, &a, items, vec ? 16 : ELEMENTWISE_LOCAL,
                            "corr2d_bwd_weight");
 }
 

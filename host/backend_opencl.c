@@ -44,10 +44,12 @@ static const char *index_type(size_t count) {
   return count > (size_t)INT32_MAX ? "long" : "int";
 }
 
-/* Tile sizes of corr2d_fwd_vec: VW output columns by CB output channels per
+/* Tile sizes of the blocked kernels: VW columns by CB channels per
  * work-item. CPUs get wide vectors (PoCL maps float16 to one AVX-512
- * register); GPUs, where a vector is VW scalar registers, get 4 x 4. CB is
- * the largest choice that divides the output channels of a group. */
+ * register, float8 to one AVX2 register); GPUs, where a vector is VW scalar
+ * registers, get 4 x 4. CB is the largest of 8 (CPU), 4 that divides the
+ * channels per group, else 1. Few choices keep the number of programs, and
+ * so build time, small. */
 typedef struct fwd_tiles {
   int vw, cb;
 } fwd_tiles;
@@ -56,14 +58,8 @@ static fwd_tiles choose_fwd_tiles(const clconv_context *ctx,
                                   const clconv__corr2d_geom *g) {
   fwd_tiles t;
   const int gpu = ctx->info.type == CLCONV_DEVICE_TYPE_GPU;
-  const int max_cb = gpu ? 4 : 8;
-  t.vw = gpu ? 4 : g->wout >= 16 ? 16 : g->wout >= 8 ? 8 : 4;
-  t.cb = 1;
-  for (int cb = max_cb; cb > 1; cb /= 2)
-    if (g->cout_g % cb == 0) {
-      t.cb = cb;
-      break;
-    }
+  t.vw = gpu ? 4 : g->wout >= 16 ? 16 : 8;
+  t.cb = !gpu && g->cout_g % 8 == 0 ? 8 : g->cout_g % 4 == 0 ? 4 : 1;
   return t;
 }
 
@@ -150,19 +146,38 @@ clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
                                          const clconv_tensor *dy,
                                          const clconv_tensor *w,
                                          clconv_tensor *dx) {
-  char options[256];
+  char extra[128], options[256];
+  const int vec = !g->needs_long_index;
+  clconv__corr2d_geom f = vec ? flatten_pointwise(g) : *g, tiles_for = f;
+  fwd_tiles t;
+  int64_t col_blocks;
+  uint64_t items;
   cl_kernel kernel;
   clconv__args a;
-  corr2d_options(g, "", options, sizeof options);
-  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "corr2d_bwd_data", options,
-                                             "corr2d_bwd_data", &kernel));
+
+  /* Tiles over dX: VW input columns by CB input channels of a group. */
+  tiles_for.wout = f.w;
+  tiles_for.cout_g = f.cin_g;
+  t = choose_fwd_tiles(ctx, &tiles_for);
+  col_blocks = (f.w + t.vw - 1) / t.vw;
+  items = vec ? (uint64_t)f.n * (uint64_t)(f.cin / t.cb) * (uint64_t)f.h *
+                    (uint64_t)col_blocks
+              : dx->count;
+  snprintf(extra, sizeof extra, "-DVW=%d -DCB=%d -DSTRIDE_W=%d", t.vw, t.cb,
+           f.stride_w == 1);
+  corr2d_options(&f, vec ? extra : "", options, sizeof options);
+  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(
+      ctx, vec ? "corr2d_bwd_data_vec" : "corr2d_bwd_data", options,
+      vec ? "corr2d_bwd_data_vec" : "corr2d_bwd_data", &kernel));
   clconv__args_begin(&a, kernel);
   clconv__args_mem(&a, dy->mem);
   clconv__args_mem(&a, w->mem);
   clconv__args_mem(&a, dx->mem);
-  clconv__args_long(&a, (int64_t)dx->count);
-  args_geometry(&a, g);
-  return clconv__launch_1d(ctx, &a, dx->count, ELEMENTWISE_LOCAL,
+  clconv__args_long(&a, (int64_t)items);
+  args_geometry(&a, &f);
+  if (vec)
+    clconv__args_int(&a, col_blocks);
+  return clconv__launch_1d(ctx, &a, items, ELEMENTWISE_LOCAL,
                            "corr2d_bwd_data");
 }
 

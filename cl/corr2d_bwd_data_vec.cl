@@ -1,10 +1,11 @@
 /* corr2d_bwd_data_vec.cl: gradient of the cross-correlation with respect to
- * its input, vectorized: each work-item computes VW consecutive columns of
- * dX for CB input channels of one row, so each dY vector loaded feeds CB
- * multiply-adds. Only outputs that exist contribute: where a lane's tap has
- * no output (the padding, or between strided outputs) its product is
- * dropped with select, so even an infinite weight adds nothing there, as in
- * the reference. */
+ * its input, vectorized: each work-item computes VW columns of dX of one
+ * stride phase (iw = r, r + s, r + 2s, ... for column stride s) for CB input
+ * channels of one row. In one phase every lane's tap lands on an output
+ * column or none does, and those output columns are consecutive, so dY is
+ * read as whole vectors and each feeds CB multiply-adds. Only outputs that
+ * exist contribute: lanes past the edges of dY are dropped with select, so
+ * even an infinite weight adds nothing there, as in the reference. */
 
 #ifndef KH
 #define KH 3
@@ -17,9 +18,6 @@
 #endif
 #ifndef CB
 #define CB 4
-#endif
-#ifndef STRIDE_W /* 1: contiguous dY loads inside the row; 0: any stride */
-#define STRIDE_W 1
 #endif
 
 #define CAT_(a, b) a##b
@@ -35,14 +33,17 @@ __kernel void corr2d_bwd_data_vec(
     const int wd, const int cout, const int hout, const int wout,
     const int cin_g, const int cout_g, const int stride_h, const int stride_w,
     const int pad_h, const int pad_w, const int dil_h, const int dil_w,
-    const int col_blocks) {
+    const int phase_blocks) {
   const idx_t gid = (idx_t)get_global_id(0);
   if ((long)gid >= total)
     return;
 
-  /* Splits the flat index into (n, channel block, ih, column block). */
+  /* Splits the flat index into (n, channel block, ih, phase, block). */
   const int cb_count = cin / CB;
-  const int iw0 = (int)(gid % col_blocks) * VW;
+  const int col_blocks = stride_w * phase_blocks;
+  const int cblock = (int)(gid % col_blocks);
+  const int phase = cblock / phase_blocks;
+  const int iw0 = phase + stride_w * (cblock % phase_blocks) * VW;
   idx_t rest = gid / col_blocks;
   const int ih = (int)(rest % h);
   rest /= h;
@@ -67,52 +68,47 @@ __kernel void corr2d_bwd_data_vec(
       __global const float *dyr = dyc + (idx_t)(th / stride_h) * wout;
 #pragma unroll
       for (int kw = 0; kw < KW; kw++) {
-        const int tw0 = iw0 + pad_w - kw * dil_w; /* tap column of lane 0 */
-        floatV dv;
-        intV valid;
-#if STRIDE_W == 1
-        if (tw0 >= 0 && tw0 + VW <= wout) {
-          dv = vloadV(0, dyr + tw0);
+        /* Lane l reads output column ow0 + l, if lane 0's tap has one. */
+        const int tw0 = iw0 + pad_w - kw * dil_w;
+        if (tw0 % stride_w != 0)
+          continue;
+        const int ow0 = tw0 / stride_w;
+        if (ow0 >= 0 && ow0 + VW <= wout) {
+          const floatV dv = vloadV(0, dyr + ow0);
 #pragma unroll
           for (int j = 0; j < CB; j++)
             acc[j] += dv * wc[j * (KH * KW) + kh * KW + kw];
-          continue;
-        }
-#endif
-        /* Lane by lane: which lanes have an output, and its dY. */
-        {
+        } else {
           float d[VW];
           int m[VW];
 #pragma unroll
           for (int l = 0; l < VW; l++) {
-            const int tw = tw0 + l;
-            const int ok =
-                tw >= 0 && tw % stride_w == 0 && tw / stride_w < wout;
-            d[l] = ok ? dyr[tw / stride_w] : 0.0f;
+            const int ok = ow0 + l >= 0 && ow0 + l < wout;
+            d[l] = ok ? dyr[ow0 + l] : 0.0f;
             m[l] = ok ? -1 : 0;
           }
-          dv = vloadV(0, d);
-          valid = CAT(vload, VW)(0, m);
-        }
+          const floatV dv = vloadV(0, d);
+          const intV valid = CAT(vload, VW)(0, m);
 #pragma unroll
-        for (int j = 0; j < CB; j++)
-          acc[j] += select((floatV)(0.0f),
-                           dv * wc[j * (KH * KW) + kh * KW + kw], valid);
+          for (int j = 0; j < CB; j++)
+            acc[j] += select((floatV)(0.0f),
+                             dv * wc[j * (KH * KW) + kh * KW + kw], valid);
+        }
       }
     }
   }
 
-  /* Stores the columns that exist. */
+  /* Stores the columns that exist: contiguous for stride 1, else spaced. */
 #pragma unroll
   for (int j = 0; j < CB; j++) {
-    __global float *out = dx + ((n * cin + ci0 + j) * h + ih) * (idx_t)wd + iw0;
-    if (iw0 + VW <= wd) {
-      vstoreV(acc[j], 0, out);
+    __global float *out = dx + ((n * cin + ci0 + j) * h + ih) * (idx_t)wd;
+    if (stride_w == 1 && iw0 + VW <= wd) {
+      vstoreV(acc[j], 0, out + iw0);
     } else {
       float v[VW];
       vstoreV(acc[j], 0, v);
-      for (int l = 0; l < wd - iw0; l++)
-        out[l] = v[l];
+      for (int l = 0; l < VW && iw0 + l * stride_w < wd; l++)
+        out[iw0 + l * stride_w] = v[l];
     }
   }
 }

@@ -150,21 +150,21 @@ clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
   const int vec = !g->needs_long_index;
   clconv__corr2d_geom f = vec ? flatten_pointwise(g) : *g, tiles_for = f;
   fwd_tiles t;
-  int64_t col_blocks;
+  int64_t phase_cols, phase_blocks;
   uint64_t items;
   cl_kernel kernel;
   clconv__args a;
 
-  /* Tiles over dX: VW input columns by CB input channels of a group. */
-  tiles_for.wout = f.w;
+  /* Tiles over dX: VW columns of one stride phase by CB input channels. */
+  phase_cols = (f.w + f.stride_w - 1) / f.stride_w;
+  tiles_for.wout = phase_cols;
   tiles_for.cout_g = f.cin_g;
   t = choose_fwd_tiles(ctx, &tiles_for);
-  col_blocks = (f.w + t.vw - 1) / t.vw;
+  phase_blocks = (phase_cols + t.vw - 1) / t.vw;
   items = vec ? (uint64_t)f.n * (uint64_t)(f.cin / t.cb) * (uint64_t)f.h *
-                    (uint64_t)col_blocks
+                    (uint64_t)(f.stride_w * phase_blocks)
               : dx->count;
-  snprintf(extra, sizeof extra, "-DVW=%d -DCB=%d -DSTRIDE_W=%d", t.vw, t.cb,
-           f.stride_w == 1);
+  snprintf(extra, sizeof extra, "-DVW=%d -DCB=%d", t.vw, t.cb);
   corr2d_options(&f, vec ? extra : "", options, sizeof options);
   CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(
       ctx, vec ? "corr2d_bwd_data_vec" : "corr2d_bwd_data", options,
@@ -176,7 +176,7 @@ clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
   clconv__args_long(&a, (int64_t)items);
   args_geometry(&a, &f);
   if (vec)
-    clconv__args_int(&a, col_blocks);
+    clconv__args_int(&a, phase_blocks);
   return clconv__launch_1d(ctx, &a, items, ELEMENTWISE_LOCAL,
                            "corr2d_bwd_data");
 }

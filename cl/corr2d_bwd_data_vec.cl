@@ -20,13 +20,6 @@
 #define CB 4
 #endif
 
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#define floatV CAT(float, VW)
-#define intV CAT(int, VW)
-#define vloadV CAT(vload, VW)
-#define vstoreV CAT(vstore, VW)
-
 __kernel void corr2d_bwd_data_vec(
     __global const float *restrict dy, __global const float *restrict w,
     __global float *restrict dx, const long total, const int cin, const int h,

@@ -18,39 +18,6 @@
 #ifndef CB
 #define CB 4
 #endif
-#ifndef STRIDE_W
-#define STRIDE_W 1
-#endif
-
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#define floatV CAT(float, VW)
-#define vloadV CAT(vload, VW)
-#define vstoreV CAT(vstore, VW)
-#if VW == 4
-#define vload2V vload8
-#elif VW == 8
-#define vload2V vload16
-#endif
-
-/* The VW inputs of @p row at columns c, c + stride, ...; zero in padding. */
-inline floatV load_columns(__global const float *row, int c, int width,
-                           int stride) {
-#if STRIDE_W == 1
-  if (c >= 0 && c + VW <= width)
-    return vloadV(0, row + c);
-#elif STRIDE_W == 2 && VW <= 8
-  if (c >= 0 && c + 2 * VW <= width)
-    return vload2V(0, row + c).even;
-#endif
-  float v[VW];
-#pragma unroll
-  for (int l = 0; l < VW; l++) {
-    const int col = c + l * stride;
-    v[l] = (col >= 0 && col < width) ? row[col] : 0.0f;
-  }
-  return vloadV(0, v);
-}
 
 __kernel void corr2d_bwd_weight_vec(
     __global const float *restrict x, __global const float *restrict dy,

@@ -44,6 +44,20 @@ clconv_context *test_open_device(void) {
   exit(TEST_SKIP_CODE);
 }
 
+clconv_context *test_open_device_verify(void) {
+  clconv_context *ctx = NULL;
+  clconv_context_options options = clconv_context_options_default();
+  char message[1024];
+  clconv_context_release(test_open_device()); /* skips without a device */
+  options.verify = 1;
+  if (clconv_context_create(&options, &ctx, message, sizeof message) !=
+      CLCONV_STATUS_OK) {
+    fprintf(stderr, "cannot open the device in verify mode: %s\n", message);
+    exit(1);
+  }
+  return ctx;
+}
+
 clconv_context *test_open_reference(void) {
   clconv_context *ctx = NULL;
   char message[1024];

@@ -29,6 +29,9 @@ float test_float(test_rng *r, float lo, float hi);
  * exits the process with TEST_SKIP_CODE, or with 1 when
  * CLCONV_REQUIRE_DEVICE=1. */
 clconv_context *test_open_device(void);
+/* The same, in verify mode: every op is compared with the reference. */
+clconv_context *test_open_device_verify(void);
+
 /* Opens a context on the reference backend; fails the process on error. */
 clconv_context *test_open_reference(void);
 

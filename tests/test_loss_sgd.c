@@ -323,17 +323,8 @@ int main(void) {
       {"init identical on every device", test_init_identical_everywhere},
       {"bad input", test_bad_input},
   };
-  clconv_context_options options = clconv_context_options_default();
-  clconv_context *probe = test_open_device();
-  char message[1024];
   int status;
-  clconv_context_release(probe);
-  options.verify = 1;
-  if (clconv_context_create(&options, &device_ctx, message, sizeof message) !=
-      CLCONV_STATUS_OK) {
-    fprintf(stderr, "%s\n", message);
-    return 1;
-  }
+  device_ctx = test_open_device_verify();
   reference_ctx = test_open_reference();
   status = test_run_suite("loss_sgd", tests, sizeof tests / sizeof tests[0]);
   clconv_context_release(reference_ctx);

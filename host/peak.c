@@ -59,7 +59,7 @@ static clconv_status measure_bandwidth(clconv_context *ctx, cl_mem in,
                                        cl_mem out, size_t bytes, double *gbps) {
   cl_kernel kernel;
   clconv__args a;
-  double seconds;
+  double seconds = 0.0;
   CLCONV_FORWARD_IF_ERROR(
       clconv__kernel_get(ctx, "peak", "", "peak_copy", &kernel));
   *gbps = 0.0;

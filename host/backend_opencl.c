@@ -54,12 +54,14 @@ typedef struct fwd_tiles {
   int vw, cb;
 } fwd_tiles;
 
-static fwd_tiles choose_fwd_tiles(const clconv_context *ctx,
-                                  const clconv__corr2d_geom *g) {
+static fwd_tiles choose_tiles(const clconv_context *ctx, int64_t columns,
+                              int64_t channels_per_group) {
   fwd_tiles t;
   const int gpu = ctx->info.type == CLCONV_DEVICE_TYPE_GPU;
-  t.vw = gpu ? 4 : g->wout >= 16 ? 16 : 8;
-  t.cb = !gpu && g->cout_g % 8 == 0 ? 8 : g->cout_g % 4 == 0 ? 4 : 1;
+  t.vw = gpu ? 4 : columns >= 16 ? 16 : 8;
+  t.cb = !gpu && channels_per_group % 8 == 0 ? 8
+         : channels_per_group % 4 == 0       ? 4
+                                             : 1;
   return t;
 }
 
@@ -116,7 +118,7 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
 
   /* Specializes the blocked kernel for this problem. */
   f = flatten_pointwise(g);
-  t = choose_fwd_tiles(ctx, &f);
+  t = choose_tiles(ctx, f.wout, f.cout_g);
   col_blocks = (f.wout + t.vw - 1) / t.vw;
   items = (uint64_t)f.n * (uint64_t)(f.cout / t.cb) * (uint64_t)f.hout *
           (uint64_t)col_blocks;
@@ -148,7 +150,7 @@ clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
                                          clconv_tensor *dx) {
   char extra[128], options[256];
   const int vec = !g->needs_long_index;
-  clconv__corr2d_geom f = vec ? flatten_pointwise(g) : *g, tiles_for = f;
+  clconv__corr2d_geom f = vec ? flatten_pointwise(g) : *g;
   fwd_tiles t;
   int64_t phase_cols, phase_blocks;
   uint64_t items;
@@ -157,9 +159,7 @@ clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
 
   /* Tiles over dX: VW columns of one stride phase by CB input channels. */
   phase_cols = (f.w + f.stride_w - 1) / f.stride_w;
-  tiles_for.wout = phase_cols;
-  tiles_for.cout_g = f.cin_g;
-  t = choose_fwd_tiles(ctx, &tiles_for);
+  t = choose_tiles(ctx, phase_cols, f.cin_g);
   phase_blocks = (phase_cols + t.vw - 1) / t.vw;
   items = vec ? (uint64_t)f.n * (uint64_t)(f.cin / t.cb) * (uint64_t)f.h *
                     (uint64_t)(f.stride_w * phase_blocks)
@@ -189,7 +189,7 @@ clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
   char extra[128], options[256];
   const int vec = !g->needs_long_index;
   clconv__corr2d_geom f = vec ? flatten_pointwise(g) : *g;
-  fwd_tiles t = choose_fwd_tiles(ctx, &f);
+  fwd_tiles t = choose_tiles(ctx, f.wout, f.cout_g);
   uint64_t items = vec ? dw->count / (size_t)t.cb : dw->count;
   cl_kernel kernel;
   clconv__args a;

@@ -173,14 +173,12 @@ done:
 }
 
 /* Reads the device binary of @p program (clconv__malloc). */
-static unsigned char *program_binary(clconv_context *ctx, cl_program program,
-                                     size_t *size) {
+static unsigned char *program_binary(cl_program program, size_t *size) {
   unsigned char *binary;
   if (clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, sizeof *size, size,
                        NULL) != CL_SUCCESS ||
       *size == 0)
     return NULL;
-  (void)ctx;
   binary = clconv__malloc(*size);
   if (binary != NULL &&
       clGetProgramInfo(program, CL_PROGRAM_BINARIES, sizeof binary, &binary,
@@ -199,7 +197,7 @@ void clconv__programs_save(clconv_context *ctx) {
     if (!e->needs_save || !e->launched)
       continue;
     e->needs_save = 0;
-    binary = program_binary(ctx, e->program, &size);
+    binary = program_binary(e->program, &size);
     key.text = e->cache_key_text;
     key.hash = e->cache_key_hash;
     if (binary != NULL && clconv__cache_store(ctx, &key, binary, size) == 0)

@@ -378,6 +378,64 @@ static void test_subnormals(void) {
   CU_ASSERT_EQUAL(run_case(device_ctx, &c, NULL, y_dims, &report), 0);
 }
 
+/* verify_sample compares that many elements of a larger output, and still
+ * runs the reference: a result written over afterwards fails. */
+static void test_sampled_verification(void) {
+  clconv_context_options options = clconv_context_options_default();
+  clconv_context *ctx = NULL;
+  const int64_t xd[4] = {2, 3, 20, 30}, wd[4] = {4, 3, 3, 3};
+  int64_t yd[4];
+  float x[3600], w[108], *junk;
+  test_rng r = {test_seed() + 31};
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  clconv_verify_report report;
+  clconv_tensor *tx, *tw, *ty;
+  for (int i = 0; i < 3600; i++)
+    x[i] = test_float(&r, -1, 1);
+  for (int i = 0; i < 108; i++)
+    w[i] = test_float(&r, -1, 1);
+  options.verify = 1;
+  options.verify_sample = 10;
+  CU_ASSERT_EQUAL_FATAL(clconv_context_create(&options, &ctx, NULL, 0), 0);
+  tx = test_tensor(ctx, 4, xd, x);
+  tw = test_tensor(ctx, 4, wd, w);
+  CU_ASSERT_EQUAL(clconv_corr2d_output_dims(ctx, &p, tx, tw, yd), 0);
+  ty = test_tensor(ctx, 4, yd, NULL);
+  CU_ASSERT_EQUAL(clconv_corr2d_forward(ctx, &p, tx, tw, NULL, ty), 0);
+  CU_ASSERT_EQUAL(clconv_context_last_verify(ctx, &report), 0);
+  CU_ASSERT_EQUAL(report.count, 10);
+  CU_ASSERT_EQUAL(report.mismatches, 0);
+  /* The last element is always in the sample: spoil it and verify again. */
+  junk = calloc(clconv_tensor_count(ty), sizeof *junk);
+  CU_ASSERT_EQUAL(clconv_tensor_read(ty, junk, clconv_tensor_count(ty)), 0);
+  junk[clconv_tensor_count(ty) - 1] += 1.0f;
+  CU_ASSERT_EQUAL(clconv_tensor_write(ty, junk, clconv_tensor_count(ty)), 0);
+  CU_ASSERT_EQUAL(clconv_corr2d_verify(ctx, &p, tx, tw, NULL, ty, &report),
+                  CLCONV_STATUS_VERIFY_MISMATCH);
+  CU_ASSERT_EQUAL(report.mismatches, 1);
+  free(junk);
+  clconv_tensor_release(ty);
+  clconv_tensor_release(tw);
+  clconv_tensor_release(tx);
+  clconv_context_release(ctx);
+}
+
+/* The peak measurement gives positive figures on a device, zeros on the
+ * reference, and refuses a NULL result. */
+static void test_measure_peak(void) {
+  clconv_peak peak;
+  clconv_device_info info;
+  CU_ASSERT_EQUAL(clconv_context_measure_peak(device_ctx, &peak), 0);
+  clconv_context_device(device_ctx, &info);
+  if (info.type != CLCONV_DEVICE_TYPE_REFERENCE) {
+    CU_ASSERT(peak.gflops > 0.1 && peak.gbps > 0.01);
+  }
+  CU_ASSERT_EQUAL(clconv_context_measure_peak(reference_ctx, &peak), 0);
+  CU_ASSERT(peak.gflops == 0 && peak.gbps == 0);
+  TEST_EXPECT_ERROR(device_ctx, clconv_context_measure_peak(device_ctx, NULL),
+                    CLCONV_STATUS_INVALID_ARGUMENT, "peak is NULL");
+}
+
 /* Two contexts used from two threads at once agree with the reference. */
 typedef struct thread_job {
   uint64_t seed;
@@ -437,6 +495,8 @@ int main(void) {
       {"an infinite weight meets the padding", test_inf_weight_meets_padding},
       {"subnormal inputs", test_subnormals},
       {"two contexts in two threads", test_two_threads},
+      {"sampled verification", test_sampled_verification},
+      {"peak measurement", test_measure_peak},
   };
   int status;
   device_ctx = test_open_device();

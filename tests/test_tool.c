@@ -281,6 +281,30 @@ static void test_fit(void) {
   CU_ASSERT_EQUAL(tool("fit --help"), 0);
 }
 
+/* `clconv bench` on the seed shape: every op checked, a JSON record each. */
+static void test_bench(void) {
+  char text[8192] = "";
+  FILE *f;
+  int records = 0;
+  remove("tool_bench.json");
+  CU_ASSERT_EQUAL(tool("bench --shapes S1 --repeat 2 --json tool_bench.json"),
+                  0);
+  f = fopen("tool_bench.json", "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  text[fread(text, 1, sizeof text - 1, f)] = '\0';
+  fclose(f);
+  for (const char *at = text; (at = strstr(at, "\"shape\": \"S1\"")) != NULL;
+       at++)
+    records++;
+  CU_ASSERT_EQUAL(records, 4);
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"op\": \"step\""));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"median_ms\""));
+  CU_ASSERT_EQUAL(tool("bench --shapes S9"), 2);
+  CU_ASSERT(stderr_has("unknown item 'S9'"));
+  CU_ASSERT_EQUAL(tool("bench --repeat 0"), 2);
+  CU_ASSERT_EQUAL(tool("bench --help"), 0);
+}
+
 /* `clconv demo` passes every check on the default device and on the
  * reference, and `--device all` ends with its table. */
 static void test_demo(void) {
@@ -298,6 +322,7 @@ int main(void) {
       {"usage errors and --help", test_usage_errors},
       {"run: backward", test_run_backward},
       {"fit", test_fit},
+      {"bench", test_bench},
       {"demo", test_demo},
   };
   clconv_context_release(test_open_device());

@@ -18,29 +18,24 @@
 #define CB 4
 #endif
 
-__kernel void corr2d_fwd_vec(__global const float *restrict x,
-                             __global const float *restrict w,
-                             __global const float *restrict bias,
-                             __global float *restrict y, const long total,
-                             const int cin, const int h, const int wd,
-                             const int cout, const int hout, const int wout,
-                             const int cin_g, const int cout_g,
-                             const int stride_h, const int stride_w,
-                             const int pad_h, const int pad_w, const int dil_h,
-                             const int dil_w, const int col_blocks,
-                             const int has_bias) {
-  const idx_t gid = (idx_t)get_global_id(0);
-  if ((long)gid >= total)
-    return;
-
-  /* Splits the flat index into (n, channel block, oh, column block). */
+__kernel void
+corr2d_fwd_vec(__global const float *restrict x,
+               __global const float *restrict w,
+               __global const float *restrict bias, __global float *restrict y,
+               const long total, const int cin, const int h, const int wd,
+               const int cout, const int hout, const int wout, const int cin_g,
+               const int cout_g, const int stride_h, const int stride_w,
+               const int pad_h, const int pad_w, const int dil_h,
+               const int dil_w, const int col_blocks, const int has_bias) {
+  /* A 3-D range: (column block, output row, batch x channel block). */
+  const int wb = (int)get_global_id(0);
+  const int oh = (int)get_global_id(1);
+  const idx_t z = (idx_t)get_global_id(2);
   const int cb_count = cout / CB;
-  const int wb = (int)(gid % col_blocks);
-  idx_t rest = gid / col_blocks;
-  const int oh = (int)(rest % hout);
-  rest /= hout;
-  const int co0 = (int)(rest % cb_count) * CB;
-  const idx_t n = rest / cb_count;
+  if (wb >= col_blocks || oh >= hout || (long)z >= total)
+    return;
+  const int co0 = (int)(z % cb_count) * CB;
+  const idx_t n = z / cb_count;
   const int group = co0 / cout_g;
   const int ow0 = wb * VW;
 #if STRIDE_W == 0

@@ -112,7 +112,7 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   clconv__corr2d_geom f;
   fwd_tiles t;
   int64_t col_blocks;
-  uint64_t items;
+  uint64_t range[3];
   if (g->needs_long_index)
     return corr2d_fwd_naive(ctx, g, x, w, b, y);
 
@@ -120,8 +120,9 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   f = flatten_pointwise(g);
   t = choose_tiles(ctx, f.wout, f.cout_g);
   col_blocks = (f.wout + t.vw - 1) / t.vw;
-  items = (uint64_t)f.n * (uint64_t)(f.cout / t.cb) * (uint64_t)f.hout *
-          (uint64_t)col_blocks;
+  range[0] = (uint64_t)col_blocks;
+  range[1] = (uint64_t)f.hout;
+  range[2] = (uint64_t)f.n * (uint64_t)(f.cout / t.cb);
   snprintf(extra, sizeof extra, "-DVW=%d -DCB=%d -DSTRIDE_W=%lld", t.vw, t.cb,
            f.stride_w <= 2 ? (long long)f.stride_w : 0LL);
   corr2d_options(&f, extra, options, sizeof options);
@@ -134,13 +135,13 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   clconv__args_mem(&a, w->mem);
   clconv__args_mem(&a, b != NULL ? b->mem : NULL);
   clconv__args_mem(&a, y->mem);
-  clconv__args_long(&a, (int64_t)items);
+  clconv__args_long(&a, (int64_t)range[2]);
   args_geometry(&a, &f);
   clconv__args_int(&a, col_blocks);
   clconv__args_int(&a, f.has_bias);
 
   /* Launches one work-item per tile. */
-  return clconv__launch_1d(ctx, &a, items, ELEMENTWISE_LOCAL, "corr2d_fwd_vec");
+  return clconv__launch_3d(ctx, &a, range, ELEMENTWISE_LOCAL, "corr2d_fwd_vec");
 }
 
 clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,

@@ -46,33 +46,59 @@ void clconv__args_float(clconv__args *a, float value) {
   set_arg(a, sizeof v, &v);
 }
 
-clconv_status clconv__launch_1d(clconv_context *ctx, clconv__args *a,
-                                uint64_t items, size_t preferred_local,
-                                const char *what) {
-  size_t kernel_max = 0, local, global;
+/* Checks the arguments, then picks a work-group size along the first
+ * dimension that the kernel and the device accept. */
+static clconv_status prepare_launch(clconv_context *ctx, clconv__args *a,
+                                    size_t preferred_local, const char *what,
+                                    size_t *local) {
+  size_t kernel_max = 0;
   cl_int err;
   if (a->err != CL_SUCCESS)
     return clconv__fail(ctx, clconv__status_from_cl(a->err),
                         "%s: clSetKernelArg %u failed: %s (%d)", what,
                         (unsigned)a->failed_index,
                         clconv__cl_error_name(a->err), (int)a->err);
-  if (items == 0)
-    return CLCONV_STATUS_OK;
-
-  /* Picks a work-group size the kernel and the device accept. */
   err = clGetKernelWorkGroupInfo(a->kernel, ctx->device,
                                  CL_KERNEL_WORK_GROUP_SIZE, sizeof kernel_max,
                                  &kernel_max, NULL);
   if (err != CL_SUCCESS)
     return clconv__fail_cl(ctx, err, "clGetKernelWorkGroupInfo");
-  local = preferred_local;
-  if (kernel_max > 0 && local > kernel_max)
-    local = kernel_max;
-  if (local > ctx->info.max_work_group_size)
-    local = ctx->info.max_work_group_size;
-  if (local == 0)
-    local = 1;
+  *local = preferred_local;
+  if (kernel_max > 0 && *local > kernel_max)
+    *local = kernel_max;
+  if (*local > ctx->info.max_work_group_size)
+    *local = ctx->info.max_work_group_size;
+  if (*local == 0)
+    *local = 1;
+  return CLCONV_STATUS_OK;
+}
 
+/* Enqueues an N-D range and flushes it. */
+static clconv_status enqueue(clconv_context *ctx, clconv__args *a, cl_uint dims,
+                             const size_t *global, const size_t *local,
+                             const char *what) {
+  cl_int err = clEnqueueNDRangeKernel(ctx->queue, a->kernel, dims, NULL, global,
+                                      local, 0, NULL, NULL);
+  if (err != CL_SUCCESS)
+    return clconv__fail(ctx, clconv__status_from_cl(err),
+                        "%s: clEnqueueNDRangeKernel (global %zu, local %zu) "
+                        "failed: %s (%d)",
+                        what, global[0], local[0], clconv__cl_error_name(err),
+                        (int)err);
+  err = clFlush(ctx->queue);
+  if (err != CL_SUCCESS)
+    return clconv__context_lost(ctx, err, "clFlush");
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__launch_1d(clconv_context *ctx, clconv__args *a,
+                                uint64_t items, size_t preferred_local,
+                                const char *what) {
+  size_t local, global;
+  CLCONV_FORWARD_IF_ERROR(
+      prepare_launch(ctx, a, preferred_local, what, &local));
+  if (items == 0)
+    return CLCONV_STATUS_OK;
   /* Rounds the global size up to whole groups, refusing any overflow: some
    * drivers accept an absurd global size and crash later. */
   CLCONV_RETURN_IF(ctx, items > (uint64_t)(SIZE_MAX - local),
@@ -80,17 +106,37 @@ clconv_status clconv__launch_1d(clconv_context *ctx, clconv__args *a,
                    "%s: %llu work-items exceed the range a launch can cover",
                    what, (unsigned long long)items);
   global = (size_t)((items + local - 1) / local * local);
+  return enqueue(ctx, a, 1, &global, &local, what);
+}
 
-  err = clEnqueueNDRangeKernel(ctx->queue, a->kernel, 1, NULL, &global, &local,
-                               0, NULL, NULL);
-  if (err != CL_SUCCESS)
-    return clconv__fail(ctx, clconv__status_from_cl(err),
-                        "%s: clEnqueueNDRangeKernel (global %zu, local %zu) "
-                        "failed: %s (%d)",
-                        what, global, local, clconv__cl_error_name(err),
-                        (int)err);
-  err = clFlush(ctx->queue);
-  if (err != CL_SUCCESS)
-    return clconv__context_lost(ctx, err, "clFlush");
-  return CLCONV_STATUS_OK;
+clconv_status clconv__launch_3d(clconv_context *ctx, clconv__args *a,
+                                const uint64_t items[3], size_t preferred_local,
+                                const char *what) {
+  size_t local[3] = {1, 1, 1}, global[3];
+  uint64_t total = 1;
+  CLCONV_FORWARD_IF_ERROR(
+      prepare_launch(ctx, a, preferred_local, what, &local[0]));
+  /* A group spans no more of the first dimension than it needs and takes
+   * rows of the second to reach the preferred size. */
+  {
+    const size_t group = local[0];
+    while (local[0] > 1 && local[0] / 2 >= items[0])
+      local[0] /= 2;
+    while (local[0] * local[1] * 2 <= group && local[1] < items[1])
+      local[1] *= 2;
+  }
+  for (int d = 0; d < 3; d++) {
+    if (items[d] == 0)
+      return CLCONV_STATUS_OK;
+    CLCONV_RETURN_IF(ctx,
+                     items[d] > (uint64_t)(SIZE_MAX - local[d]) ||
+                         total > UINT64_MAX / items[d],
+                     CLCONV_STATUS_TOO_LARGE,
+                     "%s: a range of %llu work-items exceeds what a launch "
+                     "can cover",
+                     what, (unsigned long long)items[d]);
+    global[d] = (size_t)((items[d] + local[d] - 1) / local[d] * local[d]);
+    total *= items[d];
+  }
+  return enqueue(ctx, a, 3, global, local, what);
 }

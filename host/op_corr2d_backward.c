@@ -92,7 +92,7 @@ clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
         clconv__exact_inputs(h.a, dy->count, h.b, w->count, NULL, 0, terms));
     goto done;
   }
-  if ((status = clconv__alloc_ref(ctx, fn, dx->count, &h.ref, &h.mag)) !=
+  if ((status = clconv__alloc_ref(ctx, fn, dx->count, &h.ref, NULL)) !=
       CLCONV_STATUS_OK)
     goto done;
   clconv__ref_corr2d_bwd_data(&g, h.a, h.b, h.ref, NULL);
@@ -145,7 +145,7 @@ clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
                              h.old != NULL ? dw->count : 0, terms));
     goto done;
   }
-  if ((status = clconv__alloc_ref(ctx, fn, dw->count, &h.ref, &h.mag)) !=
+  if ((status = clconv__alloc_ref(ctx, fn, dw->count, &h.ref, NULL)) !=
       CLCONV_STATUS_OK)
     goto done;
   clconv__ref_corr2d_bwd_weight(&g, h.a, h.b, h.old, h.ref, NULL);

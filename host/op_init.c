@@ -15,7 +15,7 @@ clconv_status clconv_tensor_fill_uniform(clconv_tensor *t, float lo, float hi,
   clconv_context *ctx;
   float scale;
   float *expected = NULL;
-  double *ref = NULL, *unused = NULL;
+  double *ref = NULL;
   clconv_status status;
   if (t == NULL)
     return CLCONV_STATUS_INVALID_ARGUMENT;
@@ -45,14 +45,13 @@ clconv_status clconv_tensor_fill_uniform(clconv_tensor *t, float lo, float hi,
   status = expected == NULL
                ? clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                               "%s: out of host memory", fn)
-               : clconv__alloc_ref(ctx, fn, t->count, &ref, &unused);
+               : clconv__alloc_ref(ctx, fn, t->count, &ref, NULL);
   if (status == CLCONV_STATUS_OK) {
     clconv__ref_init_uniform(expected, t->count, seed, lo, scale);
     for (size_t i = 0; i < t->count; i++)
       ref[i] = (double)expected[i];
     status = clconv__verify_tensor(ctx, fn, "t", t, ref, ref, 0.0, 1);
   }
-  clconv__free(unused);
   clconv__free(ref);
   clconv__free(expected);
   return status;

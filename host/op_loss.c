@@ -96,16 +96,15 @@ clconv_status clconv_squared_error(clconv_context *ctx,
 
   /* Dispatches, then divides the sum for the mean. */
   if (ctx->is_reference) {
-    double *g = NULL, *unused = NULL;
+    double *g = NULL;
     if (grad != NULL)
       CLCONV_FORWARD_IF_ERROR(
-          clconv__alloc_ref(ctx, fn, grad->count, &g, &unused));
+          clconv__alloc_ref(ctx, fn, grad->count, &g, NULL));
     clconv__ref_squared_error(y_hat->host, y->host, y_hat->count, grad_scale,
                               &sum, NULL, g, NULL);
     for (size_t i = 0; grad != NULL && i < grad->count; i++)
       grad->host[i] = (float)g[i];
     clconv__free(g);
-    clconv__free(unused);
   } else {
     CLCONV_FORWARD_IF_ERROR(clconv__cl_squared_error(
         ctx, y_hat, y, grad_scale, grad, loss != NULL ? &sum : NULL));

@@ -72,11 +72,15 @@ clconv_status clconv__alloc_ref(clconv_context *ctx, const char *fn,
                                 size_t count, double **a, double **b) {
   int too_many = count > SIZE_MAX / sizeof(double);
   *a = too_many ? NULL : clconv__malloc(count * sizeof **a);
-  *b = too_many ? NULL : clconv__malloc(count * sizeof **b);
-  if (*a == NULL || *b == NULL) {
+  if (b != NULL)
+    *b = too_many ? NULL : clconv__malloc(count * sizeof **b);
+  if (*a == NULL || (b != NULL && *b == NULL)) {
     clconv__free(*a);
-    clconv__free(*b);
-    *a = *b = NULL;
+    *a = NULL;
+    if (b != NULL) {
+      clconv__free(*b);
+      *b = NULL;
+    }
     return clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                         "%s: out of host memory for reference results", fn);
   }

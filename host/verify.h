@@ -37,8 +37,8 @@ clconv_status clconv__verify_elements(clconv_context *ctx, const char *fn,
                                       const void *args, double terms,
                                       int exact);
 
-/* Allocates @p count doubles for reference results, failing with a message;
- * *a and *b are NULL on failure. */
+/* Allocates @p count doubles for reference results in *a and, unless @p b
+ * is NULL, their magnitudes in *b; fails with a message, leaving them NULL. */
 clconv_status clconv__alloc_ref(clconv_context *ctx, const char *fn,
                                 size_t count, double **a, double **b);
 

@@ -27,16 +27,33 @@ typedef IDX_T idx_t;
 #define vload2V vload16
 #endif
 
+/* The VW values of @p row at columns c, c + stride, ..., all of which the
+ * caller knows to exist (a padded copy of the input). With stride 2 the
+ * loads run up to column c + 2 VW - 1. */
+__attribute__((always_inline)) inline floatV
+load_columns_inside(__global const float *row, int c, int stride) {
+#if STRIDE_W == 1
+  return vloadV(0, row + c);
+#elif STRIDE_W == 2 && VW <= 8
+  return vload2V(0, row + c).even;
+#elif STRIDE_W == 2 && VW == 16
+  return (float16)(vload16(0, row + c).even, vload16(1, row + c).even);
+#else
+  float v[VW];
+#pragma unroll
+  for (int l = 0; l < VW; l++)
+    v[l] = row[c + l * stride];
+  return vloadV(0, v);
+#endif
+}
+
 /* The VW values of @p row at columns c, c + stride, ...: zero where a column
  * falls outside [0, width), the padding. */
-inline floatV load_columns(__global const float *row, int c, int width,
-                           int stride) {
-#if STRIDE_W == 1
-  if (c >= 0 && c + VW <= width)
-    return vloadV(0, row + c);
-#elif STRIDE_W == 2 && VW <= 8
-  if (c >= 0 && c + 2 * VW <= width)
-    return vload2V(0, row + c).even;
+__attribute__((always_inline)) inline floatV
+load_columns(__global const float *row, int c, int width, int stride) {
+#if STRIDE_W == 1 || STRIDE_W == 2
+  if (c >= 0 && c + STRIDE_W * VW <= width)
+    return load_columns_inside(row, c, stride);
 #endif
   float v[VW];
 #pragma unroll
@@ -45,5 +62,31 @@ inline floatV load_columns(__global const float *row, int c, int width,
     v[l] = (col >= 0 && col < width) ? row[col] : 0.0f;
   }
   return vloadV(0, v);
+}
+
+/* Columns of a row that one load_columns_inside() starting at c reads. */
+#if STRIDE_W == 1
+#define LOAD_SPAN(stride) VW
+#elif STRIDE_W == 2
+#define LOAD_SPAN(stride) (2 * VW)
+#else
+#define LOAD_SPAN(stride) ((VW - 1) * (stride) + 1)
+#endif
+
+/* Stores the first @p remaining lanes of @p v at @p out (all VW when
+ * remaining >= VW, none when it is <= 0 or when @p row_exists is 0): the
+ * columns of a tile that exist in the output. */
+__attribute__((always_inline)) inline void
+store_columns(__global float *out, floatV v, int row_exists, int remaining) {
+  if (!row_exists || remaining <= 0)
+    return;
+  if (remaining >= VW) {
+    vstoreV(v, 0, out);
+    return;
+  }
+  float s[VW];
+  vstoreV(v, 0, s);
+  for (int l = 0; l < remaining; l++)
+    out[l] = s[l];
 }
 #endif

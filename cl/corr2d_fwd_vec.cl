@@ -1,9 +1,15 @@
 /* corr2d_fwd_vec.cl: forward cross-correlation, register-blocked and
- * vectorized: each work-item computes VW consecutive output columns (one
- * floatVW vector) of CB output channels of one output row, so each input
- * vector loaded feeds CB vector multiply-adds. Any padding, stride, dilation
- * and groups; CB divides the output channels per group. Explicit vectors
- * because PoCL does not vectorize plain float work across work-items. */
+ * vectorized. Each work-item computes a tile of RH output rows by CV vectors
+ * of VW consecutive output columns, for CB output channels: RH x CV x CB
+ * floatVW accumulators. For every kernel tap it loads RH x CV input vectors
+ * and broadcasts CB weights, an outer product of RH x CV x CB vector
+ * multiply-adds (the "implicit GEMM" micro-kernel). The weights come packed
+ * (cl/pack_weights.cl), so the CB weights of a tap lie side by side at
+ * offsets known when the kernel is built. Any padding, stride, dilation and
+ * groups; CB divides the output channels per group. With PADDED, x is a
+ * copy with the padding and room for every tile, so loads need no checks.
+ * Explicit vectors because PoCL does not vectorize plain float work across
+ * work-items. */
 
 #ifndef KH
 #define KH 3
@@ -11,84 +17,156 @@
 #ifndef KW
 #define KW 3
 #endif
-#ifndef VW /* output columns per work-item: 4, 8 or 16 */
+#ifndef VW /* output columns per vector: 4, 8 or 16 */
 #define VW 8
+#endif
+#ifndef CV /* vectors of columns per work-item */
+#define CV 1
+#endif
+#ifndef RH /* output rows per work-item */
+#define RH 1
 #endif
 #ifndef CB /* output channels per work-item */
 #define CB 4
 #endif
 
-__kernel void
-corr2d_fwd_vec(__global const float *restrict x,
-               __global const float *restrict w,
-               __global const float *restrict bias, __global float *restrict y,
-               const long total, const int cin, const int h, const int wd,
-               const int cout, const int hout, const int wout, const int cin_g,
-               const int cout_g, const int stride_h, const int stride_w,
-               const int pad_h, const int pad_w, const int dil_h,
-               const int dil_w, const int col_blocks, const int has_bias) {
-  /* A 3-D range: (column block, output row, batch x channel block). */
-  const int wb = (int)get_global_id(0);
-  const int oh = (int)get_global_id(1);
+#ifndef PADDED /* 1: x is a padded copy that holds every column and row read   \
+                   (cl/pad_input.cl), and the padding arguments are 0 */
+#define PADDED 0
+#endif
+
+#define TILE (RH * CV) /* input vectors per tap */
+
+__kernel void corr2d_fwd_vec(
+    __global const float *restrict x, __global const float *restrict wp,
+    __global const float *restrict bias, __global float *restrict y,
+    const long total, const int cin, const int h, const int wd, const int cout,
+    const int hout, const int wout, const int cin_g, const int cout_g,
+    const int stride_h, const int stride_w, const int pad_h, const int pad_w,
+    const int dil_h, const int dil_w, const int col_tiles, const int row_tiles,
+    const int has_bias) {
+  /* A 3-D range: (column tile, row tile, batch x channel block). */
+  const int ct = (int)get_global_id(0);
+  const int rt = (int)get_global_id(1);
   const idx_t z = (idx_t)get_global_id(2);
   const int cb_count = cout / CB;
-  if (wb >= col_blocks || oh >= hout || (long)z >= total)
+  if (ct >= col_tiles || rt >= row_tiles || (long)z >= total)
     return;
-  const int co0 = (int)(z % cb_count) * CB;
+  const int cbi = (int)(z % cb_count);
+  const int co0 = cbi * CB;
   const idx_t n = z / cb_count;
   const int group = co0 / cout_g;
-  const int ow0 = wb * VW;
+  const int ow0 = ct * (CV * VW);
+  const int oh0 = rt * RH;
 #if STRIDE_W == 0
   const int sw = stride_w;
 #else
   const int sw = STRIDE_W;
 #endif
   const int iw0 = ow0 * sw - pad_w;
-  const int ih0 = oh * stride_h - pad_h;
 
-  /* Accumulates CB vectors over the group's channels and the kernel taps;
-   * rows in the padding load zeros, which multiply like any value. */
-  floatV acc[CB];
-#pragma unroll
-  for (int j = 0; j < CB; j++)
-    acc[j] = (floatV)(0.0f);
+  const int bias_on = has_bias;
+#if PADDED
+  const int interior = 1;
+#else
+  /* A tile is interior when every row and column it reads exists. */
+  const int ih_first = oh0 * stride_h - pad_h;
+  const int ih_last = (oh0 + RH - 1) * stride_h - pad_h + (KH - 1) * dil_h;
+  const int iw_end =
+      iw0 + ((CV - 1) * VW) * sw + (KW - 1) * dil_w + LOAD_SPAN(sw);
+  const int interior = ih_first >= 0 && ih_last < h && iw0 >= 0 && iw_end <= wd;
+#endif
   __global const float *xc = x + (n * cin + (idx_t)group * cin_g) * h * wd;
-  __global const float *wc = w + (idx_t)co0 * cin_g * (KH * KW);
-  const idx_t w_step = (idx_t)cin_g * (KH * KW);
-  for (int ci = 0; ci < cin_g; ci++) {
-#pragma unroll
-    for (int kh = 0; kh < KH; kh++) {
-      const int ih = ih0 + kh * dil_h;
-      const int row_inside = ih >= 0 && ih < h;
-      __global const float *row = xc + (idx_t)(row_inside ? ih : 0) * wd;
-#pragma unroll
-      for (int kw = 0; kw < KW; kw++) {
-        const floatV xv = row_inside
-                              ? load_columns(row, iw0 + kw * dil_w, wd, sw)
-                              : (floatV)(0.0f);
-#pragma unroll
-        for (int j = 0; j < CB; j++)
-          acc[j] += xv * wc[j * w_step + kh * KW + kw];
-      }
-    }
-    xc += (idx_t)h * wd;
-    wc += KH * KW;
-  }
+  __global const float *wt = wp + (idx_t)cbi * cin_g * (KH * KW * CB);
+  __global float *yt = y + ((n * cout + co0) * hout + oh0) * (idx_t)wout + ow0;
 
-  /* Adds the bias and stores the columns that exist. */
+  if (interior) {
+    /* The fast path: everything unrolled, loads without checks. */
+    floatV acc[TILE * CB];
 #pragma unroll
-  for (int j = 0; j < CB; j++) {
-    if (has_bias)
-      acc[j] += bias[co0 + j];
-    __global float *out =
-        y + ((n * cout + co0 + j) * hout + oh) * (idx_t)wout + ow0;
-    if (ow0 + VW <= wout) {
-      vstoreV(acc[j], 0, out);
-    } else {
-      float v[VW];
-      vstoreV(acc[j], 0, v);
-      for (int l = 0; l < wout - ow0; l++)
-        out[l] = v[l];
+    for (int i = 0; i < TILE * CB; i++)
+      acc[i] = (floatV)(0.0f);
+    for (int ci = 0; ci < cin_g; ci++) {
+#pragma nounroll
+      for (int kh = 0; kh < KH; kh++) {
+        __global const float *row[RH];
+#pragma unroll
+        for (int r = 0; r < RH; r++)
+          row[r] = xc + (idx_t)((oh0 + r) * stride_h - pad_h + kh * dil_h) * wd;
+#pragma unroll
+        for (int kw = 0; kw < KW; kw++) {
+          floatV xv[TILE];
+#pragma unroll
+          for (int r = 0; r < RH; r++)
+#pragma unroll
+            for (int c = 0; c < CV; c++)
+              xv[r * CV + c] = load_columns_inside(
+                  row[r], iw0 + (c * VW) * sw + kw * dil_w, sw);
+#pragma unroll
+          for (int j = 0; j < CB; j++) {
+            const float wv = wt[(kh * KW + kw) * CB + j];
+#pragma unroll
+            for (int t = 0; t < TILE; t++)
+              acc[t * CB + j] += xv[t] * wv;
+          }
+        }
+      }
+      xc += (idx_t)h * wd;
+      wt += KH * KW * CB;
+    }
+#pragma unroll
+    for (int j = 0; j < CB; j++) {
+      const float b = bias_on ? bias[co0 + j] : 0.0f;
+#pragma unroll
+      for (int r = 0; r < RH; r++)
+#pragma unroll
+        for (int c = 0; c < CV; c++)
+          store_columns(yt + ((idx_t)j * hout + r) * wout + c * VW,
+                        acc[(r * CV + c) * CB + j] + b, oh0 + r < hout,
+                        wout - (ow0 + c * VW));
+    }
+    return;
+  }
+#if !PADDED
+  /* The edge path: one vector of columns at a time, loads that check their
+   * bounds (rows and columns in the padding load zeros), loops kept rolled
+   * so that the kernel stays small to compile. */
+#pragma nounroll
+  for (int r = 0; r < RH; r++) {
+#pragma nounroll
+    for (int c = 0; c < CV; c++) {
+      floatV acc[CB];
+#pragma unroll
+      for (int j = 0; j < CB; j++)
+        acc[j] = (floatV)(0.0f);
+      __global const float *xe = xc;
+      __global const float *we = wt;
+      for (int ci = 0; ci < cin_g; ci++) {
+#pragma nounroll
+        for (int kh = 0; kh < KH; kh++) {
+          const int ih = (oh0 + r) * stride_h - pad_h + kh * dil_h;
+          const int row_exists = ih >= 0 && ih < h;
+#pragma nounroll
+          for (int kw = 0; kw < KW; kw++) {
+            const floatV xv =
+                row_exists
+                    ? load_columns(xe + (idx_t)ih * wd,
+                                   iw0 + (c * VW) * sw + kw * dil_w, wd, sw)
+                    : (floatV)(0.0f);
+#pragma unroll
+            for (int j = 0; j < CB; j++)
+              acc[j] += xv * we[(kh * KW + kw) * CB + j];
+          }
+        }
+        xe += (idx_t)h * wd;
+        we += KH * KW * CB;
+      }
+#pragma unroll
+      for (int j = 0; j < CB; j++)
+        store_columns(yt + ((idx_t)j * hout + r) * wout + c * VW,
+                      acc[j] + (bias_on ? bias[co0 + j] : 0.0f), oh0 + r < hout,
+                      wout - (ow0 + c * VW));
     }
   }
+#endif
 }

@@ -7,6 +7,8 @@
 #include "error.h"
 #include "launch.h"
 #include "program.h"
+#include "scratch.h"
+#include "tuning.h"
 
 #include <stdio.h>
 
@@ -65,20 +67,6 @@ static fwd_tiles choose_tiles(const clconv_context *ctx, int64_t columns,
   return t;
 }
 
-/* A 1x1 kernel with stride 1 and no padding sees each plane as one long row,
- * so the vectors run over whole planes instead of short rows. */
-static clconv__corr2d_geom flatten_pointwise(const clconv__corr2d_geom *g) {
-  clconv__corr2d_geom f = *g;
-  if (g->kh == 1 && g->kw == 1 && g->stride_h == 1 && g->stride_w == 1 &&
-      g->pad_h == 0 && g->pad_w == 0) {
-    f.w = g->h * g->w;
-    f.h = 1;
-    f.wout = g->hout * g->wout;
-    f.hout = 1;
-  }
-  return f;
-}
-
 /* The naive kernel: one work-item per output, 64-bit indices when needed. */
 static clconv_status
 corr2d_fwd_naive(clconv_context *ctx, const clconv__corr2d_geom *g,
@@ -101,6 +89,85 @@ corr2d_fwd_naive(clconv_context *ctx, const clconv__corr2d_geom *g,
   return clconv__launch_1d(ctx, &a, y->count, ELEMENTWISE_LOCAL, "corr2d_fwd");
 }
 
+/* Packs @p w for corr2d_fwd_vec with @p cb channels per block (see
+ * cl/pack_weights.cl) into the weights scratch buffer, @p *packed. With one
+ * channel per block the order is already right: @p *packed is w. */
+static clconv_status pack_weights(clconv_context *ctx, const clconv_tensor *w,
+                                  int cb, int64_t cin_g, int64_t taps,
+                                  cl_mem *packed) {
+  char options[64];
+  cl_kernel kernel;
+  clconv__args a;
+  if (cb == 1) {
+    *packed = w->mem;
+    return CLCONV_STATUS_OK;
+  }
+  CLCONV_FORWARD_IF_ERROR(clconv__scratch_get(ctx, CLCONV__SCRATCH_WEIGHTS,
+                                              w->bytes, "corr2d_fwd", packed));
+  snprintf(options, sizeof options, "-DCB=%d", cb);
+  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "pack_weights", options,
+                                             "pack_weights", &kernel));
+  clconv__args_begin(&a, kernel);
+  clconv__args_mem(&a, w->mem);
+  clconv__args_mem(&a, *packed);
+  clconv__args_int(&a, (int64_t)w->count);
+  clconv__args_int(&a, cin_g);
+  clconv__args_int(&a, taps);
+  return clconv__launch_1d(ctx, &a, w->count, ELEMENTWISE_LOCAL,
+                           "pack_weights");
+}
+
+/* The input as the blocked forward kernel reads it without bounds checks:
+ * planes of hp x wp holding every row and column a tile touches. When x
+ * already holds them (no padding, tiles that fit), @p *xp is x itself and
+ * @p *f is unchanged; otherwise x is copied, with its padding, into the
+ * input scratch buffer and @p *f describes the copy (padding 0).
+ * @p *padded is 0 when the copy would exceed the device's largest buffer:
+ * the kernel then checks its bounds. */
+static clconv_status pad_input(clconv_context *ctx, const clconv_tensor *x,
+                               int64_t cols, int64_t rows,
+                               clconv__corr2d_geom *f, cl_mem *xp,
+                               int *padded) {
+  const int64_t wp = cols * f->stride_w + (f->kw - 1) * f->dil_w;
+  const int64_t hp = (rows - 1) * f->stride_h + (f->kh - 1) * f->dil_h + 1;
+  const uint64_t planes = (uint64_t)(f->n * f->cin);
+  const uint64_t bytes = planes * (uint64_t)hp * (uint64_t)wp * sizeof(float);
+  char options[64];
+  cl_kernel kernel;
+  clconv__args a;
+  *xp = x->mem;
+  *padded = 1;
+  if (f->pad_h == 0 && f->pad_w == 0 && wp <= f->w && hp <= f->h)
+    return CLCONV_STATUS_OK;
+  if (bytes > ctx->info.max_alloc_bytes ||
+      planes * (uint64_t)hp * (uint64_t)wp > (uint64_t)INT32_MAX) {
+    *padded = 0;
+    return CLCONV_STATUS_OK;
+  }
+  CLCONV_FORWARD_IF_ERROR(clconv__scratch_get(ctx, CLCONV__SCRATCH_INPUT,
+                                              (size_t)bytes, "corr2d_fwd", xp));
+  snprintf(options, sizeof options, "-DIDX_T=int");
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__kernel_get(ctx, "pad_input", options, "pad_input", &kernel));
+  clconv__args_begin(&a, kernel);
+  clconv__args_mem(&a, x->mem);
+  clconv__args_mem(&a, *xp);
+  clconv__args_long(&a, (int64_t)planes * hp);
+  clconv__args_int(&a, f->h);
+  clconv__args_int(&a, f->w);
+  clconv__args_int(&a, hp);
+  clconv__args_int(&a, wp);
+  clconv__args_int(&a, f->pad_h);
+  clconv__args_int(&a, f->pad_w);
+  CLCONV_FORWARD_IF_ERROR(clconv__launch_1d(ctx, &a, planes * (uint64_t)hp,
+                                            ELEMENTWISE_LOCAL, "pad_input"));
+  f->h = hp;
+  f->w = wp;
+  f->pad_h = 0;
+  f->pad_w = 0;
+  return CLCONV_STATUS_OK;
+}
+
 clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
                                     const clconv__corr2d_geom *g,
                                     const clconv_tensor *x,
@@ -108,22 +175,34 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
                                     const clconv_tensor *b, clconv_tensor *y) {
   char extra[128], options[256];
   cl_kernel kernel;
+  cl_mem packed, input = x->mem;
   clconv__args a;
   clconv__corr2d_geom f;
-  fwd_tiles t;
-  int64_t col_blocks;
+  clconv__fwd_tiles t;
+  int64_t col_tiles, row_tiles;
   uint64_t range[3];
+  int padded = 0;
   if (g->needs_long_index)
     return corr2d_fwd_naive(ctx, g, x, w, b, y);
 
-  /* Specializes the blocked kernel for this problem. */
-  f = flatten_pointwise(g);
-  t = choose_tiles(ctx, f.wout, f.cout_g);
-  col_blocks = (f.wout + t.vw - 1) / t.vw;
-  range[0] = (uint64_t)col_blocks;
-  range[1] = (uint64_t)f.hout;
+  /* Chooses the tiles; the input is padded when the tiles ask for it. */
+  f = clconv__corr2d_flatten_pointwise(g);
+  t = clconv__fwd_tiles_for(ctx, g, &f);
+  col_tiles = (f.wout + (int64_t)t.vw * t.cv - 1) / ((int64_t)t.vw * t.cv);
+  row_tiles = (f.hout + t.rh - 1) / t.rh;
+  range[0] = (uint64_t)col_tiles;
+  range[1] = (uint64_t)row_tiles;
   range[2] = (uint64_t)f.n * (uint64_t)(f.cout / t.cb);
-  snprintf(extra, sizeof extra, "-DVW=%d -DCB=%d -DSTRIDE_W=%lld", t.vw, t.cb,
+  if (t.padded)
+    CLCONV_FORWARD_IF_ERROR(pad_input(ctx, x, col_tiles * t.vw * t.cv,
+                                      row_tiles * t.rh, &f, &input, &padded));
+  CLCONV_FORWARD_IF_ERROR(
+      pack_weights(ctx, w, t.cb, f.cin_g, f.kh * f.kw, &packed));
+
+  /* Specializes the blocked kernel for this problem. */
+  snprintf(extra, sizeof extra,
+           "-DVW=%d -DCV=%d -DRH=%d -DCB=%d -DPADDED=%d -DSTRIDE_W=%lld", t.vw,
+           t.cv, t.rh, t.cb, padded,
            f.stride_w <= 2 ? (long long)f.stride_w : 0LL);
   corr2d_options(&f, extra, options, sizeof options);
   CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "corr2d_fwd_vec", options,
@@ -131,13 +210,14 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
 
   /* Sets the arguments in the order of cl/corr2d_fwd_vec.cl. */
   clconv__args_begin(&a, kernel);
-  clconv__args_mem(&a, x->mem);
-  clconv__args_mem(&a, w->mem);
+  clconv__args_mem(&a, input);
+  clconv__args_mem(&a, packed);
   clconv__args_mem(&a, b != NULL ? b->mem : NULL);
   clconv__args_mem(&a, y->mem);
   clconv__args_long(&a, (int64_t)range[2]);
   args_geometry(&a, &f);
-  clconv__args_int(&a, col_blocks);
+  clconv__args_int(&a, col_tiles);
+  clconv__args_int(&a, row_tiles);
   clconv__args_int(&a, f.has_bias);
 
   /* Launches one work-item per tile. */
@@ -151,7 +231,7 @@ clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
                                          clconv_tensor *dx) {
   char extra[128], options[256];
   const int vec = !g->needs_long_index;
-  clconv__corr2d_geom f = vec ? flatten_pointwise(g) : *g;
+  clconv__corr2d_geom f = vec ? clconv__corr2d_flatten_pointwise(g) : *g;
   fwd_tiles t;
   int64_t phase_cols, phase_blocks;
   uint64_t items;
@@ -189,7 +269,7 @@ clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
                                            clconv_tensor *dw, int accumulate) {
   char extra[128], options[256];
   const int vec = !g->needs_long_index;
-  clconv__corr2d_geom f = vec ? flatten_pointwise(g) : *g;
+  clconv__corr2d_geom f = vec ? clconv__corr2d_flatten_pointwise(g) : *g;
   fwd_tiles t = choose_tiles(ctx, f.wout, f.cout_g);
   uint64_t items = vec ? dw->count / (size_t)t.cb : dw->count;
   cl_kernel kernel;

@@ -8,6 +8,8 @@
 #include "error.h"
 #include "os.h"
 #include "program.h"
+#include "scratch.h"
+#include "tuning.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -136,6 +138,8 @@ void clconv_context_release(clconv_context *ctx) {
       !ctx->unusable)
     clconv__programs_save(ctx);
   clconv__programs_release(ctx);
+  clconv__scratch_release(ctx);
+  clconv__tuning_release(ctx);
   if (ctx->queue != NULL)
     (void)clReleaseCommandQueue(ctx->queue);
   if (ctx->cl_ctx != NULL)

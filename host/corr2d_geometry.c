@@ -151,3 +151,16 @@ clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
 int64_t clconv__corr2d_terms(const clconv__corr2d_geom *g) {
   return g->cin_g * g->kh * g->kw;
 }
+
+clconv__corr2d_geom
+clconv__corr2d_flatten_pointwise(const clconv__corr2d_geom *g) {
+  clconv__corr2d_geom f = *g;
+  if (g->kh == 1 && g->kw == 1 && g->stride_h == 1 && g->stride_w == 1 &&
+      g->pad_h == 0 && g->pad_w == 0) {
+    f.w = g->h * g->w;
+    f.h = 1;
+    f.wout = g->hout * g->wout;
+    f.hout = 1;
+  }
+  return f;
+}

@@ -36,6 +36,12 @@ clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
 clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
                                           const clconv_corr2d_params *p);
 
+/* @p g as the blocked kernels see it: a 1x1 kernel with stride 1 and no
+ * padding treats each plane as one long row, so the vectors run over whole
+ * planes instead of short rows. Other problems are returned unchanged. */
+clconv__corr2d_geom
+clconv__corr2d_flatten_pointwise(const clconv__corr2d_geom *g);
+
 /* Number of products summed into one output element, bias excluded. */
 int64_t clconv__corr2d_terms(const clconv__corr2d_geom *g);
 

@@ -41,7 +41,10 @@ struct clconv_context {
   cl_device_id device;
   cl_context cl_ctx;
   cl_command_queue queue;
-  clconv__program *programs;          /* built programs, newest first */
+  clconv__program *programs;     /* built programs, newest first */
+  cl_mem scratch[2];             /* intermediate data of an op (scratch.h) */
+  size_t scratch_bytes[2];       /* their sizes */
+  struct clconv__tuning *tuning; /* tuned tiles (tuning.h); NULL: none yet */
   clconv_verify_report verify_report; /* of the last verified op */
   clconv_verify_report verify_total;  /* of every op since the last reset */
   size_t verify_sample; /* 0: every element; else at most this many */

@@ -410,6 +410,45 @@ CLCONV_API clconv_status clconv_sgd_step(clconv_context *ctx,
 CLCONV_API clconv_status clconv_tensor_fill_uniform(clconv_tensor *t, float lo,
                                                     float hi, uint64_t seed);
 
+/* ---------------------------------------------------------------- Tuning */
+
+/* What clconv_tune_forward() tried and found. Tiles read like
+ * "vw16 cv1 rh3 cb8 padded": each work-item computes rh output rows by cv
+ * vectors of vw columns for cb output channels, from a padded copy of the
+ * input or not. */
+typedef struct clconv_tune_report {
+  int candidates;         /* tilings timed, the default included */
+  int rejected;           /* of them, results that disagreed with the
+                             reference backend (never used) */
+  double default_ms;      /* median time of one forward, default tiles */
+  double best_ms;         /* median time of one forward, fastest tiles */
+  char default_tiles[48]; /* the default tiles */
+  char best_tiles[48];    /* the fastest tiles that agreed */
+  int stored;             /* 1: written to the disk cache folder */
+} clconv_tune_report;
+
+/** Finds the fastest tiles of the forward kernel for one problem on the
+ * context's device: input dims @p x_dims (N, Cin, H, W), weight dims
+ * @p w_dims (Cout, Cin/groups, KH, KW), a bias or not, parameters @p p. It
+ * fills seeded random data, then for each candidate tiling (the default
+ * first, then the most promising; at most @p max_candidates, 0 for all)
+ * builds the kernel, runs one warm-up and @p repeat timed forwards and
+ * compares the output with the reference backend (every element, or the
+ * context's verify_sample). A candidate that disagrees is rejected. The
+ * fastest is used by every later forward of this problem in this context
+ * and stored in the disk cache folder, where contexts of later processes on
+ * the same device, driver and library version find it (clconv tune does
+ * this from the command line). Takes seconds: every candidate is a build.
+ * @return OK; INVALID_ARGUMENT (a NULL or bad argument, repeat < 1,
+ *         max_candidates < 0, or the reference backend, which has no
+ *         tiles); SHAPE_MISMATCH; TOO_LARGE (indices past 2^31 take an
+ *         untiled kernel); VERIFY_MISMATCH when the default tiles disagree;
+ *         or an error of the forward. */
+CLCONV_API clconv_status clconv_tune_forward(
+    clconv_context *ctx, const clconv_corr2d_params *p, const int64_t x_dims[4],
+    const int64_t w_dims[4], int has_bias, int repeat, int max_candidates,
+    clconv_tune_report *report);
+
 /* ---------------------------------------------------------------- Layer */
 
 /* A Conv2D layer: weight, optional bias, their gradients and momentum

@@ -20,6 +20,8 @@ static const char *usage =
     "  fit       learn a Conv2D layer mapping an input to a target (.npy)\n"
     "  bench     time the ops on the benchmark shapes, checked against the\n"
     "            reference backend\n"
+    "  tune      find the fastest forward tiles for a problem on a device and\n"
+    "            keep them in the disk cache\n"
     "\n"
     "Run 'clconv <command> --help' for a command's options.\n"
     "\n"
@@ -29,7 +31,10 @@ static const char *usage =
     "  CLCONV_VERIFY=1    re-run every op on the reference and fail on a\n"
     "                     mismatch\n"
     "  CLCONV_KERNEL_DIR  read the OpenCL kernels from this folder instead of\n"
-    "                     the copies built into the library\n";
+    "                     the copies built into the library\n"
+    "  CLCONV_CACHE_DIR   folder of the disk cache of built kernels and tuned\n"
+    "                     tiles (default ~/.cache/clconv); CLCONV_CACHE=0\n"
+    "                     turns it off\n";
 
 int main(int argc, char **argv) {
   if (argc < 2 || cli_is_help(argv[1])) {
@@ -50,6 +55,8 @@ int main(int argc, char **argv) {
     return cmd_fit(argc - 1, argv + 1);
   if (strcmp(argv[1], "bench") == 0)
     return cmd_bench(argc - 1, argv + 1);
+  if (strcmp(argv[1], "tune") == 0)
+    return cmd_tune(argc - 1, argv + 1);
   fprintf(stderr, "clconv: unknown command '%s'\n\n%s", argv[1], usage);
   return CLI_EXIT_USAGE;
 }

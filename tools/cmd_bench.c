@@ -3,6 +3,7 @@
  * checks every result against the reference backend (sampled). */
 #include "cli.h"
 #include "commands.h"
+#include "shapes.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,13 +22,7 @@ static const char *usage =
     "whichever is higher), and the largest error against the reference\n"
     "backend, as a fraction of the tolerance (2000 elements sampled per\n"
     "output).\n"
-    "\n"
-    "shapes (N,Cin,H,W / Cout,KH,KW / pad, stride):\n"
-    "  S1 seed       1,1,6,8 / 1,1,2 / 0,1        per-call overhead\n"
-    "  S2 image      1,1,4096,4096 / 1,3,3 / 1,1  memory bandwidth\n"
-    "  S3 resnet     8,64,56,56 / 64,3,3 / 1,1    compute\n"
-    "  S4 stem       8,3,224,224 / 64,7,7 / 3,2   large kernel, stride\n"
-    "  S5 pointwise  8,256,28,28 / 128,1,1 / 0,1  1x1, GEMM-like\n"
+    "\n" BENCH_SHAPES_HELP
     "ops: forward, backward-data, backward-weights, and step (the layer's\n"
     "training step: forward, squared-error gradient, zero_grad, all\n"
     "gradients, SGD update).\n"
@@ -40,21 +35,9 @@ static const char *usage =
     "  --repeat N     timed runs per shape and op (default 5)\n"
     "  --json FILE    also write one JSON record per shape and op\n";
 
-typedef struct bench_shape {
-  const char *name;
-  int64_t n, cin, h, w, cout, kh, kw, pad, stride;
-} bench_shape;
-
-static const bench_shape shapes[] = {
-    {"S1", 1, 1, 6, 8, 1, 1, 2, 0, 1},
-    {"S2", 1, 1, 4096, 4096, 1, 3, 3, 1, 1},
-    {"S3", 8, 64, 56, 56, 64, 3, 3, 1, 1},
-    {"S4", 8, 3, 224, 224, 64, 7, 7, 3, 2},
-    {"S5", 8, 256, 28, 28, 128, 1, 1, 0, 1},
-};
 static const char *op_names[] = {"forward", "backward-data", "backward-weights",
                                  "step"};
-enum { SHAPE_COUNT = 5, OP_COUNT = 4 };
+enum { OP_COUNT = 4 };
 
 /* The tensors of one shape on one context, and the layer for `step`. */
 typedef struct problem {
@@ -267,26 +250,6 @@ static void op_cost(const bench_shape *s, int op, double *flops,
   }
 }
 
-/* Marks in @p selected the names of the comma list @p text (each one of
- * @p names). @return 0, or -1 naming the unknown item on stderr. */
-static int parse_list(const char *text, const char *const *names, int count,
-                      int *selected) {
-  memset(selected, 0, (size_t)count * sizeof *selected);
-  while (*text != '\0') {
-    size_t len = strcspn(text, ",");
-    int found = 0;
-    for (int i = 0; i < count; i++)
-      if (strlen(names[i]) == len && strncmp(text, names[i], len) == 0)
-        selected[i] = found = 1;
-    if (!found) {
-      fprintf(stderr, "clconv bench: unknown item '%.*s'\n", (int)len, text);
-      return -1;
-    }
-    text += len + (text[len] == ',');
-  }
-  return 0;
-}
-
 static void json_record(FILE *json, int first, const bench_shape *s, int op,
                         const char *device, const record *r) {
   fprintf(json,
@@ -355,8 +318,7 @@ static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
 
 int cmd_bench(int argc, char **argv) {
   const char *device = NULL, *json_path = NULL;
-  const char *shape_names[SHAPE_COUNT];
-  int selected_shapes[SHAPE_COUNT], selected_ops[OP_COUNT];
+  int selected_shapes[BENCH_SHAPE_COUNT], selected_ops[OP_COUNT];
   long repeat = 5;
   clconv_context *ctx = NULL, *check = NULL;
   clconv_context_options options = clconv_context_options_default();
@@ -365,10 +327,8 @@ int cmd_bench(int argc, char **argv) {
   char name[200], message[1024];
   FILE *json = NULL;
   int failures = 0, first_record = 0;
-  for (int i = 0; i < SHAPE_COUNT; i++) {
-    shape_names[i] = shapes[i].name;
+  for (int i = 0; i < BENCH_SHAPE_COUNT; i++)
     selected_shapes[i] = 1;
-  }
   for (int i = 0; i < OP_COUNT; i++)
     selected_ops[i] = 1;
 
@@ -389,10 +349,11 @@ int cmd_bench(int argc, char **argv) {
     } else if (strcmp(argv[i], "--json") == 0) {
       json_path = value;
     } else if (strcmp(argv[i], "--shapes") == 0) {
-      if (parse_list(value, shape_names, SHAPE_COUNT, selected_shapes) != 0)
+      if (parse_shape_list("clconv bench", value, selected_shapes) != 0)
         return CLI_EXIT_USAGE;
     } else if (strcmp(argv[i], "--ops") == 0) {
-      if (parse_list(value, op_names, OP_COUNT, selected_ops) != 0)
+      if (parse_name_list("clconv bench", value, op_names, OP_COUNT,
+                          selected_ops) != 0)
         return CLI_EXIT_USAGE;
     } else if (strcmp(argv[i], "--repeat") == 0) {
       repeat = strtol(value, &end, 10);
@@ -442,11 +403,11 @@ int cmd_bench(int argc, char **argv) {
   }
   if (json != NULL)
     fprintf(json, "[\n");
-  for (int s = 0; failures == 0 && s < SHAPE_COUNT; s++)
+  for (int s = 0; failures == 0 && s < BENCH_SHAPE_COUNT; s++)
     if (selected_shapes[s])
       failures +=
-          bench_shape_ops(ctx, check, &shapes[s], selected_ops, (int)repeat,
-                          &peak, name, json, &first_record);
+          bench_shape_ops(ctx, check, &bench_shapes[s], selected_ops,
+                          (int)repeat, &peak, name, json, &first_record);
   if (json != NULL) {
     fprintf(json, "\n]\n");
     if (fclose(json) != 0)

@@ -1,0 +1,42 @@
+/* scratch.c: the context's scratch buffers, grown on demand. */
+#include "scratch.h"
+
+#include "error.h"
+
+#include <stdio.h>
+
+static void release_slot(clconv_context *ctx, clconv__scratch_slot slot) {
+  if (ctx->scratch[slot] != NULL)
+    (void)clReleaseMemObject(ctx->scratch[slot]);
+  ctx->scratch[slot] = NULL;
+  ctx->scratch_bytes[slot] = 0;
+}
+
+clconv_status clconv__scratch_get(clconv_context *ctx,
+                                  clconv__scratch_slot slot, size_t bytes,
+                                  const char *what, cl_mem *out) {
+  cl_int err = CL_SUCCESS;
+  char call[128];
+  if (ctx->scratch[slot] != NULL && ctx->scratch_bytes[slot] >= bytes) {
+    *out = ctx->scratch[slot];
+    return CLCONV_STATUS_OK;
+  }
+  /* Work queued earlier keeps the old buffer alive until it completes. */
+  release_slot(ctx, slot);
+  ctx->scratch[slot] =
+      clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE, bytes, NULL, &err);
+  if (ctx->scratch[slot] == NULL || err != CL_SUCCESS) {
+    ctx->scratch[slot] = NULL;
+    snprintf(call, sizeof call, "%s: clCreateBuffer (%zu bytes of scratch)",
+             what, bytes);
+    return clconv__fail_cl(ctx, err, call);
+  }
+  ctx->scratch_bytes[slot] = bytes;
+  *out = ctx->scratch[slot];
+  return CLCONV_STATUS_OK;
+}
+
+void clconv__scratch_release(clconv_context *ctx) {
+  release_slot(ctx, CLCONV__SCRATCH_WEIGHTS);
+  release_slot(ctx, CLCONV__SCRATCH_INPUT);
+}

@@ -1,0 +1,322 @@
+/* test_tune.c: the forward kernel's tiles: every kind of tiling agrees with
+ * the reference on random problems (padded copy or edge path, several rows
+ * and vectors per work-item, channel blocks); clconv_tune_forward() checks
+ * its candidates, and a later context finds what it stored; a damaged or
+ * invalid stored entry is never used; bad arguments are named. */
+#define _POSIX_C_SOURCE 200809L
+#include "corr2d_cases.h"
+#include "support.h"
+#include "tuning.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char folder[256]; /* the disk cache of this suite */
+
+/* Opens a device context using @p dir as its cache folder. */
+static clconv_context *open_ctx(const char *dir) {
+  clconv_context *ctx = NULL;
+  clconv_context_options options = clconv_context_options_default();
+  options.cache_dir = dir;
+  CU_ASSERT_EQUAL_FATAL(clconv_context_create(&options, &ctx, NULL, 0),
+                        CLCONV_STATUS_OK);
+  return ctx;
+}
+
+/* The geometry of a problem, as the backend sees it. */
+static clconv__corr2d_geom geometry(clconv_context *ctx,
+                                    const clconv_corr2d_params *p,
+                                    const int64_t x_dims[4],
+                                    const int64_t w_dims[4]) {
+  clconv__corr2d_geom g;
+  clconv_tensor *x = test_tensor(ctx, 4, x_dims, NULL);
+  clconv_tensor *w = test_tensor(ctx, 4, w_dims, NULL);
+  memset(&g, 0, sizeof g);
+  CU_ASSERT_EQUAL(clconv__corr2d_geometry(ctx, "test", p, x, "x", w, NULL, &g),
+                  CLCONV_STATUS_OK);
+  clconv_tensor_release(w);
+  clconv_tensor_release(x);
+  return g;
+}
+
+/* Runs @p c with the tiles forced to @p t and compares with the reference.
+ * @return 1 when it ran and agreed. */
+static int forward_agrees(clconv_context *ctx, const corr2d_case *c,
+                          const clconv__fwd_tiles *t) {
+  const int64_t b_dims[1] = {c->w_dims[0]};
+  int64_t y_dims[4];
+  clconv_tensor *x = test_tensor(ctx, 4, c->x_dims, c->x);
+  clconv_tensor *w = test_tensor(ctx, 4, c->w_dims, c->w);
+  clconv_tensor *b = c->has_bias ? test_tensor(ctx, 1, b_dims, c->b) : NULL;
+  clconv_tensor *y = NULL;
+  clconv_verify_report report;
+  int ok;
+  case_output_dims(c, y_dims);
+  y = test_tensor(ctx, 4, y_dims, NULL);
+  ok = clconv__tiles_force(ctx, t) == CLCONV_STATUS_OK &&
+       clconv_tensor_fill_uniform(y, -1.0f, 1.0f, 9) == CLCONV_STATUS_OK &&
+       clconv_corr2d_forward(ctx, &c->p, x, w, b, y) == CLCONV_STATUS_OK &&
+       clconv_corr2d_verify(ctx, &c->p, x, w, b, y, &report) ==
+           CLCONV_STATUS_OK &&
+       report.count == dims_count(y_dims, 4);
+  if (!ok)
+    fprintf(stderr, "\n  tiles vw%d cv%d rh%d cb%d padded %d: %s\n", t->vw,
+            t->cv, t->rh, t->cb, t->padded, clconv_context_message(ctx));
+  clconv__tiles_force(ctx, NULL);
+  clconv_tensor_release(y);
+  clconv_tensor_release(b);
+  clconv_tensor_release(w);
+  clconv_tensor_release(x);
+  return ok;
+}
+
+/* Random problems, each made wider and taller than corr2d's so that tiles
+ * have interiors and edges, with a random tiling of those tune would try,
+ * in turn read from a padded copy and through the edge path. */
+static void test_random_tilings(void) {
+  enum { CASES = 36, CANDIDATES = 1024 };
+  clconv_context *ctx = test_open_device();
+  clconv__fwd_tiles *cands = malloc(CANDIDATES * sizeof *cands);
+  clconv_device_info info;
+  test_rng r = {test_seed()};
+  int failures = 0;
+  clconv_context_device(ctx, &info);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(cands);
+  for (int i = 0; i < CASES; i++) {
+    corr2d_case c;
+    clconv__corr2d_geom g, f;
+    int count;
+    random_case(&r, i, &c);
+    if (c.x_dims[0] == 0) { /* empty batches: corr2d covers them */
+      case_free(&c);
+      continue;
+    }
+    /* Widens the input: more column tiles. Data past the first rows
+     * repeats; only agreement matters. */
+    {
+      const int64_t extra = test_int(&r, 0, 40);
+      const size_t old_count = dims_count(c.x_dims, 4);
+      int64_t old_w = c.x_dims[3];
+      float *wider;
+      c.x_dims[3] += extra;
+      wider = malloc(dims_count(c.x_dims, 4) * sizeof *wider + 1);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(wider);
+      for (size_t k = 0; k < dims_count(c.x_dims, 4); k++) {
+        const size_t row = k / (size_t)c.x_dims[3];
+        const size_t col = k % (size_t)c.x_dims[3];
+        wider[k] = c.x[(row * (size_t)old_w + col % (size_t)old_w) % old_count];
+      }
+      free(c.x);
+      c.x = wider;
+    }
+    g = geometry(ctx, &c.p, c.x_dims, c.w_dims);
+    f = clconv__corr2d_flatten_pointwise(&g);
+    count = clconv__fwd_tiles_candidates(info.type, &f, cands, CANDIDATES);
+    CU_ASSERT(count >= 1);
+    if (count >= 1) {
+      clconv__fwd_tiles t = cands[test_int(&r, 0, count - 1)];
+      t.padded = i % 2;
+      failures += !forward_agrees(ctx, &c, &t);
+    }
+    case_free(&c);
+  }
+  CU_ASSERT_EQUAL(failures, 0);
+  free(cands);
+  clconv_context_release(ctx);
+}
+
+/* A problem with padding and stride 1 whose tuning this suite checks. */
+static const int64_t tuned_x[4] = {2, 3, 11, 37};
+static const int64_t tuned_w[4] = {4, 3, 3, 3};
+static clconv_corr2d_params tuned_params(void) {
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  p.pad_h = p.pad_w = 1;
+  return p;
+}
+
+/* The path of the only tuned-tiles entry in the folder, found by its key
+ * text. @return 0 when exactly one exists. */
+static int tuned_entry(char *path, size_t size) {
+  DIR *d = opendir(folder);
+  struct dirent *e;
+  int found = 0;
+  while (d != NULL && (e = readdir(d)) != NULL) {
+    char candidate[512], head[512] = {0};
+    FILE *file;
+    snprintf(candidate, sizeof candidate, "%s/%s", folder, e->d_name);
+    if ((file = fopen(candidate, "rb")) == NULL)
+      continue;
+    if (fread(head, 1, sizeof head - 1, file) > 0) {
+      for (size_t i = 0; i < sizeof head - 1; i++) /* key text follows bytes */
+        if (head[i] == '\0')
+          head[i] = ' ';
+      if (strstr(head, "tuned tiles of corr2d_fwd_vec") != NULL) {
+        snprintf(path, size, "%s", candidate);
+        found++;
+      }
+    }
+    fclose(file);
+  }
+  if (d != NULL)
+    closedir(d);
+  return found == 1 ? 0 : -1;
+}
+
+/* What a context built on the folder would use for the tuned problem. */
+static void tiles_in_new_context(char *out, size_t size) {
+  const clconv_corr2d_params p = tuned_params();
+  clconv_context *ctx = open_ctx(folder);
+  const clconv__corr2d_geom g = geometry(ctx, &p, tuned_x, tuned_w);
+  const clconv__corr2d_geom f = clconv__corr2d_flatten_pointwise(&g);
+  const clconv__fwd_tiles t = clconv__fwd_tiles_for(ctx, &g, &f);
+  clconv__fwd_tiles_format(&t, out, size);
+  clconv_context_release(ctx);
+}
+
+static void default_tiles(char *out, size_t size) {
+  const clconv_corr2d_params p = tuned_params();
+  clconv_context *ctx = open_ctx(folder);
+  const clconv__corr2d_geom g = geometry(ctx, &p, tuned_x, tuned_w);
+  const clconv__corr2d_geom f = clconv__corr2d_flatten_pointwise(&g);
+  const clconv__fwd_tiles t = clconv__fwd_tiles_default(ctx->info.type, &f);
+  clconv__fwd_tiles_format(&t, out, size);
+  clconv_context_release(ctx);
+}
+
+/* Tunes, then a new context on the same folder uses the winner; damaged or
+ * invalid entries fall back to the default. */
+static void test_tune_store_and_reload(void) {
+  const clconv_corr2d_params p = tuned_params();
+  clconv_context *ctx = open_ctx(folder);
+  clconv_tune_report r;
+  char seen[64], fallback[64], path[600];
+  FILE *file;
+  long size;
+  CU_ASSERT_EQUAL(clconv_tune_forward(ctx, &p, tuned_x, tuned_w, 1, 2, 6, &r),
+                  CLCONV_STATUS_OK);
+  CU_ASSERT_EQUAL(r.candidates, 6);
+  CU_ASSERT_EQUAL(r.rejected, 0);
+  CU_ASSERT(r.best_ms > 0 && r.best_ms <= r.default_ms);
+  CU_ASSERT_EQUAL(r.stored, 1);
+  CU_ASSERT(strstr(r.best_tiles, "vw") == r.best_tiles);
+  clconv_context_release(ctx);
+
+  tiles_in_new_context(seen, sizeof seen);
+  CU_ASSERT_STRING_EQUAL(seen, r.best_tiles);
+
+  /* A truncated entry is not used. */
+  default_tiles(fallback, sizeof fallback);
+  CU_ASSERT_EQUAL_FATAL(tuned_entry(path, sizeof path), 0);
+  file = fopen(path, "rb+");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+  fseek(file, 0, SEEK_END);
+  size = ftell(file);
+  fclose(file);
+  CU_ASSERT_EQUAL(truncate(path, size - 3), 0);
+  tiles_in_new_context(seen, sizeof seen);
+  CU_ASSERT_STRING_EQUAL(seen, fallback);
+
+  /* Nor is a well-formed entry with tiles invalid for the problem (3 does
+   * not divide its 4 output channels). */
+  {
+    const clconv__fwd_tiles bad = {16, 1, 1, 3, 0};
+    clconv__corr2d_geom g;
+    int stored = 0;
+    ctx = open_ctx(folder);
+    g = geometry(ctx, &p, tuned_x, tuned_w);
+    CU_ASSERT_EQUAL(clconv__tiles_remember(ctx, &g, &bad, &stored),
+                    CLCONV_STATUS_OK);
+    CU_ASSERT_EQUAL(stored, 1);
+    clconv_context_release(ctx);
+  }
+  tiles_in_new_context(seen, sizeof seen);
+  CU_ASSERT_STRING_EQUAL(seen, fallback);
+}
+
+/* With the cache off, the winner is used by the context, not stored. */
+static void test_tune_cache_off(void) {
+  const clconv_corr2d_params p = tuned_params();
+  clconv_context *ctx;
+  clconv_tune_report r;
+  setenv("CLCONV_CACHE", "0", 1);
+  ctx = test_open_device();
+  unsetenv("CLCONV_CACHE");
+  CU_ASSERT_EQUAL(clconv_tune_forward(ctx, &p, tuned_x, tuned_w, 0, 1, 2, &r),
+                  CLCONV_STATUS_OK);
+  CU_ASSERT_EQUAL(r.stored, 0);
+  CU_ASSERT_EQUAL(r.rejected, 0);
+  {
+    char seen[64];
+    const clconv__corr2d_geom g = geometry(ctx, &p, tuned_x, tuned_w);
+    const clconv__corr2d_geom f = clconv__corr2d_flatten_pointwise(&g);
+    const clconv__fwd_tiles t = clconv__fwd_tiles_for(ctx, &g, &f);
+    clconv__fwd_tiles_format(&t, seen, sizeof seen);
+    CU_ASSERT_STRING_EQUAL(seen, r.best_tiles);
+  }
+  clconv_context_release(ctx);
+}
+
+/* Bad arguments get a status and a message naming them. */
+static void test_bad_arguments(void) {
+  const clconv_corr2d_params p = tuned_params();
+  const int64_t wrong_w[4] = {4, 2, 3, 3}; /* 2 input channels, not 3 */
+  clconv_context *ctx = open_ctx(folder);
+  clconv_context *ref = test_open_reference();
+  clconv_tune_report r;
+  TEST_EXPECT_ERROR(
+      ctx, clconv_tune_forward(ctx, NULL, tuned_x, tuned_w, 0, 1, 1, &r),
+      CLCONV_STATUS_INVALID_ARGUMENT, "p is NULL");
+  TEST_EXPECT_ERROR(ctx,
+                    clconv_tune_forward(ctx, &p, NULL, tuned_w, 0, 1, 1, &r),
+                    CLCONV_STATUS_INVALID_ARGUMENT, "x_dims is NULL");
+  TEST_EXPECT_ERROR(ctx,
+                    clconv_tune_forward(ctx, &p, tuned_x, tuned_w, 0, 0, 1, &r),
+                    CLCONV_STATUS_INVALID_ARGUMENT, "repeat");
+  TEST_EXPECT_ERROR(
+      ctx, clconv_tune_forward(ctx, &p, tuned_x, tuned_w, 0, 1, -1, &r),
+      CLCONV_STATUS_INVALID_ARGUMENT, "max_candidates");
+  TEST_EXPECT_ERROR(ctx,
+                    clconv_tune_forward(ctx, &p, tuned_x, wrong_w, 0, 1, 1, &r),
+                    CLCONV_STATUS_SHAPE_MISMATCH, "w");
+  TEST_EXPECT_ERROR(ref,
+                    clconv_tune_forward(ref, &p, tuned_x, tuned_w, 0, 1, 1, &r),
+                    CLCONV_STATUS_INVALID_ARGUMENT, "reference backend");
+  CU_ASSERT_EQUAL(clconv_tune_forward(NULL, &p, tuned_x, tuned_w, 0, 1, 1, &r),
+                  CLCONV_STATUS_INVALID_ARGUMENT);
+  clconv_context_release(ref);
+  clconv_context_release(ctx);
+}
+
+int main(void) {
+  static const test_case tests[] = {
+      {"random tilings agree with the reference", test_random_tilings},
+      {"tune, store, reload; damaged entries unused",
+       test_tune_store_and_reload},
+      {"tune with the cache off", test_tune_cache_off},
+      {"bad arguments", test_bad_arguments},
+  };
+  clconv_context *probe = test_open_device();
+  clconv_device_info info;
+  int status;
+  clconv_context_device(probe, &info);
+  clconv_context_release(probe);
+  if (info.type == CLCONV_DEVICE_TYPE_REFERENCE) {
+    fprintf(stderr, "skipped: the reference backend has no tiles\n");
+    return TEST_SKIP_CODE;
+  }
+  snprintf(folder, sizeof folder, "%s/clconv-tune-test-XXXXXX",
+           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+  if (mkdtemp(folder) == NULL)
+    return 1;
+  status = test_run_suite("tune", tests, sizeof tests / sizeof tests[0]);
+  {
+    char command[400];
+    snprintf(command, sizeof command, "rm -rf '%s'", folder);
+    if (system(command) != 0)
+      fprintf(stderr, "could not remove %s\n", folder);
+  }
+  return status;
+}

@@ -1,0 +1,38 @@
+/* shapes.c: the benchmark shapes and the parsing of comma lists. */
+#include "shapes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const bench_shape bench_shapes[BENCH_SHAPE_COUNT] = {
+    {"S1", 1, 1, 6, 8, 1, 1, 2, 0, 1},
+    {"S2", 1, 1, 4096, 4096, 1, 3, 3, 1, 1},
+    {"S3", 8, 64, 56, 56, 64, 3, 3, 1, 1},
+    {"S4", 8, 3, 224, 224, 64, 7, 7, 3, 2},
+    {"S5", 8, 256, 28, 28, 128, 1, 1, 0, 1},
+};
+
+int parse_name_list(const char *command, const char *text,
+                    const char *const *names, int count, int *selected) {
+  memset(selected, 0, (size_t)count * sizeof *selected);
+  while (*text != '\0') {
+    size_t len = strcspn(text, ",");
+    int found = 0;
+    for (int i = 0; i < count; i++)
+      if (strlen(names[i]) == len && strncmp(text, names[i], len) == 0)
+        selected[i] = found = 1;
+    if (!found) {
+      fprintf(stderr, "%s: unknown item '%.*s'\n", command, (int)len, text);
+      return -1;
+    }
+    text += len + (text[len] == ',');
+  }
+  return 0;
+}
+
+int parse_shape_list(const char *command, const char *text, int *selected) {
+  const char *names[BENCH_SHAPE_COUNT];
+  for (int i = 0; i < BENCH_SHAPE_COUNT; i++)
+    names[i] = bench_shapes[i].name;
+  return parse_name_list(command, text, names, BENCH_SHAPE_COUNT, selected);
+}

@@ -9,7 +9,16 @@
  * groups; CB divides the output channels per group. With PADDED, x is a
  * copy with the padding and room for every tile, so loads need no checks.
  * Explicit vectors because PoCL does not vectorize plain float work across
- * work-items. */
+ * work-items.
+ *
+ * With MASKED (the input gradient of a stride-1 correlation, computed as a
+ * correlation of dY with the flipped weights, cl/flip_weights.cl), a tap
+ * that falls on the padding adds nothing instead of multiplying a zero, as
+ * the reference's input gradient skips outputs that do not exist: the edge
+ * path drops those rows and lanes, and when some weight is not finite
+ * (*nonfinite) every tile takes that path, so no infinite weight meets a
+ * padding zero. The original rows and columns of x are [mask_top, mask_top +
+ * mask_h) and [mask_left, mask_left + mask_w), also in a padded copy. */
 
 #ifndef KH
 #define KH 3
@@ -35,6 +44,10 @@
 #define PADDED 0
 #endif
 
+#ifndef MASKED
+#define MASKED 0
+#endif
+
 #define TILE (RH * CV) /* input vectors per tap */
 
 __kernel void corr2d_fwd_vec(
@@ -44,7 +57,13 @@ __kernel void corr2d_fwd_vec(
     const int hout, const int wout, const int cin_g, const int cout_g,
     const int stride_h, const int stride_w, const int pad_h, const int pad_w,
     const int dil_h, const int dil_w, const int col_tiles, const int row_tiles,
-    const int has_bias) {
+    const int has_bias
+#if MASKED
+    ,
+    __global const int *restrict nonfinite, const int mask_top,
+    const int mask_left, const int mask_h, const int mask_w
+#endif
+) {
   /* A 3-D range: (column tile, row tile, batch x channel block). */
   const int ct = (int)get_global_id(0);
   const int rt = (int)get_global_id(1);
@@ -67,14 +86,18 @@ __kernel void corr2d_fwd_vec(
 
   const int bias_on = has_bias;
 #if PADDED
-  const int interior = 1;
+  int interior = 1;
 #else
   /* A tile is interior when every row and column it reads exists. */
   const int ih_first = oh0 * stride_h - pad_h;
   const int ih_last = (oh0 + RH - 1) * stride_h - pad_h + (KH - 1) * dil_h;
   const int iw_end =
       iw0 + ((CV - 1) * VW) * sw + (KW - 1) * dil_w + LOAD_SPAN(sw);
-  const int interior = ih_first >= 0 && ih_last < h && iw0 >= 0 && iw_end <= wd;
+  int interior = ih_first >= 0 && ih_last < h && iw0 >= 0 && iw_end <= wd;
+#endif
+#if MASKED
+  if (*nonfinite)
+    interior = 0;
 #endif
   __global const float *xc = x + (n * cin + (idx_t)group * cin_g) * h * wd;
   __global const float *wt = wp + (idx_t)cbi * cin_g * (KH * KW * CB);
@@ -127,10 +150,10 @@ __kernel void corr2d_fwd_vec(
     }
     return;
   }
-#if !PADDED
+#if !PADDED || MASKED
   /* The edge path: one vector of columns at a time, loads that check their
-   * bounds (rows and columns in the padding load zeros), loops kept rolled
-   * so that the kernel stays small to compile. */
+   * bounds (rows and columns in the padding load zeros; MASKED drops them),
+   * loops kept rolled so that the kernel stays small to compile. */
 #pragma nounroll
   for (int r = 0; r < RH; r++) {
 #pragma nounroll
@@ -146,16 +169,34 @@ __kernel void corr2d_fwd_vec(
         for (int kh = 0; kh < KH; kh++) {
           const int ih = (oh0 + r) * stride_h - pad_h + kh * dil_h;
           const int row_exists = ih >= 0 && ih < h;
+#if MASKED
+          if (ih - mask_top < 0 || ih - mask_top >= mask_h)
+            continue;
+#endif
 #pragma nounroll
           for (int kw = 0; kw < KW; kw++) {
+            const int col = iw0 + (c * VW) * sw + kw * dil_w;
             const floatV xv =
-                row_exists
-                    ? load_columns(xe + (idx_t)ih * wd,
-                                   iw0 + (c * VW) * sw + kw * dil_w, wd, sw)
-                    : (floatV)(0.0f);
+                row_exists ? load_columns(xe + (idx_t)ih * wd, col, wd, sw)
+                           : (floatV)(0.0f);
+#if MASKED
+            int lane_inside[VW];
+#pragma unroll
+            for (int l = 0; l < VW; l++)
+              lane_inside[l] = col + l * sw - mask_left >= 0 &&
+                                       col + l * sw - mask_left < mask_w
+                                   ? -1
+                                   : 0;
+            const intV inside = vloadV(0, lane_inside);
+#pragma unroll
+            for (int j = 0; j < CB; j++)
+              acc[j] += select((floatV)(0.0f), xv * we[(kh * KW + kw) * CB + j],
+                               inside);
+#else
 #pragma unroll
             for (int j = 0; j < CB; j++)
               acc[j] += xv * we[(kh * KW + kw) * CB + j];
+#endif
           }
         }
         xe += (idx_t)h * wd;

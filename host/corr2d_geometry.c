@@ -164,3 +164,24 @@ clconv__corr2d_flatten_pointwise(const clconv__corr2d_geom *g) {
   }
   return f;
 }
+
+int clconv__corr2d_input_grad_as_forward(const clconv__corr2d_geom *g,
+                                         clconv__corr2d_geom *f) {
+  const int64_t pad_h = g->dil_h * (g->kh - 1) - g->pad_h;
+  const int64_t pad_w = g->dil_w * (g->kw - 1) - g->pad_w;
+  if (g->stride_h != 1 || g->stride_w != 1 || pad_h < 0 || pad_w < 0)
+    return 0;
+  *f = *g;
+  f->cin = g->cout;
+  f->h = g->hout;
+  f->w = g->wout;
+  f->cout = g->cin;
+  f->hout = g->h;
+  f->wout = g->w;
+  f->cin_g = g->cout_g;
+  f->cout_g = g->cin_g;
+  f->pad_h = pad_h;
+  f->pad_w = pad_w;
+  f->has_bias = 0;
+  return 1;
+}

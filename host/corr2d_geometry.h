@@ -45,4 +45,12 @@ clconv__corr2d_flatten_pointwise(const clconv__corr2d_geom *g);
 /* Number of products summed into one output element, bias excluded. */
 int64_t clconv__corr2d_terms(const clconv__corr2d_geom *g);
 
+/* The forward problem whose output is the input gradient of @p g: dY
+ * correlated, with padding dilation x (kernel - 1) - padding, with the
+ * weights rotated by 180 degrees and the channels exchanged within each group
+ * (cl/flip_weights.cl). @return 1 and fills @p f for stride 1 and padding at
+ * most dilation x (kernel - 1) on both axes; 0 otherwise. */
+int clconv__corr2d_input_grad_as_forward(const clconv__corr2d_geom *g,
+                                         clconv__corr2d_geom *f);
+
 #endif

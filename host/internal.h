@@ -42,8 +42,8 @@ struct clconv_context {
   cl_context cl_ctx;
   cl_command_queue queue;
   clconv__program *programs;     /* built programs, newest first */
-  cl_mem scratch[2];             /* intermediate data of an op (scratch.h) */
-  size_t scratch_bytes[2];       /* their sizes */
+  cl_mem scratch[5];             /* intermediate data of an op (scratch.h) */
+  size_t scratch_bytes[5];       /* their sizes */
   struct clconv__tuning *tuning; /* tuned tiles (tuning.h); NULL: none yet */
   clconv_verify_report verify_report; /* of the last verified op */
   clconv_verify_report verify_total;  /* of every op since the last reset */

@@ -109,6 +109,10 @@ clconv_status clconv__launch_1d(clconv_context *ctx, clconv__args *a,
   return enqueue(ctx, a, 1, &global, &local, what);
 }
 
+/* Work-items along the first dimension of a 3-D group on a CPU device: each
+ * does a whole tile, and a few per group keep the groups many. */
+#define CPU_LOCAL_3D 8
+
 clconv_status clconv__launch_3d(clconv_context *ctx, clconv__args *a,
                                 const uint64_t items[3], size_t preferred_local,
                                 const char *what) {
@@ -116,9 +120,14 @@ clconv_status clconv__launch_3d(clconv_context *ctx, clconv__args *a,
   uint64_t total = 1;
   CLCONV_FORWARD_IF_ERROR(
       prepare_launch(ctx, a, preferred_local, what, &local[0]));
-  /* A group spans no more of the first dimension than it needs and takes
-   * rows of the second to reach the preferred size. */
-  {
+  /* On a CPU one shape for every launch of a kernel: PoCL compiles a
+   * kernel again for each new work-group shape (about 70 ms). Elsewhere a
+   * group spans no more of the first dimension than it needs and takes rows
+   * of the second to reach the preferred size. */
+  if (ctx->info.type == CLCONV_DEVICE_TYPE_CPU) {
+    if (local[0] > CPU_LOCAL_3D)
+      local[0] = CPU_LOCAL_3D;
+  } else {
     const size_t group = local[0];
     while (local[0] > 1 && local[0] / 2 >= items[0])
       local[0] /= 2;

@@ -31,7 +31,8 @@ clconv_status clconv__launch_1d(clconv_context *ctx, clconv__args *a,
 /* Launches @p a's kernel over a 3-D range of @p items[0] x [1] x [2]
  * work-items, in work-groups of up to @p preferred_local along the first
  * dimension (rounded up; the kernel checks its bounds), after the same
- * checks as clconv__launch_1d. */
+ * checks as clconv__launch_1d. On a CPU the group shape is the same for every
+ * launch of a kernel (PoCL compiles each new shape). */
 clconv_status clconv__launch_3d(clconv_context *ctx, clconv__args *a,
                                 const uint64_t items[3], size_t preferred_local,
                                 const char *what);

@@ -5,6 +5,10 @@
 
 #include <stdio.h>
 
+_Static_assert(sizeof(((clconv_context *)0)->scratch) / sizeof(cl_mem) ==
+                   CLCONV__SCRATCH_SLOTS,
+               "one buffer per scratch slot");
+
 static void release_slot(clconv_context *ctx, clconv__scratch_slot slot) {
   if (ctx->scratch[slot] != NULL)
     (void)clReleaseMemObject(ctx->scratch[slot]);
@@ -37,6 +41,6 @@ clconv_status clconv__scratch_get(clconv_context *ctx,
 }
 
 void clconv__scratch_release(clconv_context *ctx) {
-  release_slot(ctx, CLCONV__SCRATCH_WEIGHTS);
-  release_slot(ctx, CLCONV__SCRATCH_INPUT);
+  for (int slot = 0; slot < CLCONV__SCRATCH_SLOTS; slot++)
+    release_slot(ctx, (clconv__scratch_slot)slot);
 }

@@ -9,7 +9,11 @@
 /* What each scratch buffer holds. */
 typedef enum clconv__scratch_slot {
   CLCONV__SCRATCH_WEIGHTS = 0, /* weights packed for a blocked kernel */
-  CLCONV__SCRATCH_INPUT = 1    /* a padded copy of an input */
+  CLCONV__SCRATCH_INPUT = 1,   /* a padded copy of an input */
+  CLCONV__SCRATCH_PARTIAL = 2, /* partial sums of a split reduction */
+  CLCONV__SCRATCH_FLIPPED = 3, /* weights flipped for an input gradient */
+  CLCONV__SCRATCH_FLAG = 4,    /* one int: a flipped weight is not finite */
+  CLCONV__SCRATCH_SLOTS = 5    /* how many there are */
 } clconv__scratch_slot;
 
 /* Sets @p *out to buffer @p slot, of at least @p bytes (> 0). It stays valid

@@ -205,6 +205,115 @@ static void test_unread_inputs_get_zero(void) {
   }
 }
 
+/* Derived: dX of a 3x3 input under a 3x3 kernel with padding 1 and dY = 1,
+ * where the top-left weight is infinite (or NaN) and the others are 1. dX at
+ * (i, j) adds w[kh][kw] for every output (i + 1 - kh, j + 1 - kw) that
+ * exists; the top-left tap has one only for i, j <= 1, so the last row and
+ * column stay finite: the padding never multiplies the weight. Counting
+ * taps: dX[2][2] = 4 (kh, kw >= 1), dX[2][1] = dX[1][2] = 6,
+ * dX[2][0] = dX[0][2] = 4. */
+static void test_nonfinite_weight_meets_no_padding(void) {
+  clconv_context *contexts[2] = {reference_ctx, device_ctx};
+  const int64_t d3[4] = {1, 1, 3, 3};
+  const float specials[2] = {INFINITY, NAN};
+  float w[9], ones[9], dx[9];
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  p.pad_h = p.pad_w = 1;
+  for (int i = 0; i < 9; i++)
+    ones[i] = 1;
+  for (int k = 0; k < 2; k++) {
+    for (int sp = 0; sp < 2; sp++) {
+      clconv_context *ctx = contexts[k];
+      clconv_tensor *tw, *tdy, *tdx;
+      memcpy(w, ones, sizeof w);
+      w[0] = specials[sp];
+      tw = test_tensor(ctx, 4, d3, w);
+      tdy = test_tensor(ctx, 4, d3, ones);
+      tdx = test_tensor(ctx, 4, d3, NULL);
+      CU_ASSERT_EQUAL(clconv_corr2d_backward_data(ctx, &p, tdy, tw, tdx), 0);
+      CU_ASSERT_EQUAL(clconv_tensor_read(tdx, dx, 9), 0);
+      for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+          CU_ASSERT(sp == 0 ? dx[i * 3 + j] == INFINITY : isnan(dx[i * 3 + j]));
+      CU_ASSERT(dx[2] == 4 && dx[5] == 6 && dx[6] == 4 && dx[7] == 6 &&
+                dx[8] == 4);
+      clconv_tensor_release(tdx);
+      clconv_tensor_release(tdy);
+      clconv_tensor_release(tw);
+    }
+  }
+}
+
+/* Runs dX, and dW overwritten and accumulated, on the verify-mode device
+ * context for input dims @p xd, weight dims @p wd, padding @p pad and
+ * @p groups, with dyadic data (exact comparison) and, when @p special is
+ * not 0, that value at every 7th weight. @return the number of failures. */
+static int verified_gradients(test_rng *r, const int64_t xd[4],
+                              const int64_t wd[4], int pad, int groups,
+                              float special) {
+  clconv_context *ctx = device_ctx;
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  const int64_t yd[4] = {xd[0], wd[0], xd[2] + 2 * pad - wd[2] + 1,
+                         xd[3] + 2 * pad - wd[3] + 1};
+  const size_t nx = dims_count(xd, 4), nw = dims_count(wd, 4),
+               ny = dims_count(yd, 4);
+  float *x = malloc(nx * sizeof *x), *w = malloc(nw * sizeof *w),
+        *dy = malloc(ny * sizeof *dy);
+  clconv_tensor *tx, *tw, *tdy, *tdx, *tdw;
+  int failures = 0;
+  p.pad_h = p.pad_w = pad;
+  p.groups = groups;
+  dyadic(r, x, nx);
+  dyadic(r, w, nw);
+  dyadic(r, dy, ny);
+  for (size_t i = 0; special != 0.0f && i < nw; i += 7)
+    w[i] = special;
+  tx = test_tensor(ctx, 4, xd, x);
+  tw = test_tensor(ctx, 4, wd, w);
+  tdy = test_tensor(ctx, 4, yd, dy);
+  tdx = test_tensor(ctx, 4, xd, NULL);
+  tdw = test_tensor(ctx, 4, wd, w);
+  for (int op = 0; op < 3; op++) {
+    const clconv_status s =
+        op == 0 ? clconv_corr2d_backward_data(ctx, &p, tdy, tw, tdx)
+                : clconv_corr2d_backward_weight(ctx, &p, tx, tdy, tdw, op == 1);
+    if (s != CLCONV_STATUS_OK && failures++ == 0)
+      fprintf(stderr, "\n%s: %s\n", clconv_status_name(s),
+              clconv_context_message(ctx));
+  }
+  clconv_tensor_release(tdw);
+  clconv_tensor_release(tdx);
+  clconv_tensor_release(tdy);
+  clconv_tensor_release(tw);
+  clconv_tensor_release(tx);
+  free(dy);
+  free(w);
+  free(x);
+  return failures;
+}
+
+/* Problems large enough for the blocked kernels' other paths, verified
+ * against the reference: the input gradient by the forward kernel on a
+ * padded copy and with interior tiles, with infinite and NaN weights (every
+ * tile then avoids the padding); the weight gradient of one or two channels,
+ * whose rows are split into chunks added up by a second kernel. */
+static void test_blocked_paths(void) {
+  test_rng r = {test_seed() + 29};
+  const float specials[3] = {0.0f, INFINITY, NAN};
+  const int64_t x1[4] = {2, 8, 20, 37}, w1[4] = {8, 8, 3, 3};
+  const int64_t x2[4] = {1, 4, 40, 300}, w2[4] = {4, 2, 3, 3};
+  const int64_t x3[4] = {1, 1, 300, 200}, w3[4] = {1, 1, 3, 3};
+  const int64_t x4[4] = {1, 2, 200, 300}, w4[4] = {2, 1, 5, 3};
+  int failures = 0;
+  for (int sp = 0; sp < 3; sp++) {
+    failures += verified_gradients(&r, x1, w1, 1, 1, specials[sp]);
+    failures += verified_gradients(&r, x2, w2, 1, 2, specials[sp]);
+  }
+  failures += verified_gradients(&r, x3, w3, 1, 1, 0.0f);
+  failures += verified_gradients(&r, x4, w4, 2, 2, 0.0f);
+  CU_ASSERT_EQUAL(failures, 0);
+}
+
 /* Worst agreement per gradient over the sweep, for the report. */
 typedef struct worst {
   double ratio, abs_error;
@@ -356,6 +465,10 @@ int main(void) {
       {"reference vs finite differences", test_reference_vs_finite_differences},
       {"windows of only padding add nothing", test_padding_only_windows},
       {"inputs no window reads get zero", test_unread_inputs_get_zero},
+      {"a non-finite weight meets no padding in dX",
+       test_nonfinite_weight_meets_no_padding},
+      {"blocked paths: padded, interior, non-finite, chunks",
+       test_blocked_paths},
       {"device vs reference", test_device_vs_reference},
       {"bad input", test_bad_input},
   };

@@ -1,0 +1,51 @@
+/* cl_pad_input.c: a copy of a kernel's input with its zero padding and
+ * room for every tile, so that the blocked kernels load without checks. */
+#include "cl_pad_input.h"
+
+#include "context.h"
+#include "corr2d_args.h"
+#include "error.h"
+#include "program.h"
+#include "scratch.h"
+
+clconv_status clconv__cl_pad_input(clconv_context *ctx, cl_mem x, int64_t cols,
+                                   int64_t rows, const char *what,
+                                   clconv__corr2d_geom *f, cl_mem *xp,
+                                   int *padded) {
+  const int64_t wp = cols * f->stride_w + (f->kw - 1) * f->dil_w;
+  const int64_t hp = (rows - 1) * f->stride_h + (f->kh - 1) * f->dil_h + 1;
+  const uint64_t planes = (uint64_t)(f->n * f->cin);
+  const uint64_t bytes = planes * (uint64_t)hp * (uint64_t)wp * sizeof(float);
+  cl_kernel kernel;
+  clconv__args a;
+  *xp = x;
+  *padded = 1;
+  if (f->pad_h == 0 && f->pad_w == 0 && wp <= f->w && hp <= f->h)
+    return CLCONV_STATUS_OK;
+  if (bytes > ctx->info.max_alloc_bytes ||
+      planes * (uint64_t)hp * (uint64_t)wp > (uint64_t)INT32_MAX) {
+    *padded = 0;
+    return CLCONV_STATUS_OK;
+  }
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__scratch_get(ctx, CLCONV__SCRATCH_INPUT, (size_t)bytes, what, xp));
+  CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "pad_input", "-DIDX_T=int",
+                                             "pad_input", &kernel));
+  clconv__args_begin(&a, kernel);
+  clconv__args_mem(&a, x);
+  clconv__args_mem(&a, *xp);
+  clconv__args_long(&a, (int64_t)planes * hp);
+  clconv__args_int(&a, f->h);
+  clconv__args_int(&a, f->w);
+  clconv__args_int(&a, hp);
+  clconv__args_int(&a, wp);
+  clconv__args_int(&a, f->pad_h);
+  clconv__args_int(&a, f->pad_w);
+  CLCONV_FORWARD_IF_ERROR(clconv__launch_1d(
+      ctx, &a, planes * (uint64_t)hp, CLCONV__ELEMENTWISE_LOCAL, "pad_input"));
+  f->h = hp;
+  f->w = wp;
+  f->pad_h = 0;
+  f->pad_w = 0;
+  return CLCONV_STATUS_OK;
+}

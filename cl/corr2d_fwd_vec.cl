@@ -18,7 +18,11 @@
  * path drops those rows and lanes, and when some weight is not finite
  * (*nonfinite) every tile takes that path, so no infinite weight meets a
  * padding zero. The original rows and columns of x are [mask_top, mask_top +
- * mask_h) and [mask_left, mask_left + mask_w), also in a padded copy. */
+ * mask_h) and [mask_left, mask_left + mask_w), also in a padded copy.
+ *
+ * With SCATTER (one stride phase of such a gradient, host/corr2d_geometry.h)
+ * output (oh, ow) goes to row out_row0 + oh * out_sh and column out_col0 +
+ * ow * out_sw of planes of out_h x out_w: the phase's place in dX. */
 
 #ifndef KH
 #define KH 3
@@ -48,7 +52,41 @@
 #define MASKED 0
 #endif
 
+#ifndef SCATTER
+#define SCATTER 0
+#endif
+
 #define TILE (RH * CV) /* input vectors per tap */
+
+#if SCATTER
+/* Stores the first @p remaining lanes of @p v (all VW when remaining >= VW,
+ * none when it is <= 0 or when @p row_exists is 0) at out[0], out[step],
+ * out[2 step], ... */
+__attribute__((always_inline)) inline void
+store_strided(__global float *out, floatV v, int row_exists, int remaining,
+              int step) {
+  if (!row_exists || remaining <= 0)
+    return;
+  float s[VW];
+  vstoreV(v, 0, s);
+  const int count = remaining < VW ? remaining : VW;
+  for (int l = 0; l < count; l++)
+    out[l * step] = s[l];
+}
+
+/* Stores the accumulator of channel j, row r and vector c of the tile. */
+#define STORE_TILE(j, r, c, value)                                             \
+  store_strided(y +                                                            \
+                    ((n * cout + co0 + (j)) * (idx_t)out_h +                   \
+                     (oh0 + (r)) * out_sh + out_row0) *                        \
+                        (idx_t)out_w +                                         \
+                    (ow0 + (c)*VW) * out_sw + out_col0,                        \
+                (value), oh0 + (r) < hout, wout - (ow0 + (c)*VW), out_sw)
+#else
+#define STORE_TILE(j, r, c, value)                                             \
+  store_columns(yt + ((idx_t)(j)*hout + (r)) * wout + (c)*VW, (value),         \
+                oh0 + (r) < hout, wout - (ow0 + (c)*VW))
+#endif
 
 __kernel void corr2d_fwd_vec(
     __global const float *restrict x, __global const float *restrict wp,
@@ -62,6 +100,11 @@ __kernel void corr2d_fwd_vec(
     ,
     __global const int *restrict nonfinite, const int mask_top,
     const int mask_left, const int mask_h, const int mask_w
+#endif
+#if SCATTER
+    ,
+    const int out_h, const int out_w, const int out_row0, const int out_col0,
+    const int out_sh, const int out_sw
 #endif
 ) {
   /* A 3-D range: (column tile, row tile, batch x channel block). */
@@ -101,7 +144,9 @@ __kernel void corr2d_fwd_vec(
 #endif
   __global const float *xc = x + (n * cin + (idx_t)group * cin_g) * h * wd;
   __global const float *wt = wp + (idx_t)cbi * cin_g * (KH * KW * CB);
+#if !SCATTER
   __global float *yt = y + ((n * cout + co0) * hout + oh0) * (idx_t)wout + ow0;
+#endif
 
   if (interior) {
     /* The fast path: everything unrolled, loads without checks. */
@@ -144,9 +189,7 @@ __kernel void corr2d_fwd_vec(
       for (int r = 0; r < RH; r++)
 #pragma unroll
         for (int c = 0; c < CV; c++)
-          store_columns(yt + ((idx_t)j * hout + r) * wout + c * VW,
-                        acc[(r * CV + c) * CB + j] + b, oh0 + r < hout,
-                        wout - (ow0 + c * VW));
+          STORE_TILE(j, r, c, acc[(r * CV + c) * CB + j] + b);
     }
     return;
   }
@@ -204,9 +247,7 @@ __kernel void corr2d_fwd_vec(
       }
 #pragma unroll
       for (int j = 0; j < CB; j++)
-        store_columns(yt + ((idx_t)j * hout + r) * wout + c * VW,
-                      acc[j] + (bias_on ? bias[co0 + j] : 0.0f), oh0 + r < hout,
-                      wout - (ow0 + c * VW));
+        STORE_TILE(j, r, c, acc[j] + (bias_on ? bias[co0 + j] : 0.0f));
     }
   }
 #endif

@@ -49,8 +49,9 @@ clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
   cl_kernel kernel;
   clconv__args a;
 
-  /* Stride 1: a forward correlation of dY with the flipped weights. */
-  if (vec && clconv__corr2d_input_grad_as_forward(g, &f))
+  /* Each stride phase of dX is a forward correlation of dY with some
+   * taps of the flipped weights. */
+  if (vec && clconv__corr2d_input_grad_by_phases(g))
     return clconv__cl_corr2d_bwd_data_by_forward(ctx, g, dy, w, dx);
 
   /* Otherwise the kernels that walk the stride phases of dX. */

@@ -21,7 +21,10 @@ typedef struct blocked_operands {
   size_t w_count;    /* elements of w */
   cl_mem nonfinite;  /* NULL for a forward; for an input gradient, the
                         flag cl/flip_weights.cl sets: MASKED */
-  const char *what;  /* the op, for messages */
+  const clconv__input_grad_phase *phase; /* NULL, or a stride phase of
+                                            dX: SCATTER */
+  int64_t out_h, out_w, out_sh, out_sw;  /* dX's planes and strides */
+  const char *what;                      /* the op, for messages */
 } blocked_operands;
 
 /* The naive kernel: one work-item per output, 64-bit indices when needed. */
@@ -91,7 +94,7 @@ static clconv_status blocked_correlation(clconv_context *ctx,
   int padded = 0;
 
   /* Chooses the tiles; the input is padded when the tiles ask for it. */
-  f = clconv__corr2d_flatten_pointwise(g);
+  f = o->phase == NULL ? clconv__corr2d_flatten_pointwise(g) : *g;
   h0 = f.h;
   w0 = f.w;
   t = clconv__fwd_tiles_for(ctx, g, &f);
@@ -110,9 +113,9 @@ static clconv_status blocked_correlation(clconv_context *ctx,
   /* Specializes the blocked kernel for this problem. */
   snprintf(extra, sizeof extra,
            "-DVW=%d -DCV=%d -DRH=%d -DCB=%d -DPADDED=%d -DMASKED=%d "
-           "-DSTRIDE_W=%lld",
+           "-DSCATTER=%d -DSTRIDE_W=%lld",
            t.vw, t.cv, t.rh, t.cb, padded, o->nonfinite != NULL,
-           f.stride_w <= 2 ? (long long)f.stride_w : 0LL);
+           o->phase != NULL, f.stride_w <= 2 ? (long long)f.stride_w : 0LL);
   clconv__corr2d_options(&f, extra, options, sizeof options);
   CLCONV_FORWARD_IF_ERROR(clconv__kernel_get(ctx, "corr2d_fwd_vec", options,
                                              "corr2d_fwd_vec", &kernel));
@@ -136,6 +139,14 @@ static clconv_status blocked_correlation(clconv_context *ctx,
     clconv__args_int(&a, h0);
     clconv__args_int(&a, w0);
   }
+  if (o->phase != NULL) {
+    clconv__args_int(&a, o->out_h);
+    clconv__args_int(&a, o->out_w);
+    clconv__args_int(&a, o->phase->row0);
+    clconv__args_int(&a, o->phase->col0);
+    clconv__args_int(&a, o->out_sh);
+    clconv__args_int(&a, o->out_sw);
+  }
 
   /* Launches one work-item per tile. */
   return clconv__launch_3d(ctx, &a, range, CLCONV__ELEMENTWISE_LOCAL,
@@ -156,24 +167,29 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   o.y = y->mem;
   o.w_count = w->count;
   o.nonfinite = NULL;
+  o.phase = NULL;
   o.what = "corr2d_fwd";
   return blocked_correlation(ctx, g, &o);
 }
 
-/* Queues cl/flip_weights.cl: @p w (Cout, Cin/groups, KH, KW) flipped into
- * the flipped-weights scratch buffer, @p *flipped, and the flag of a
- * non-finite weight, zeroed first, into @p *nonfinite. */
+/* Queues cl/flip_weights.cl: the weights @p w of problem @p g that reach
+ * stride phase @p ph of its input gradient, as that phase's correlation
+ * takes them, into the flipped-weights scratch buffer, @p *flipped (of
+ * @p *count elements), and the flag of a non-finite weight among them,
+ * zeroed first, into @p *nonfinite. */
 static clconv_status flip_weights(clconv_context *ctx,
                                   const clconv__corr2d_geom *g,
+                                  const clconv__input_grad_phase *ph,
                                   const clconv_tensor *w, cl_mem *flipped,
-                                  cl_mem *nonfinite) {
+                                  size_t *count, cl_mem *nonfinite) {
   static const cl_int zero = 0;
   static const char *what = "corr2d_bwd_data";
   cl_kernel kernel;
   clconv__args a;
   cl_int err;
-  CLCONV_FORWARD_IF_ERROR(clconv__scratch_get(ctx, CLCONV__SCRATCH_FLIPPED,
-                                              w->bytes, what, flipped));
+  *count = (size_t)(g->cin * g->cout_g * ph->f.kh * ph->f.kw);
+  CLCONV_FORWARD_IF_ERROR(clconv__scratch_get(
+      ctx, CLCONV__SCRATCH_FLIPPED, *count * sizeof(float), what, flipped));
   CLCONV_FORWARD_IF_ERROR(clconv__scratch_get(ctx, CLCONV__SCRATCH_FLAG,
                                               sizeof zero, what, nonfinite));
   err = clEnqueueFillBuffer(ctx->queue, *nonfinite, &zero, sizeof zero, 0,
@@ -186,28 +202,49 @@ static clconv_status flip_weights(clconv_context *ctx,
   clconv__args_mem(&a, w->mem);
   clconv__args_mem(&a, *flipped);
   clconv__args_mem(&a, *nonfinite);
-  clconv__args_int(&a, (int64_t)w->count);
+  clconv__args_int(&a, (int64_t)*count);
   clconv__args_int(&a, g->cin_g);
   clconv__args_int(&a, g->cout_g);
-  clconv__args_int(&a, g->kh * g->kw);
-  return clconv__launch_1d(ctx, &a, w->count, CLCONV__ELEMENTWISE_LOCAL,
+  clconv__args_int(&a, g->kh);
+  clconv__args_int(&a, g->kw);
+  clconv__args_int(&a, ph->f.kh);
+  clconv__args_int(&a, ph->f.kw);
+  clconv__args_int(&a, ph->first_h);
+  clconv__args_int(&a, ph->step_h);
+  clconv__args_int(&a, ph->first_w);
+  clconv__args_int(&a, ph->step_w);
+  return clconv__launch_1d(ctx, &a, *count, CLCONV__ELEMENTWISE_LOCAL,
                            "flip_weights");
 }
 
 clconv_status clconv__cl_corr2d_bwd_data_by_forward(
     clconv_context *ctx, const clconv__corr2d_geom *g, const clconv_tensor *dy,
     const clconv_tensor *w, clconv_tensor *dx) {
-  clconv__corr2d_geom f;
+  clconv__input_grad_phase ph;
   blocked_operands o;
-  if (g->needs_long_index || !clconv__corr2d_input_grad_as_forward(g, &f))
+  if (g->needs_long_index || !clconv__corr2d_input_grad_by_phases(g))
     return clconv__fail(ctx, CLCONV_STATUS_INVALID_ARGUMENT,
-                        "corr2d_bwd_data: the input gradient is a forward "
-                        "correlation only with stride 1 and 32-bit indices");
-  CLCONV_FORWARD_IF_ERROR(flip_weights(ctx, g, w, &o.w, &o.nonfinite));
+                        "corr2d_bwd_data: the input gradient is not a set of "
+                        "forward correlations with 32-bit indices");
   o.x = dy->mem;
   o.b = NULL;
   o.y = dx->mem;
-  o.w_count = w->count;
+  o.out_h = g->h;
+  o.out_w = g->w;
+  o.out_sh = g->stride_h;
+  o.out_sw = g->stride_w;
   o.what = "corr2d_bwd_data";
-  return blocked_correlation(ctx, &f, &o);
+  /* One correlation per stride phase; stride 1 has one, written in place. */
+  for (int64_t r = 0; r < g->stride_h; r++) {
+    for (int64_t c = 0; c < g->stride_w; c++) {
+      (void)clconv__corr2d_input_grad_phase(g, r, c, &ph);
+      if (ph.f.hout == 0 || ph.f.wout == 0)
+        continue;
+      CLCONV_FORWARD_IF_ERROR(
+          flip_weights(ctx, g, &ph, w, &o.w, &o.w_count, &o.nonfinite));
+      o.phase = g->stride_h == 1 && g->stride_w == 1 ? NULL : &ph;
+      CLCONV_FORWARD_IF_ERROR(blocked_correlation(ctx, &ph.f, &o));
+    }
+  }
+  return CLCONV_STATUS_OK;
 }

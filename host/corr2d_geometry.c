@@ -156,7 +156,7 @@ clconv__corr2d_geom
 clconv__corr2d_flatten_pointwise(const clconv__corr2d_geom *g) {
   clconv__corr2d_geom f = *g;
   if (g->kh == 1 && g->kw == 1 && g->stride_h == 1 && g->stride_w == 1 &&
-      g->pad_h == 0 && g->pad_w == 0) {
+      g->pad_h == 0 && g->pad_w == 0 && g->hout == g->h && g->wout == g->w) {
     f.w = g->h * g->w;
     f.h = 1;
     f.wout = g->hout * g->wout;
@@ -165,23 +165,76 @@ clconv__corr2d_flatten_pointwise(const clconv__corr2d_geom *g) {
   return f;
 }
 
-int clconv__corr2d_input_grad_as_forward(const clconv__corr2d_geom *g,
-                                         clconv__corr2d_geom *f) {
-  const int64_t pad_h = g->dil_h * (g->kh - 1) - g->pad_h;
-  const int64_t pad_w = g->dil_w * (g->kw - 1) - g->pad_w;
-  if (g->stride_h != 1 || g->stride_w != 1 || pad_h < 0 || pad_w < 0)
+static int64_t gcd(int64_t a, int64_t b) {
+  while (b != 0) {
+    const int64_t r = a % b;
+    a = b;
+    b = r;
+  }
+  return a;
+}
+
+/* One axis of an input-gradient phase: dX index i = stride * a + r gets
+ * dY[(i + pad - k * dil) / stride] w[k] for the taps k where that division
+ * is exact. Those taps are k = first + m * step, m < *taps; as a
+ * correlation over m' = *taps - 1 - m, output a reads dY at
+ * a - *new_pad + m' * *new_dil, and there are *outputs values of a.
+ * @return 0 when no tap reaches the phase or *new_pad would be negative. */
+static int phase_axis(int64_t stride, int64_t dil, int64_t pad, int64_t k,
+                      int64_t in, int64_t r, int64_t *first, int64_t *step,
+                      int64_t *taps, int64_t *new_pad, int64_t *new_dil,
+                      int64_t *outputs) {
+  const int64_t common = gcd(stride, dil);
+  int64_t k0 = -1, c0;
+  *step = stride / common;
+  *new_dil = dil / common;
+  for (int64_t c = 0; c < *step && c < k; c++) {
+    if (((r + pad - c * dil) % stride + stride) % stride == 0) {
+      k0 = c;
+      break;
+    }
+  }
+  if (k0 < 0)
     return 0;
+  *first = k0;
+  *taps = (k - 1 - k0) / *step + 1;
+  c0 = (r + pad - k0 * dil) / stride; /* exact */
+  *new_pad = (*taps - 1) * *new_dil - c0;
+  *outputs = in > r ? (in - r + stride - 1) / stride : 0;
+  return *new_pad >= 0;
+}
+
+int clconv__corr2d_input_grad_phase(const clconv__corr2d_geom *g, int64_t row0,
+                                    int64_t col0,
+                                    clconv__input_grad_phase *out) {
+  clconv__corr2d_geom *f = &out->f;
   *f = *g;
+  out->row0 = row0;
+  out->col0 = col0;
+  if (!phase_axis(g->stride_h, g->dil_h, g->pad_h, g->kh, g->h, row0,
+                  &out->first_h, &out->step_h, &f->kh, &f->pad_h, &f->dil_h,
+                  &f->hout) ||
+      !phase_axis(g->stride_w, g->dil_w, g->pad_w, g->kw, g->w, col0,
+                  &out->first_w, &out->step_w, &f->kw, &f->pad_w, &f->dil_w,
+                  &f->wout))
+    return 0;
   f->cin = g->cout;
   f->h = g->hout;
   f->w = g->wout;
   f->cout = g->cin;
-  f->hout = g->h;
-  f->wout = g->w;
   f->cin_g = g->cout_g;
   f->cout_g = g->cin_g;
-  f->pad_h = pad_h;
-  f->pad_w = pad_w;
+  f->stride_h = 1;
+  f->stride_w = 1;
   f->has_bias = 0;
+  return 1;
+}
+
+int clconv__corr2d_input_grad_by_phases(const clconv__corr2d_geom *g) {
+  clconv__input_grad_phase phase;
+  for (int64_t r = 0; r < g->stride_h; r++)
+    for (int64_t c = 0; c < g->stride_w; c++)
+      if (!clconv__corr2d_input_grad_phase(g, r, c, &phase))
+        return 0;
   return 1;
 }

@@ -2,6 +2,7 @@
  * forward and gradient suites. */
 #include "corr2d_cases.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,4 +103,18 @@ void case_output_dims(const corr2d_case *c, int64_t y_dims[4]) {
       (c->x_dims[3] + 2 * p->pad_w - p->dilation_w * (c->w_dims[3] - 1) - 1) /
           p->stride_w +
       1;
+}
+
+void case_print(const corr2d_case *c) {
+  fprintf(
+      stderr,
+      "  x (%lld, %lld, %lld, %lld), w (%lld, %lld, %lld, %lld), bias %d, "
+      "padding (%lld, %lld), stride (%lld, %lld), dilation (%lld, %lld), "
+      "groups %lld\n",
+      (long long)c->x_dims[0], (long long)c->x_dims[1], (long long)c->x_dims[2],
+      (long long)c->x_dims[3], (long long)c->w_dims[0], (long long)c->w_dims[1],
+      (long long)c->w_dims[2], (long long)c->w_dims[3], c->has_bias,
+      (long long)c->p.pad_h, (long long)c->p.pad_w, (long long)c->p.stride_h,
+      (long long)c->p.stride_w, (long long)c->p.dilation_h,
+      (long long)c->p.dilation_w, (long long)c->p.groups);
 }

@@ -28,4 +28,7 @@ void case_free(corr2d_case *c);
 /* The output dims by the formula of DESIGN.md, computed independently. */
 void case_output_dims(const corr2d_case *c, int64_t y_dims[4]);
 
+/* Prints @p c's shapes and parameters to stderr, for a failure report. */
+void case_print(const corr2d_case *c);
+
 #endif

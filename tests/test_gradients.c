@@ -245,16 +245,17 @@ static void test_nonfinite_weight_meets_no_padding(void) {
 }
 
 /* Runs dX, and dW overwritten and accumulated, on the verify-mode device
- * context for input dims @p xd, weight dims @p wd, padding @p pad and
- * @p groups, with dyadic data (exact comparison) and, when @p special is
- * not 0, that value at every 7th weight. @return the number of failures. */
+ * context for input dims @p xd, weight dims @p wd, padding @p pad,
+ * @p stride and @p groups, with dyadic data (exact comparison) and, when @p
+ * special is not 0, that value at every 7th weight. @return the number of
+ * failures. */
 static int verified_gradients(test_rng *r, const int64_t xd[4],
-                              const int64_t wd[4], int pad, int groups,
-                              float special) {
+                              const int64_t wd[4], int pad, int stride,
+                              int groups, float special) {
   clconv_context *ctx = device_ctx;
   clconv_corr2d_params p = clconv_corr2d_params_default();
-  const int64_t yd[4] = {xd[0], wd[0], xd[2] + 2 * pad - wd[2] + 1,
-                         xd[3] + 2 * pad - wd[3] + 1};
+  const int64_t yd[4] = {xd[0], wd[0], (xd[2] + 2 * pad - wd[2]) / stride + 1,
+                         (xd[3] + 2 * pad - wd[3]) / stride + 1};
   const size_t nx = dims_count(xd, 4), nw = dims_count(wd, 4),
                ny = dims_count(yd, 4);
   float *x = malloc(nx * sizeof *x), *w = malloc(nw * sizeof *w),
@@ -262,6 +263,7 @@ static int verified_gradients(test_rng *r, const int64_t xd[4],
   clconv_tensor *tx, *tw, *tdy, *tdx, *tdw;
   int failures = 0;
   p.pad_h = p.pad_w = pad;
+  p.stride_h = p.stride_w = stride;
   p.groups = groups;
   dyadic(r, x, nx);
   dyadic(r, w, nw);
@@ -294,8 +296,9 @@ static int verified_gradients(test_rng *r, const int64_t xd[4],
 
 /* Problems large enough for the blocked kernels' other paths, verified
  * against the reference: the input gradient by the forward kernel on a
- * padded copy and with interior tiles, with infinite and NaN weights (every
- * tile then avoids the padding); the weight gradient of one or two channels,
+ * padded copy and with interior tiles, and by stride phases (stride 2, a
+ * 7x7 kernel), with infinite and NaN weights (every tile then avoids the
+ * padding); the weight gradient of one or two channels,
  * whose rows are split into chunks added up by a second kernel. */
 static void test_blocked_paths(void) {
   test_rng r = {test_seed() + 29};
@@ -304,13 +307,15 @@ static void test_blocked_paths(void) {
   const int64_t x2[4] = {1, 4, 40, 300}, w2[4] = {4, 2, 3, 3};
   const int64_t x3[4] = {1, 1, 300, 200}, w3[4] = {1, 1, 3, 3};
   const int64_t x4[4] = {1, 2, 200, 300}, w4[4] = {2, 1, 5, 3};
+  const int64_t x5[4] = {2, 3, 30, 41}, w5[4] = {8, 3, 7, 7};
   int failures = 0;
   for (int sp = 0; sp < 3; sp++) {
-    failures += verified_gradients(&r, x1, w1, 1, 1, specials[sp]);
-    failures += verified_gradients(&r, x2, w2, 1, 2, specials[sp]);
+    failures += verified_gradients(&r, x1, w1, 1, 1, 1, specials[sp]);
+    failures += verified_gradients(&r, x2, w2, 1, 1, 2, specials[sp]);
+    failures += verified_gradients(&r, x5, w5, 3, 2, 1, specials[sp]);
   }
-  failures += verified_gradients(&r, x3, w3, 1, 1, 0.0f);
-  failures += verified_gradients(&r, x4, w4, 2, 2, 0.0f);
+  failures += verified_gradients(&r, x3, w3, 1, 1, 1, 0.0f);
+  failures += verified_gradients(&r, x4, w4, 2, 1, 2, 0.0f);
   CU_ASSERT_EQUAL(failures, 0);
 }
 
@@ -364,6 +369,7 @@ static int device_case(const corr2d_case *c, test_rng *r, worst *w_dx,
     if (s_ != CLCONV_STATUS_OK) {                                              \
       failures++;                                                              \
       fprintf(stderr, "\n%s: %s\n", #call, clconv_context_message(ctx));       \
+      case_print(c);                                                           \
     } else {                                                                   \
       note(wst, ctx);                                                          \
     }                                                                          \

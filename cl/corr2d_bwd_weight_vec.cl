@@ -93,9 +93,14 @@ __kernel void corr2d_bwd_weight_vec(
 #pragma unroll
   for (int i = 0; i < TB * CB; i++)
     acc[i] = (floatV)(0.0f);
+  /* (n, oh) advance with r, without a division per row. */
+  idx_t n = (idx_t)(first / hout);
+  int oh = (int)(first % hout) - 1;
   for (long r = first; r < end; r++) {
-    const idx_t n = (idx_t)(r / hout);
-    const int oh = (int)(r % hout);
+    if (++oh == hout) {
+      oh = 0;
+      n++;
+    }
     __global const float *xg = x + (n * cin + (idx_t)group * cin_g) * h * wd;
     __global const float *dyr = dy + ((n * cout + co0) * hout + oh) * wout;
     __global const float *row[TB];

@@ -11,7 +11,7 @@
 
 /* Work-items per compute unit that keep a device busy: a few per CPU
  * thread to even out the load, many per GPU multiprocessor. */
-#define CPU_ITEMS_PER_UNIT 16
+#define CPU_ITEMS_PER_UNIT 64
 #define GPU_ITEMS_PER_UNIT 256
 
 /* Below this many multiply-adds the op takes microseconds, less than a

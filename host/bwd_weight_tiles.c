@@ -14,6 +14,9 @@
 #define CPU_ITEMS_PER_UNIT 64
 #define GPU_ITEMS_PER_UNIT 256
 
+/* Bytes of dY rows a chunk may span on a CPU: a part of a core's L2. */
+#define CPU_CHUNK_BYTES (256 * 1024)
+
 /* Below this many multiply-adds the op takes microseconds, less than a
  * launch: one chunk, so one kernel. */
 #define SMALL_PROBLEM_TERMS (1 << 19)
@@ -67,13 +70,21 @@ clconv__bwd_weight_tiles_default(clconv_device_type type,
     }
   }
 
-  /* Enough work-items to fill the device: the rows are split into chunks
-   * when the weight alone has too few blocks. */
+  /* The rows are split into chunks when the weight alone has too few
+   * blocks to fill the device, and on a CPU also so that the dY rows of one
+   * chunk stay in the core's cache while the work-items of one channel
+   * block, which run one after another, read them for their taps. */
   base_items = (g->cout / t.cb) * (taps / t.tb);
   target = (int64_t)(compute_units > 0 ? compute_units : 1) *
            (gpu ? GPU_ITEMS_PER_UNIT : CPU_ITEMS_PER_UNIT);
-  if (terms >= SMALL_PROBLEM_TERMS && base_items < target && rows > 1) {
-    t.chunks = (target + base_items - 1) / base_items;
+  if (terms >= SMALL_PROBLEM_TERMS && rows > 1) {
+    const int64_t row_bytes = (int64_t)t.cb * g->wout * (int64_t)sizeof(float);
+    const int64_t cached_rows =
+        CPU_CHUNK_BYTES / row_bytes > 0 ? CPU_CHUNK_BYTES / row_bytes : 1;
+    if (base_items < target)
+      t.chunks = (target + base_items - 1) / base_items;
+    if (!gpu && (rows + cached_rows - 1) / cached_rows > t.chunks)
+      t.chunks = (rows + cached_rows - 1) / cached_rows;
     if (t.chunks > rows)
       t.chunks = rows;
   }

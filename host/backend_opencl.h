@@ -14,6 +14,19 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
                                     const clconv_tensor *w,
                                     const clconv_tensor *b, clconv_tensor *y);
 
+/* Whether the local-memory forward (cl/corr2d_fwd_local.cl) takes @p g on
+ * @p ctx's device: 32-bit indices, its tile within the local memory and
+ * work-group size. */
+int clconv__cl_fwd_local_fits(const clconv_context *ctx,
+                              const clconv__corr2d_geom *g);
+
+/* Queues the local-memory forward of @p g, the default on GPUs when it fits
+ * (TOO_LARGE otherwise). @p b may be NULL. */
+clconv_status
+clconv__cl_corr2d_fwd_local(clconv_context *ctx, const clconv__corr2d_geom *g,
+                            const clconv_tensor *x, const clconv_tensor *w,
+                            const clconv_tensor *b, clconv_tensor *y);
+
 /* Queues dX for a problem that clconv__corr2d_input_grad_by_phases()
  * accepts, with 32-bit indices: per stride phase, the blocked forward kernel
  * on dY and the phase's flipped weights. */

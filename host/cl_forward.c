@@ -161,6 +161,10 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   blocked_operands o;
   if (g->needs_long_index)
     return corr2d_fwd_naive(ctx, g, x, w, b, y);
+  /* GPUs: the tile in local memory, shared by a group's work-items. */
+  if (ctx->info.type == CLCONV_DEVICE_TYPE_GPU &&
+      clconv__cl_fwd_local_fits(ctx, g))
+    return clconv__cl_corr2d_fwd_local(ctx, g, x, w, b, y);
   o.x = x->mem;
   o.w = w->mem;
   o.b = b != NULL ? b->mem : NULL;

@@ -1,4 +1,4 @@
-/* launch.c: kernel argument helpers and checked 1-D launches. */
+/* launch.c: kernel argument helpers and checked 1-D and 3-D launches. */
 #include "launch.h"
 
 #include "context.h"
@@ -34,6 +34,10 @@ void clconv__args_int(clconv__args *a, int64_t value) {
 void clconv__args_long(clconv__args *a, int64_t value) {
   cl_long v = (cl_long)value;
   set_arg(a, sizeof v, &v);
+}
+
+void clconv__args_local(clconv__args *a, size_t bytes) {
+  set_arg(a, bytes, NULL);
 }
 
 void clconv__args_ulong(clconv__args *a, uint64_t value) {
@@ -109,6 +113,29 @@ clconv_status clconv__launch_1d(clconv_context *ctx, clconv__args *a,
   return enqueue(ctx, a, 1, &global, &local, what);
 }
 
+/* Enqueues @p items[0] x [1] x [2] work-items, each dimension rounded up to
+ * whole groups of @p local, refusing any overflow. */
+static clconv_status enqueue_3d(clconv_context *ctx, clconv__args *a,
+                                const uint64_t items[3], const size_t local[3],
+                                const char *what) {
+  size_t global[3];
+  uint64_t total = 1;
+  for (int d = 0; d < 3; d++) {
+    if (items[d] == 0)
+      return CLCONV_STATUS_OK;
+    CLCONV_RETURN_IF(ctx,
+                     items[d] > (uint64_t)(SIZE_MAX - local[d]) ||
+                         total > UINT64_MAX / items[d],
+                     CLCONV_STATUS_TOO_LARGE,
+                     "%s: a range of %llu work-items exceeds what a launch "
+                     "can cover",
+                     what, (unsigned long long)items[d]);
+    global[d] = (size_t)((items[d] + local[d] - 1) / local[d] * local[d]);
+    total *= items[d];
+  }
+  return enqueue(ctx, a, 3, global, local, what);
+}
+
 /* Work-items along the first dimension of a 3-D group on a CPU device: each
  * does a whole tile, and a few per group keep the groups many. */
 #define CPU_LOCAL_3D 8
@@ -116,8 +143,7 @@ clconv_status clconv__launch_1d(clconv_context *ctx, clconv__args *a,
 clconv_status clconv__launch_3d(clconv_context *ctx, clconv__args *a,
                                 const uint64_t items[3], size_t preferred_local,
                                 const char *what) {
-  size_t local[3] = {1, 1, 1}, global[3];
-  uint64_t total = 1;
+  size_t local[3] = {1, 1, 1};
   CLCONV_FORWARD_IF_ERROR(
       prepare_launch(ctx, a, preferred_local, what, &local[0]));
   /* On a CPU one shape for every launch of a kernel: PoCL compiles a
@@ -134,18 +160,19 @@ clconv_status clconv__launch_3d(clconv_context *ctx, clconv__args *a,
     while (local[0] * local[1] * 2 <= group && local[1] < items[1])
       local[1] *= 2;
   }
-  for (int d = 0; d < 3; d++) {
-    if (items[d] == 0)
-      return CLCONV_STATUS_OK;
-    CLCONV_RETURN_IF(ctx,
-                     items[d] > (uint64_t)(SIZE_MAX - local[d]) ||
-                         total > UINT64_MAX / items[d],
-                     CLCONV_STATUS_TOO_LARGE,
-                     "%s: a range of %llu work-items exceeds what a launch "
-                     "can cover",
-                     what, (unsigned long long)items[d]);
-    global[d] = (size_t)((items[d] + local[d] - 1) / local[d] * local[d]);
-    total *= items[d];
-  }
-  return enqueue(ctx, a, 3, global, local, what);
+  return enqueue_3d(ctx, a, items, local, what);
+}
+
+clconv_status clconv__launch_3d_exact(clconv_context *ctx, clconv__args *a,
+                                      const uint64_t items[3],
+                                      const size_t local[3], const char *what) {
+  size_t allowed;
+  CLCONV_FORWARD_IF_ERROR(
+      prepare_launch(ctx, a, local[0] * local[1] * local[2], what, &allowed));
+  CLCONV_RETURN_IF(ctx, allowed < local[0] * local[1] * local[2],
+                   CLCONV_STATUS_TOO_LARGE,
+                   "%s: the kernel takes at most %zu work-items per group, "
+                   "not %zu",
+                   what, allowed, local[0] * local[1] * local[2]);
+  return enqueue_3d(ctx, a, items, local, what);
 }

@@ -20,6 +20,7 @@ void clconv__args_int(clconv__args *a, int64_t value); /* must fit in int */
 void clconv__args_long(clconv__args *a, int64_t value);
 void clconv__args_ulong(clconv__args *a, uint64_t value);
 void clconv__args_float(clconv__args *a, float value);
+void clconv__args_local(clconv__args *a, size_t bytes); /* __local buffer */
 
 /* Launches @p a's kernel over @p items work-items in work-groups of at most
  * @p preferred_local, after checking the arguments and the rounded global
@@ -36,5 +37,12 @@ clconv_status clconv__launch_1d(clconv_context *ctx, clconv__args *a,
 clconv_status clconv__launch_3d(clconv_context *ctx, clconv__args *a,
                                 const uint64_t items[3], size_t preferred_local,
                                 const char *what);
+
+/* Launches @p a's kernel over @p items in groups of exactly @p local (a
+ * kernel with reqd_work_group_size), each dimension rounded up to whole
+ * groups; TOO_LARGE when the kernel cannot take groups that large. */
+clconv_status clconv__launch_3d_exact(clconv_context *ctx, clconv__args *a,
+                                      const uint64_t items[3],
+                                      const size_t local[3], const char *what);
 
 #endif

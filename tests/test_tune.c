@@ -4,6 +4,7 @@
  * its candidates, and a later context finds what it stored; a damaged or
  * invalid stored entry is never used; bad arguments are named. */
 #define _POSIX_C_SOURCE 200809L
+#include "backend_opencl.h"
 #include "corr2d_cases.h"
 #include "support.h"
 #include "tuning.h"
@@ -290,9 +291,94 @@ static void test_bad_arguments(void) {
   clconv_context_release(ctx);
 }
 
+/* The local-memory forward, the default on GPUs, run here on whatever the
+ * device is: random problems (the corr2d mix, made wider), a stem-like
+ * 7x7 kernel with stride 2, and one whose tiles fill several groups along
+ * both axes, each compared in full with the reference. */
+static void test_local_memory_forward(void) {
+  enum { CASES = 40 };
+  clconv_context *ctx = test_open_device();
+  test_rng r = {test_seed() + 41};
+  int failures = 0, ran = 0;
+  for (int i = 0; i < CASES + 2; i++) {
+    corr2d_case c;
+    clconv__corr2d_geom g;
+    int64_t y_dims[4];
+    clconv_tensor *x, *w, *b = NULL, *y;
+    clconv_verify_report report;
+    clconv_status s;
+    random_case(&r, i, &c);
+    if (i == CASES) { /* the stem: 7x7, stride 2, padding 3 */
+      case_free(&c);
+      memset(&c, 0, sizeof c);
+      c.x_dims[0] = 2, c.x_dims[1] = 3, c.x_dims[2] = 37, c.x_dims[3] = 45;
+      c.w_dims[0] = 8, c.w_dims[1] = 3, c.w_dims[2] = 7, c.w_dims[3] = 7;
+      c.p = clconv_corr2d_params_default();
+      c.p.pad_h = c.p.pad_w = 3;
+      c.p.stride_h = c.p.stride_w = 2;
+    } else if (i == CASES + 1) { /* several groups along x and y */
+      case_free(&c);
+      memset(&c, 0, sizeof c);
+      c.x_dims[0] = 1, c.x_dims[1] = 4, c.x_dims[2] = 30, c.x_dims[3] = 50;
+      c.w_dims[0] = 6, c.w_dims[1] = 2, c.w_dims[2] = 3, c.w_dims[3] = 3;
+      c.p = clconv_corr2d_params_default();
+      c.p.pad_h = c.p.pad_w = 1;
+      c.p.groups = 2;
+      c.has_bias = 1;
+    }
+    if (c.x == NULL) {
+      c.x = malloc(dims_count(c.x_dims, 4) * sizeof *c.x);
+      c.w = malloc(dims_count(c.w_dims, 4) * sizeof *c.w);
+      c.b = malloc((size_t)c.w_dims[0] * sizeof *c.b);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(c.x && c.w && c.b);
+      for (size_t k = 0; k < dims_count(c.x_dims, 4); k++)
+        c.x[k] = test_float(&r, -1, 1);
+      for (size_t k = 0; k < dims_count(c.w_dims, 4); k++)
+        c.w[k] = test_float(&r, -1, 1);
+      for (int64_t k = 0; k < c.w_dims[0]; k++)
+        c.b[k] = test_float(&r, -1, 1);
+    }
+    case_output_dims(&c, y_dims);
+    g = geometry(ctx, &c.p, c.x_dims, c.w_dims);
+    g.has_bias = c.has_bias;
+    if (!clconv__cl_fwd_local_fits(ctx, &g) || c.x_dims[0] == 0) {
+      case_free(&c);
+      continue;
+    }
+    x = test_tensor(ctx, 4, c.x_dims, c.x);
+    w = test_tensor(ctx, 4, c.w_dims, c.w);
+    if (c.has_bias) {
+      const int64_t bd[1] = {c.w_dims[0]};
+      b = test_tensor(ctx, 1, bd, c.b);
+    }
+    y = test_tensor(ctx, 4, y_dims, NULL);
+    s = clconv_tensor_fill_uniform(y, -1.0f, 1.0f, 9);
+    if (s == CLCONV_STATUS_OK)
+      s = clconv__cl_corr2d_fwd_local(ctx, &g, x, w, b, y);
+    if (s == CLCONV_STATUS_OK)
+      s = clconv_corr2d_verify(ctx, &c.p, x, w, b, y, &report);
+    if (s != CLCONV_STATUS_OK || report.count != dims_count(y_dims, 4)) {
+      failures++;
+      fprintf(stderr, "\n%s\n", clconv_context_message(ctx));
+      case_print(&c);
+    }
+    ran++;
+    clconv_tensor_release(y);
+    clconv_tensor_release(b);
+    clconv_tensor_release(w);
+    clconv_tensor_release(x);
+    case_free(&c);
+  }
+  CU_ASSERT(ran >= CASES / 2);
+  CU_ASSERT_EQUAL(failures, 0);
+  clconv_context_release(ctx);
+}
+
 int main(void) {
   static const test_case tests[] = {
       {"random tilings agree with the reference", test_random_tilings},
+      {"the local-memory forward agrees with the reference",
+       test_local_memory_forward},
       {"tune, store, reload; damaged entries unused",
        test_tune_store_and_reload},
       {"tune with the cache off", test_tune_cache_off},

@@ -166,7 +166,7 @@ clconv_status clconv__launch_3d(clconv_context *ctx, clconv__args *a,
 clconv_status clconv__launch_3d_exact(clconv_context *ctx, clconv__args *a,
                                       const uint64_t items[3],
                                       const size_t local[3], const char *what) {
-  size_t allowed;
+  size_t allowed = 0;
   CLCONV_FORWARD_IF_ERROR(
       prepare_launch(ctx, a, local[0] * local[1] * local[2], what, &allowed));
   CLCONV_RETURN_IF(ctx, allowed < local[0] * local[1] * local[2],

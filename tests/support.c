@@ -1,4 +1,5 @@
 /* support.c: shared test helpers: random numbers, contexts, the runner. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include "support.h"
 
 #include <CUnit/Basic.h>
@@ -106,4 +107,28 @@ int test_run_suite(const char *suite_name, const test_case *tests, int count) {
   failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
   CU_cleanup_registry();
   return failures == 0 ? 0 : 1;
+}
+
+int test_run_suite_in_folder(const char *suite, const test_case *tests,
+                             int count, const char *skip_reason, char *folder,
+                             size_t size) {
+  clconv_context *probe = test_open_device();
+  clconv_device_info info;
+  char command[600];
+  int status;
+  clconv_context_device(probe, &info);
+  clconv_context_release(probe);
+  if (info.type == CLCONV_DEVICE_TYPE_REFERENCE) {
+    fprintf(stderr, "skipped: %s\n", skip_reason);
+    return TEST_SKIP_CODE;
+  }
+  snprintf(folder, size, "%s/clconv-%s-test-XXXXXX",
+           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp", suite);
+  if (mkdtemp(folder) == NULL)
+    return 1;
+  status = test_run_suite(suite, tests, count);
+  snprintf(command, sizeof command, "rm -rf '%s'", folder);
+  if (system(command) != 0)
+    fprintf(stderr, "could not remove %s\n", folder);
+  return status;
 }

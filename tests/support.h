@@ -64,4 +64,14 @@ typedef struct test_case {
 /* Runs the tests as one CUnit suite. @return the process exit status. */
 int test_run_suite(const char *suite, const test_case *tests, int count);
 
+/* For suites about what the OpenCL backend writes to a folder: returns
+ * TEST_SKIP_CODE, saying "skipped: @p skip_reason", when the default device
+ * is the reference backend; otherwise makes a fresh folder suite-XXXXXX
+ * under $TMPDIR (else /tmp), its path in @p folder (of @p size bytes), runs
+ * the suite, removes the folder and everything in it, and returns the
+ * process exit status. */
+int test_run_suite_in_folder(const char *suite, const test_case *tests,
+                             int count, const char *skip_reason, char *folder,
+                             size_t size);
+
 #endif

@@ -272,9 +272,6 @@ int main(int argc, char **argv) {
       {"CLCONV_CACHE=0", test_turned_off},
       {"concurrent writers", test_concurrent_writers},
   };
-  clconv_context *probe;
-  clconv_device_info info;
-  int status;
   /* Writer mode, for the concurrent-process test. */
   if (argc == 3 && strcmp(argv[1], "--writer") == 0) {
     int ok = 1;
@@ -283,23 +280,7 @@ int main(int argc, char **argv) {
     return ok ? 0 : 1;
   }
   self_path = argv[0];
-  probe = test_open_device();
-  clconv_context_device(probe, &info);
-  clconv_context_release(probe);
-  if (info.type == CLCONV_DEVICE_TYPE_REFERENCE) {
-    fprintf(stderr, "skipped: the reference backend has no programs\n");
-    return TEST_SKIP_CODE;
-  }
-  snprintf(folder, sizeof folder, "%s/clconv-cache-test-XXXXXX",
-           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-  if (mkdtemp(folder) == NULL)
-    return 1;
-  status = test_run_suite("cache", tests, sizeof tests / sizeof tests[0]);
-  {
-    char command[400];
-    snprintf(command, sizeof command, "rm -rf '%s'", folder);
-    if (system(command) != 0)
-      fprintf(stderr, "could not remove %s\n", folder);
-  }
-  return status;
+  return test_run_suite_in_folder(
+      "cache", tests, sizeof tests / sizeof tests[0],
+      "the reference backend has no programs", folder, sizeof folder);
 }

@@ -166,24 +166,23 @@ static int tuned_entry(char *path, size_t size) {
   return found == 1 ? 0 : -1;
 }
 
-/* What a context built on the folder would use for the tuned problem. */
-static void tiles_in_new_context(char *out, size_t size) {
+/* The tiles @p ctx uses for the tuned problem (@p by_default: the default
+ * tiles for it), as text. */
+static void tuned_problem_tiles(clconv_context *ctx, int by_default, char *out,
+                                size_t size) {
   const clconv_corr2d_params p = tuned_params();
-  clconv_context *ctx = open_ctx(folder);
   const clconv__corr2d_geom g = geometry(ctx, &p, tuned_x, tuned_w);
   const clconv__corr2d_geom f = clconv__corr2d_flatten_pointwise(&g);
-  const clconv__fwd_tiles t = clconv__fwd_tiles_for(ctx, &g, &f);
+  const clconv__fwd_tiles t =
+      by_default ? clconv__fwd_tiles_default(ctx->info.type, &f)
+                 : clconv__fwd_tiles_for(ctx, &g, &f);
   clconv__fwd_tiles_format(&t, out, size);
-  clconv_context_release(ctx);
 }
 
-static void default_tiles(char *out, size_t size) {
-  const clconv_corr2d_params p = tuned_params();
+/* The same in a new context built on the folder. */
+static void tiles_in_new_context(int by_default, char *out, size_t size) {
   clconv_context *ctx = open_ctx(folder);
-  const clconv__corr2d_geom g = geometry(ctx, &p, tuned_x, tuned_w);
-  const clconv__corr2d_geom f = clconv__corr2d_flatten_pointwise(&g);
-  const clconv__fwd_tiles t = clconv__fwd_tiles_default(ctx->info.type, &f);
-  clconv__fwd_tiles_format(&t, out, size);
+  tuned_problem_tiles(ctx, by_default, out, size);
   clconv_context_release(ctx);
 }
 
@@ -205,11 +204,11 @@ static void test_tune_store_and_reload(void) {
   CU_ASSERT(strstr(r.best_tiles, "vw") == r.best_tiles);
   clconv_context_release(ctx);
 
-  tiles_in_new_context(seen, sizeof seen);
+  tiles_in_new_context(0, seen, sizeof seen);
   CU_ASSERT_STRING_EQUAL(seen, r.best_tiles);
 
   /* A truncated entry is not used. */
-  default_tiles(fallback, sizeof fallback);
+  tiles_in_new_context(1, fallback, sizeof fallback);
   CU_ASSERT_EQUAL_FATAL(tuned_entry(path, sizeof path), 0);
   file = fopen(path, "rb+");
   CU_ASSERT_PTR_NOT_NULL_FATAL(file);
@@ -217,7 +216,7 @@ static void test_tune_store_and_reload(void) {
   size = ftell(file);
   fclose(file);
   CU_ASSERT_EQUAL(truncate(path, size - 3), 0);
-  tiles_in_new_context(seen, sizeof seen);
+  tiles_in_new_context(0, seen, sizeof seen);
   CU_ASSERT_STRING_EQUAL(seen, fallback);
 
   /* Nor is a well-formed entry with tiles invalid for the problem (3 does
@@ -233,7 +232,7 @@ static void test_tune_store_and_reload(void) {
     CU_ASSERT_EQUAL(stored, 1);
     clconv_context_release(ctx);
   }
-  tiles_in_new_context(seen, sizeof seen);
+  tiles_in_new_context(0, seen, sizeof seen);
   CU_ASSERT_STRING_EQUAL(seen, fallback);
 }
 
@@ -251,10 +250,7 @@ static void test_tune_cache_off(void) {
   CU_ASSERT_EQUAL(r.rejected, 0);
   {
     char seen[64];
-    const clconv__corr2d_geom g = geometry(ctx, &p, tuned_x, tuned_w);
-    const clconv__corr2d_geom f = clconv__corr2d_flatten_pointwise(&g);
-    const clconv__fwd_tiles t = clconv__fwd_tiles_for(ctx, &g, &f);
-    clconv__fwd_tiles_format(&t, seen, sizeof seen);
+    tuned_problem_tiles(ctx, 0, seen, sizeof seen);
     CU_ASSERT_STRING_EQUAL(seen, r.best_tiles);
   }
   clconv_context_release(ctx);
@@ -384,25 +380,7 @@ int main(void) {
       {"tune with the cache off", test_tune_cache_off},
       {"bad arguments", test_bad_arguments},
   };
-  clconv_context *probe = test_open_device();
-  clconv_device_info info;
-  int status;
-  clconv_context_device(probe, &info);
-  clconv_context_release(probe);
-  if (info.type == CLCONV_DEVICE_TYPE_REFERENCE) {
-    fprintf(stderr, "skipped: the reference backend has no tiles\n");
-    return TEST_SKIP_CODE;
-  }
-  snprintf(folder, sizeof folder, "%s/clconv-tune-test-XXXXXX",
-           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-  if (mkdtemp(folder) == NULL)
-    return 1;
-  status = test_run_suite("tune", tests, sizeof tests / sizeof tests[0]);
-  {
-    char command[400];
-    snprintf(command, sizeof command, "rm -rf '%s'", folder);
-    if (system(command) != 0)
-      fprintf(stderr, "could not remove %s\n", folder);
-  }
-  return status;
+  return test_run_suite_in_folder("tune", tests, sizeof tests / sizeof tests[0],
+                                  "the reference backend has no tiles", folder,
+                                  sizeof folder);
 }

@@ -1,5 +1,6 @@
 /* cl_backward.c: the OpenCL gradients of the cross-correlation: dX (by the
- * forward kernel for stride 1, else a kernel over the stride phases), dW (a
+ * forward kernel, one stride phase at a time, where each phase is a
+ * stride-1 correlation; else a kernel that walks the phases itself), dW (a
  * blocked kernel, its rows split into chunks when the weight alone has too
  * few blocks to fill the device) and db. */
 #include "backend_opencl.h"
@@ -14,19 +15,19 @@
 
 #include <stdio.h>
 
-/* Tile sizes of the strided input-gradient kernel: VW columns by CB
+/* Tile sizes of the phase-walking input-gradient kernel: VW columns by CB
  * channels per work-item. CPUs get wide vectors (PoCL maps float16 to one
  * AVX-512 register, float8 to one AVX2 register); GPUs, where a vector is VW
  * scalar registers, get 4 x 4. CB is the largest of 8 (CPU), 4 that divides the
  * channels per group, else 1. Few choices keep the number of programs, and
  * so build time, small. */
-typedef struct fwd_tiles {
+typedef struct phase_tiles {
   int vw, cb;
-} fwd_tiles;
+} phase_tiles;
 
-static fwd_tiles choose_tiles(const clconv_context *ctx, int64_t columns,
-                              int64_t channels_per_group) {
-  fwd_tiles t;
+static phase_tiles choose_tiles(const clconv_context *ctx, int64_t columns,
+                                int64_t channels_per_group) {
+  phase_tiles t;
   const int gpu = ctx->info.type == CLCONV_DEVICE_TYPE_GPU;
   t.vw = gpu ? 4 : columns >= 16 ? 16 : 8;
   t.cb = !gpu && channels_per_group % 8 == 0 ? 8
@@ -43,7 +44,7 @@ clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
   char extra[128], options[256];
   const int vec = !g->needs_long_index;
   clconv__corr2d_geom f;
-  fwd_tiles t;
+  phase_tiles t;
   int64_t phase_cols, phase_blocks;
   uint64_t items;
   cl_kernel kernel;

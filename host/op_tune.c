@@ -162,7 +162,6 @@ clconv_status clconv_tune_forward(clconv_context *ctx,
       max_candidates == 0 || max_candidates > ALL_CANDIDATES ? ALL_CANDIDATES
                                                              : max_candidates);
   status = search(ctx, p, &pr, cands, count, repeat, times, &best, &r);
-  (void)clconv__tiles_force(ctx, NULL);
   if (status == CLCONV_STATUS_OK)
     status = clconv__tiles_remember(ctx, &g, &best, &r.stored);
   if (status == CLCONV_STATUS_OK)

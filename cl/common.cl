@@ -1,20 +1,25 @@
 /* common.cl: definitions shared by every clconv kernel; the library prepends
  * it to each kernel file when it builds a program. */
 
-/* Index type: int unless the host asks for long (-DIDX_T=long) because some
- * index of the problem reaches 2^31. */
-#ifndef IDX_T
-#define IDX_T int
-#endif
+/* Index type of the kernels that take -DIDX_T: int, or long when some index
+ * of the problem reaches 2^31. Each such kernel requires the option. */
+#ifdef IDX_T
 typedef IDX_T idx_t;
+#endif
+
+/* The geometry arguments every corr2d kernel takes, in this order; the host
+ * sets them with clconv__cl_args_geometry() (host/cl_args.c). */
+#define CORR2D_GEOMETRY_PARAMS                                                 \
+  const int cin, const int h, const int wd, const int cout, const int hout,    \
+      const int wout, const int cin_g, const int cout_g, const int stride_h,   \
+      const int stride_w, const int pad_h, const int pad_w, const int dil_h,   \
+      const int dil_w
 
 /* Vector helpers for the blocked kernels, which the host builds with -DVW=4,
- * 8 or 16 (output columns per work-item) and -DSTRIDE_W=1 or 2 (the column
- * stride, fixed for contiguous or even-lane loads) or 0 (any stride). */
+ * 8 or 16 (output columns per work-item) and, for the column loads below,
+ * -DSTRIDE_W=1 or 2 (the column stride, fixed for contiguous or even-lane
+ * loads) or 0 (any stride). */
 #ifdef VW
-#ifndef STRIDE_W
-#define STRIDE_W 1
-#endif
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
 #define floatV CAT(float, VW)
@@ -27,6 +32,7 @@ typedef IDX_T idx_t;
 #define vload2V vload16
 #endif
 
+#ifdef STRIDE_W
 /* The VW values of @p row at columns c, c + stride, ..., all of which the
  * caller knows to exist (a padded copy of the input). With stride 2 the
  * loads run up to column c + 2 VW - 1. */
@@ -72,6 +78,7 @@ load_columns(__global const float *row, int c, int width, int stride) {
 #else
 #define LOAD_SPAN(stride) ((VW - 1) * (stride) + 1)
 #endif
+#endif /* STRIDE_W */
 
 /* Stores the first @p remaining lanes of @p v at @p out (all VW when
  * remaining >= VW, none when it is <= 0 or when @p row_exists is 0): the

@@ -2,6 +2,12 @@
  * bias: one work-item per output channel, summing dY over the batch and the
  * output plane. With accumulate = 1 the sum is added to what db holds. */
 
+/* Build options the host must give (host/kernel_options.h); a missing one
+ * fails the build instead of building a wrong kernel. */
+#if !defined(IDX_T)
+#error "corr2d_bwd_bias.cl needs -DIDX_T"
+#endif
+
 __kernel void corr2d_bwd_bias(__global const float *restrict dy,
                               __global float *restrict db, const int accumulate,
                               const int n_batch, const int cout,

@@ -7,29 +7,16 @@
  * there into CB accumulators. Any padding, stride, dilation and groups; CB
  * divides the output channels per group. */
 
-#ifndef KH
-#define KH 3
-#endif
-#ifndef KW
-#define KW 3
-#endif
-#ifndef LX /* work-items (output columns) per group along x */
-#define LX 16
-#endif
-#ifndef LY /* work-items (output rows) per group along y */
-#define LY 8
-#endif
-#ifndef CB /* output channels per work-item */
-#define CB 4
+/* Build options the host must give (host/kernel_options.h); a missing one
+ * fails the build instead of building a wrong kernel. */
+#if !defined(KH) || !defined(KW) || !defined(LX) || !defined(LY) || !defined(CB) || !defined(IDX_T)
+#error "corr2d_fwd_local.cl needs -DKH, -DKW, -DLX, -DLY, -DCB, -DIDX_T"
 #endif
 
 __kernel __attribute__((reqd_work_group_size(LX, LY, 1))) void corr2d_fwd_local(
     __global const float *restrict x, __global const float *restrict w,
     __global const float *restrict bias, __global float *restrict y,
-    const long total, const int cin, const int h, const int wd, const int cout,
-    const int hout, const int wout, const int cin_g, const int cout_g,
-    const int stride_h, const int stride_w, const int pad_h, const int pad_w,
-    const int dil_h, const int dil_w, const int has_bias, const int patch_h,
+    const long total, CORR2D_GEOMETRY_PARAMS, const int has_bias, const int patch_h,
     const int patch_w, __local float *restrict patch,
     __local float *restrict wl) {
   const int lx = (int)get_local_id(0), ly = (int)get_local_id(1);

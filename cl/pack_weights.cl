@@ -2,8 +2,10 @@
  * order the blocked forward kernel reads them: (Cout/CB, Cin/groups, KH, KW,
  * CB), so the CB weights of one tap lie side by side. */
 
-#ifndef CB
-#define CB 8
+/* Build options the host must give (host/kernel_options.h); a missing one
+ * fails the build instead of building a wrong kernel. */
+#if !defined(CB)
+#error "pack_weights.cl needs -DCB"
 #endif
 
 __kernel void pack_weights(__global const float *restrict w,

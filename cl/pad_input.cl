@@ -2,6 +2,12 @@
  * pad_h rows and pad_w columns of zeros before the data and zeros after it,
  * so the blocked forward kernel loads every vector without bounds checks. */
 
+/* Build options the host must give (host/kernel_options.h); a missing one
+ * fails the build instead of building a wrong kernel. */
+#if !defined(IDX_T)
+#error "pad_input.cl needs -DIDX_T"
+#endif
+
 __kernel void pad_input(__global const float *restrict x,
                         __global float *restrict xp, const long rows,
                         const int h, const int w, const int hp, const int wp,

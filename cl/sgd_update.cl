@@ -5,14 +5,13 @@
  *                  (1 - dampening) * g; g = nesterov ? g + momentum * buf : buf
  *   w = w - lr * g */
 
-/* 1: keep a momentum buffer. */
-#ifndef MOMENTUM
-#define MOMENTUM 0
-#endif
-#ifndef NESTEROV
-#define NESTEROV 0
+/* Build options the host must give (host/kernel_options.h); a missing one
+ * fails the build instead of building a wrong kernel. */
+#if !defined(MOMENTUM) || !defined(NESTEROV) || !defined(IDX_T)
+#error "sgd_update.cl needs -DMOMENTUM, -DNESTEROV, -DIDX_T"
 #endif
 
+/* 1: keep a momentum buffer. */
 __kernel void sgd_update(__global float *restrict w,
                          __global const float *restrict grad,
                          __global float *restrict buf, const long total,

@@ -3,18 +3,14 @@
  * work-group writes the partial sum of its elements' squares; the host adds
  * the partial sums in double. */
 
-#ifndef LOCAL_SIZE
-#define LOCAL_SIZE 64
-#endif
-/* 1: write the gradient; 0: only the loss. */
-#ifndef WRITE_GRAD
-#define WRITE_GRAD 1
-#endif
-/* 1: write the partial sums of the loss; 0: only the gradient. */
-#ifndef WRITE_LOSS
-#define WRITE_LOSS 1
+/* Build options the host must give (host/kernel_options.h); a missing one
+ * fails the build instead of building a wrong kernel. */
+#if !defined(LOCAL_SIZE) || !defined(WRITE_GRAD) || !defined(WRITE_LOSS) || !defined(IDX_T)
+#error "squared_error.cl needs -DLOCAL_SIZE, -DWRITE_GRAD, -DWRITE_LOSS, -DIDX_T"
 #endif
 
+/* 1: write the gradient; 0: only the loss. */
+/* 1: write the partial sums of the loss; 0: only the gradient. */
 __kernel __attribute__((reqd_work_group_size(LOCAL_SIZE, 1, 1))) void
 squared_error(__global const float *restrict y_hat,
               __global const float *restrict y, __global float *restrict grad,

@@ -3,6 +3,12 @@
  * so the result does not depend on timing, and stores the total in out (or
  * adds it to out when accumulate = 1). */
 
+/* Build options the host must give (host/kernel_options.h); a missing one
+ * fails the build instead of building a wrong kernel. */
+#if !defined(IDX_T)
+#error "sum_chunks.cl needs -DIDX_T"
+#endif
+
 __kernel void sum_chunks(__global const float *restrict partial,
                          __global float *restrict out, const long count,
                          const int chunks, const int accumulate) {

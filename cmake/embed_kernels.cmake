@@ -27,7 +27,7 @@ file(WRITE "${OUTPUT}.tmp" "/* kernel_sources.c: generated from the cl/ folder b
 ${arrays}static const clconv__embedded_source sources[] = {
 ${table}};
 
-const clconv__embedded_source *clconv__embedded_source_find(const char *name) {
+const clconv__embedded_source *clconv__kernel_sources_find(const char *name) {
   for (size_t i = 0; i < sizeof sources / sizeof sources[0]; i++)
     if (strcmp(sources[i].name, name) == 0)
       return &sources[i];

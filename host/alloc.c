@@ -12,30 +12,30 @@ static int should_fail(void) {
   return fail_from > 0 && alloc_count >= fail_from;
 }
 
-long clconv__test_fail_alloc_from(long n) {
+long clconv__alloc_test_fail_from(long n) {
   long made = alloc_count;
   alloc_count = 0;
   fail_from = n;
   return made;
 }
 
-void *clconv__malloc(size_t size) {
+void *clconv__alloc(size_t size) {
   if (should_fail())
     return NULL;
   return malloc(size == 0 ? 1 : size);
 }
 
-void *clconv__calloc(size_t count, size_t size) {
+void *clconv__alloc_zeroed(size_t count, size_t size) {
   if (should_fail())
     return NULL;
   return calloc(count == 0 ? 1 : count, size == 0 ? 1 : size);
 }
 
-void clconv__free(void *ptr) { free(ptr); }
+void clconv__alloc_free(void *ptr) { free(ptr); }
 
-char *clconv__strdup(const char *text) {
+char *clconv__alloc_strdup(const char *text) {
   size_t len = strlen(text) + 1;
-  char *copy = clconv__malloc(len);
+  char *copy = clconv__alloc(len);
   if (copy != NULL)
     memcpy(copy, text, len);
   return copy;

@@ -6,14 +6,14 @@
 
 /* Every host allocation of the library goes through these, so that tests can
  * make the N-th one fail and check that the error path leaks nothing. */
-void *clconv__malloc(size_t size);
-void *clconv__calloc(size_t count, size_t size);
-void clconv__free(void *ptr);
-char *clconv__strdup(const char *text);
+void *clconv__alloc(size_t size);
+void *clconv__alloc_zeroed(size_t count, size_t size);
+void clconv__alloc_free(void *ptr);
+char *clconv__alloc_strdup(const char *text);
 
 /* Test hook: the @p n-th allocation from now (1-based) and every later one
  * fail; 0 turns failures off. Returns how many allocations were made since
  * the previous call. Not thread-safe; for tests only. */
-long clconv__test_fail_alloc_from(long n);
+long clconv__alloc_test_fail_from(long n);
 
 #endif

@@ -1,10 +1,12 @@
 /* backend_opencl.h: the OpenCL backend: enqueues the kernels of cl/ for each
  * op. Arguments arrive validated by the op entry points; the twin of each
- * function is in backend_ref.h. */
+ * function is in backend_ref.h. Each clconv__cl_X function lives in
+ * cl_X.c (cl_corr2d_fwd.c, cl_corr2d_bwd_data.c, cl_loss.c, ...). */
 #ifndef CLCONV_BACKEND_OPENCL_H
 #define CLCONV_BACKEND_OPENCL_H
 
 #include "corr2d_geometry.h"
+#include "internal.h"
 #include "sgd_params.h"
 
 /* Queues the forward cross-correlation of @p g. @p b may be NULL. */
@@ -17,7 +19,7 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
 /* Whether the local-memory forward (cl/corr2d_fwd_local.cl) takes @p g on
  * @p ctx's device: 32-bit indices, its tile within the local memory and
  * work-group size. */
-int clconv__cl_fwd_local_fits(const clconv_context *ctx,
+int clconv__cl_corr2d_fwd_local_fits(const clconv_context *ctx,
                               const clconv__corr2d_geom *g);
 
 /* Queues the local-memory forward of @p g, the default on GPUs when it fits
@@ -27,7 +29,7 @@ clconv__cl_corr2d_fwd_local(clconv_context *ctx, const clconv__corr2d_geom *g,
                             const clconv_tensor *x, const clconv_tensor *w,
                             const clconv_tensor *b, clconv_tensor *y);
 
-/* Queues dX for a problem that clconv__corr2d_input_grad_by_phases()
+/* Queues dX for a problem that clconv__corr2d_geometry_input_grad_by_phases()
  * accepts, with 32-bit indices: per stride phase, the blocked forward kernel
  * on dY and the phase's flipped weights. */
 clconv_status clconv__cl_corr2d_bwd_data_by_forward(
@@ -52,7 +54,7 @@ clconv_status clconv__cl_corr2d_bwd_bias(clconv_context *ctx,
 
 /* Squared error: queues grad = grad_scale * (y_hat - y) when @p grad is not
  * NULL; when @p loss is not NULL, waits and stores sum (y_hat - y)^2. */
-clconv_status clconv__cl_squared_error(clconv_context *ctx,
+clconv_status clconv__cl_loss_squared_error(clconv_context *ctx,
                                        const clconv_tensor *y_hat,
                                        const clconv_tensor *y, float grad_scale,
                                        clconv_tensor *grad, double *loss);

@@ -1,5 +1,7 @@
 /* backend_ref.h: the reference backend: plain, obviously correct loops that
- * accumulate in double. Every op of the OpenCL backend has its twin here. */
+ * accumulate in double. Every op of the OpenCL backend has its twin here.
+ * Each clconv__ref_X function lives in ref_X.c (ref_corr2d.c, ref_loss.c,
+ * ref_sgd.c, ref_init.c). */
 #ifndef CLCONV_BACKEND_REF_H
 #define CLCONV_BACKEND_REF_H
 
@@ -7,23 +9,24 @@
 #include "sgd_params.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Forward cross-correlation. @p b may be NULL. Each output may be NULL:
  * @p y gets the result rounded to float, @p y_exact the double sum, and
  * @p magnitude S = |b| + sum |products| for the tolerance. The padding is a
  * zero that multiplies like any value (0 * Inf is NaN, as in PyTorch). */
 void clconv__ref_corr2d_fwd(const clconv__corr2d_geom *g, const float *x,
-                            const float *w, const float *b, float *y,
+                            const float *weight, const float *b, float *y,
                             double *y_exact, double *magnitude);
 
 /* One element of each: @p index is the flat index of the output element
  * (of y, dX or dW); the sum and the magnitude S go to the last two. The whole
  * ops above and below are loops over these. */
 void clconv__ref_corr2d_fwd_at(const clconv__corr2d_geom *g, const float *x,
-                               const float *w, const float *b, int64_t index,
+                               const float *weight, const float *b, int64_t index,
                                double *sum, double *magnitude);
 void clconv__ref_corr2d_bwd_data_at(const clconv__corr2d_geom *g,
-                                    const float *dy, const float *w,
+                                    const float *dy, const float *weight,
                                     int64_t index, double *sum,
                                     double *magnitude);
 void clconv__ref_corr2d_bwd_weight_at(const clconv__corr2d_geom *g,
@@ -36,7 +39,7 @@ void clconv__ref_corr2d_bwd_weight_at(const clconv__corr2d_geom *g,
  * dX: inputs that no window reads get 0. With @p old not NULL the sums are
  * added to it (gradient accumulation). */
 void clconv__ref_corr2d_bwd_data(const clconv__corr2d_geom *g, const float *dy,
-                                 const float *w, double *dx, double *magnitude);
+                                 const float *weight, double *dx, double *magnitude);
 void clconv__ref_corr2d_bwd_weight(const clconv__corr2d_geom *g, const float *x,
                                    const float *dy, const float *old,
                                    double *dw, double *magnitude);
@@ -47,7 +50,7 @@ void clconv__ref_corr2d_bwd_bias(const clconv__corr2d_geom *g, const float *dy,
 /* Squared error over @p count elements: *loss = sum (y_hat - y)^2 (not yet
  * divided for the mean), grad = grad_scale * (y_hat - y). Outputs may be
  * NULL. */
-void clconv__ref_squared_error(const float *y_hat, const float *y, size_t count,
+void clconv__ref_loss_squared_error(const float *y_hat, const float *y, size_t count,
                                float grad_scale, double *loss,
                                double *loss_magnitude, double *grad,
                                double *grad_magnitude);

@@ -6,7 +6,7 @@
 
 #define TWO_POW_24 16777216.0
 
-double clconv__tolerance(double terms, double magnitude) {
+double clconv__compare_tolerance(double terms, double magnitude) {
   return 2.0 * (terms + 2.0) * (magnitude / TWO_POW_24) + 1e-30;
 }
 
@@ -23,7 +23,7 @@ static int max_abs_integer(const float *v, size_t n, double *max_abs) {
   return 1;
 }
 
-int clconv__exact_inputs(const float *a, size_t na, const float *b, size_t nb,
+int clconv__compare_exact_inputs(const float *a, size_t na, const float *b, size_t nb,
                          const float *c, size_t nc, double terms) {
   double ma = 0.0, mb = 0.0, mc = 0.0;
   if (!max_abs_integer(a, na, &ma) || !max_abs_integer(b, nb, &mb))
@@ -46,10 +46,10 @@ static double element_ratio(float device, double reference, double magnitude,
   *abs_error = fabs(d - reference);
   if (exact)
     return d == (double)(float)reference ? 0.0 : INFINITY;
-  return *abs_error / clconv__tolerance(terms, magnitude);
+  return *abs_error / clconv__compare_tolerance(terms, magnitude);
 }
 
-void clconv__compare(const float *device, const double *reference,
+void clconv__compare_values(const float *device, const double *reference,
                      const double *magnitude, double terms, int exact,
                      size_t count, clconv_verify_report *report) {
   double sum_error = 0.0;

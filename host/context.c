@@ -3,12 +3,12 @@
 #include "context.h"
 
 #include "alloc.h"
-#include "device.h"
+#include "cl_device.h"
 #include "disk_cache.h"
 #include "error.h"
 #include "os.h"
-#include "program.h"
-#include "scratch.h"
+#include "cl_program.h"
+#include "cl_scratch.h"
 #include "tuning.h"
 
 #include <stdio.h>
@@ -38,21 +38,22 @@ static clconv_status open_device(clconv_context *ctx, const char *spec,
                                  const char *origin, char *msg,
                                  size_t msg_size) {
   cl_int err;
-  clconv_status status = clconv__device_select(
+  clconv_status status = clconv__cl_device_select(
       spec, origin, &ctx->platform, &ctx->device, &ctx->info, msg, msg_size);
   if (status != CLCONV_STATUS_OK)
     return status;
+  ctx->caps = clconv__cl_device_caps(ctx->device, &ctx->info);
   ctx->cl_ctx = clCreateContext(NULL, 1, &ctx->device, NULL, NULL, &err);
   if (ctx->cl_ctx == NULL || err != CL_SUCCESS)
-    return clconv__fail_buf(msg, msg_size, clconv__status_from_cl(err),
+    return clconv__error_fail_buf(msg, msg_size, clconv__error_status_from_cl(err),
                             "clCreateContext on '%s' failed: %s (%d)",
-                            ctx->info.device_name, clconv__cl_error_name(err),
+                            ctx->info.device_name, clconv__error_cl_name(err),
                             (int)err);
   ctx->queue = clCreateCommandQueue(ctx->cl_ctx, ctx->device, 0, &err);
   if (ctx->queue == NULL || err != CL_SUCCESS)
-    return clconv__fail_buf(msg, msg_size, clconv__status_from_cl(err),
+    return clconv__error_fail_buf(msg, msg_size, clconv__error_status_from_cl(err),
                             "clCreateCommandQueue on '%s' failed: %s (%d)",
-                            ctx->info.device_name, clconv__cl_error_name(err),
+                            ctx->info.device_name, clconv__error_cl_name(err),
                             (int)err);
   return CLCONV_STATUS_OK;
 }
@@ -68,7 +69,7 @@ clconv_status clconv_context_create(const clconv_context_options *options,
   if (message != NULL && message_size > 0)
     message[0] = '\0';
   if (out == NULL)
-    return clconv__fail_buf(message, message_size,
+    return clconv__error_fail_buf(message, message_size,
                             CLCONV_STATUS_INVALID_ARGUMENT,
                             "clconv_context_create: out is NULL");
   *out = NULL;
@@ -87,9 +88,9 @@ clconv_status clconv_context_create(const clconv_context_options *options,
                    : clconv__os_getenv("CLCONV_KERNEL_DIR");
   verify_env = clconv__os_getenv("CLCONV_VERIFY");
 
-  ctx = clconv__calloc(1, sizeof *ctx);
+  ctx = clconv__alloc_zeroed(1, sizeof *ctx);
   if (ctx == NULL)
-    return clconv__fail_buf(message, message_size,
+    return clconv__error_fail_buf(message, message_size,
                             CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                             "clconv_context_create: out of host memory");
   ctx->verify = options->verify == 1 ||
@@ -97,9 +98,9 @@ clconv_status clconv_context_create(const clconv_context_options *options,
   ctx->verify_sample = options->verify_sample;
   ctx->verify_total.exact = 1;
   if (kernel_dir != NULL) {
-    ctx->kernel_dir = clconv__strdup(kernel_dir);
+    ctx->kernel_dir = clconv__alloc_strdup(kernel_dir);
     if (ctx->kernel_dir == NULL) {
-      status = clconv__fail_buf(message, message_size,
+      status = clconv__error_fail_buf(message, message_size,
                                 CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                                 "clconv_context_create: out of host memory");
       goto fail;
@@ -109,12 +110,12 @@ clconv_status clconv_context_create(const clconv_context_options *options,
   /* The disk cache: the option, else the environment (best effort: without
    * memory for the path the cache is simply off). */
   if (options->cache_dir != NULL && options->cache_dir[0] != '\0')
-    ctx->cache_dir = clconv__strdup(options->cache_dir);
+    ctx->cache_dir = clconv__alloc_strdup(options->cache_dir);
   else
-    ctx->cache_dir = clconv__cache_dir_from_env();
+    ctx->cache_dir = clconv__disk_cache_dir_from_env();
 
   /* Opens the device, unless the reference backend was asked for. */
-  if (clconv__device_spec_is_reference(spec)) {
+  if (clconv__cl_device_spec_is_reference(spec)) {
     ctx->is_reference = 1;
     describe_reference(&ctx->info);
   } else {
@@ -136,17 +137,17 @@ void clconv_context_release(clconv_context *ctx) {
   /* Saves new binaries once the queue is done, then releases everything. */
   if (ctx->queue != NULL && clFinish(ctx->queue) == CL_SUCCESS &&
       !ctx->unusable)
-    clconv__programs_save(ctx);
-  clconv__programs_release(ctx);
-  clconv__scratch_release(ctx);
+    clconv__cl_program_save_all(ctx);
+  clconv__cl_program_release_all(ctx);
+  clconv__cl_scratch_release(ctx);
   clconv__tuning_release(ctx);
   if (ctx->queue != NULL)
     (void)clReleaseCommandQueue(ctx->queue);
   if (ctx->cl_ctx != NULL)
     (void)clReleaseContext(ctx->cl_ctx);
-  clconv__free(ctx->cache_dir);
-  clconv__free(ctx->kernel_dir);
-  clconv__free(ctx);
+  clconv__alloc_free(ctx->cache_dir);
+  clconv__alloc_free(ctx->kernel_dir);
+  clconv__alloc_free(ctx);
 }
 
 const char *clconv_context_message(const clconv_context *ctx) {
@@ -164,7 +165,7 @@ clconv_status clconv_context_device(const clconv_context *ctx,
 clconv_status clconv__context_enter(clconv_context *ctx, const char *fn) {
   if (ctx == NULL)
     return CLCONV_STATUS_INVALID_ARGUMENT;
-  clconv__clear_message(ctx);
+  clconv__error_clear(ctx);
   CLCONV_RETURN_IF(ctx, ctx->unusable, CLCONV_STATUS_CONTEXT_UNUSABLE,
                    "%s: the context is unusable after an earlier device "
                    "failure; release it and create a new one",
@@ -175,9 +176,9 @@ clconv_status clconv__context_enter(clconv_context *ctx, const char *fn) {
 clconv_status clconv__context_lost(clconv_context *ctx, cl_int err,
                                    const char *what) {
   ctx->unusable = 1;
-  return clconv__fail(ctx, clconv__status_from_cl(err),
+  return clconv__error_fail(ctx, clconv__error_status_from_cl(err),
                       "%s failed: %s (%d); the context is now unusable", what,
-                      clconv__cl_error_name(err), (int)err);
+                      clconv__error_cl_name(err), (int)err);
 }
 
 clconv_status clconv_context_finish(clconv_context *ctx) {
@@ -188,7 +189,7 @@ clconv_status clconv_context_finish(clconv_context *ctx) {
   err = clFinish(ctx->queue);
   if (err != CL_SUCCESS)
     return clconv__context_lost(ctx, err, "clconv_context_finish: clFinish");
-  clconv__programs_save(ctx);
+  clconv__cl_program_save_all(ctx);
   return CLCONV_STATUS_OK;
 }
 

@@ -1,9 +1,11 @@
-/* corr2d_geometry.h: the checked sizes of one cross-correlation problem, as
- * both backends see it. */
+/* corr2d_geometry.h: the sizes of one cross-correlation problem and what
+ * follows from them alone (output size, terms per output, the stride phases
+ * of the input gradient). Pure arithmetic: no context, tensor or error; the
+ * checks that fill a geometry from tensors are in corr2d_check.h. */
 #ifndef CLCONV_CORR2D_GEOMETRY_H
 #define CLCONV_CORR2D_GEOMETRY_H
 
-#include "internal.h"
+#include <stdint.h>
 
 typedef struct clconv__corr2d_geom {
   int64_t n, cin, h, w; /* input x (N, Cin, H, W) */
@@ -15,36 +17,30 @@ typedef struct clconv__corr2d_geom {
   int needs_long_index; /* some index reaches 2^31: kernels use long */
 } clconv__corr2d_geom;
 
-/* Checks @p p, @p x (named @p x_name in messages), @p w and (when not NULL)
- * @p b, and fills @p g.
- * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH or WRONG_CONTEXT, with a
- *         message that starts with @p fn and names the bad argument. */
-clconv_status
-clconv__corr2d_geometry(clconv_context *ctx, const char *fn,
-                        const clconv_corr2d_params *p, const clconv_tensor *x,
-                        const char *x_name, const clconv_tensor *w,
-                        const clconv_tensor *b, clconv__corr2d_geom *g);
+/* The largest index or size a kernel takes as int. */
+#define CLCONV__CORR2D_INDEX_LIMIT ((int64_t)INT32_MAX)
 
-/* Checks that @p y (named @p y_name) is a tensor of @p ctx with the output
- * dims of @p g. */
-clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
-                                          const clconv__corr2d_geom *g,
-                                          const clconv_tensor *y,
-                                          const char *y_name);
+/* Output size along one axis of an input of @p in with a kernel of @p k,
+ * padding @p pad, stride @p stride and dilation @p dil (all checked >= their
+ * minimum); -1 when the dilated kernel is larger than the padded input. */
+int64_t clconv__corr2d_geometry_output_size(int64_t in, int64_t k, int64_t pad,
+                                            int64_t stride, int64_t dil);
 
-/* Checks padding, stride, dilation and groups alone. */
-clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
-                                          const clconv_corr2d_params *p);
+/* Completes @p g from its input, weight and parameter fields (n, cin, h, w,
+ * cout, kh, kw, groups, strides, paddings, dilations; groups dividing both
+ * channel counts): channels per group, output size and needs_long_index.
+ * @return 0, or -1 when the kernel does not fit the padded input. */
+int clconv__corr2d_geometry_derive(clconv__corr2d_geom *g);
 
 /* @p g as the blocked kernels see it: a 1x1 kernel with stride 1, no
  * padding and output planes the size of the input's treats each plane as
  * one long row, so the vectors run over whole planes instead of short rows.
  * Other problems are returned unchanged. */
 clconv__corr2d_geom
-clconv__corr2d_flatten_pointwise(const clconv__corr2d_geom *g);
+clconv__corr2d_geometry_flatten_pointwise(const clconv__corr2d_geom *g);
 
 /* Number of products summed into one output element, bias excluded. */
-int64_t clconv__corr2d_terms(const clconv__corr2d_geom *g);
+int64_t clconv__corr2d_geometry_terms(const clconv__corr2d_geom *g);
 
 /* One stride phase of the input gradient of a problem: the elements of dX at
  * rows row0, row0 + stride_h, ... and columns col0, col0 + stride_w, ...
@@ -64,12 +60,12 @@ typedef struct clconv__input_grad_phase {
  * @p g, row0 < stride_h, col0 < stride_w. @return 1, or 0 when the phase
  * is not such a correlation: no tap reaches it, or dY would have to start
  * before its first row or column (padding beyond the kernel's reach). */
-int clconv__corr2d_input_grad_phase(const clconv__corr2d_geom *g, int64_t row0,
+int clconv__corr2d_geometry_input_grad_phase(const clconv__corr2d_geom *g, int64_t row0,
                                     int64_t col0,
                                     clconv__input_grad_phase *out);
 
 /* Whether every stride phase of the input gradient of @p g is such a
  * correlation. */
-int clconv__corr2d_input_grad_by_phases(const clconv__corr2d_geom *g);
+int clconv__corr2d_geometry_input_grad_by_phases(const clconv__corr2d_geom *g);
 
 #endif

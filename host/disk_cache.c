@@ -45,7 +45,7 @@ static uint64_t get_u64(const unsigned char *p) {
   return v;
 }
 
-char *clconv__cache_dir_from_env(void) {
+char *clconv__disk_cache_dir_from_env(void) {
   const char *off = clconv__os_getenv("CLCONV_CACHE");
   const char *dir = clconv__os_getenv("CLCONV_CACHE_DIR");
   const char *base;
@@ -54,7 +54,7 @@ char *clconv__cache_dir_from_env(void) {
   if (off != NULL && strcmp(off, "0") == 0)
     return NULL;
   if (dir != NULL)
-    return clconv__strdup(dir);
+    return clconv__alloc_strdup(dir);
 #ifdef _WIN32
   base = clconv__os_getenv("LOCALAPPDATA");
   suffix = "clconv";
@@ -69,12 +69,12 @@ char *clconv__cache_dir_from_env(void) {
   if (base == NULL ||
       clconv__os_join_path(path, sizeof path, base, suffix) != 0)
     return NULL;
-  return clconv__strdup(path);
+  return clconv__alloc_strdup(path);
 }
 
-int clconv__cache_key_make(const clconv_context *ctx, const char *name,
+int clconv__disk_cache_key_make(const clconv_context *ctx, const char *name,
                            const char *options, const char *const *sources,
-                           int source_count, clconv__cache_key *key) {
+                           int source_count, clconv__disk_cache_key *key) {
   uint64_t source_hash = FNV_OFFSET;
   size_t size;
   int n;
@@ -83,7 +83,7 @@ int clconv__cache_key_make(const clconv_context *ctx, const char *name,
   size = 512 + strlen(name) + strlen(options) + sizeof ctx->info.platform_name +
          sizeof ctx->info.platform_version + sizeof ctx->info.device_name +
          sizeof ctx->info.driver_version;
-  key->text = clconv__malloc(size);
+  key->text = clconv__alloc(size);
   if (key->text == NULL)
     return -1;
   n = snprintf(key->text, size,
@@ -95,27 +95,27 @@ int clconv__cache_key_make(const clconv_context *ctx, const char *name,
                ctx->info.driver_version, name, options,
                (unsigned long long)source_hash);
   if (n < 0 || (size_t)n >= size) {
-    clconv__cache_key_free(key);
+    clconv__disk_cache_key_free(key);
     return -1;
   }
   key->hash = fnv1a(key->text, (size_t)n, FNV_OFFSET);
   return 0;
 }
 
-void clconv__cache_key_free(clconv__cache_key *key) {
-  clconv__free(key->text);
+void clconv__disk_cache_key_free(clconv__disk_cache_key *key) {
+  clconv__alloc_free(key->text);
   key->text = NULL;
 }
 
-static int entry_path(const clconv_context *ctx, const clconv__cache_key *key,
+static int entry_path(const clconv_context *ctx, const clconv__disk_cache_key *key,
                       char *out, size_t size) {
   char file[64];
   snprintf(file, sizeof file, "%016llx.clbin", (unsigned long long)key->hash);
   return clconv__os_join_path(out, size, ctx->cache_dir, file);
 }
 
-clconv__cache_result clconv__cache_load(clconv_context *ctx,
-                                        const clconv__cache_key *key,
+clconv__disk_cache_result clconv__disk_cache_load(clconv_context *ctx,
+                                        const clconv__disk_cache_key *key,
                                         unsigned char **binary, size_t *size) {
   char path[4096];
   char *data = NULL;
@@ -146,11 +146,11 @@ clconv__cache_result clconv__cache_load(clconv_context *ctx,
   *size = binary_size;
   return CLCONV__CACHE_HIT;
 rejected:
-  clconv__free(data);
+  clconv__alloc_free(data);
   return CLCONV__CACHE_REJECTED;
 }
 
-int clconv__cache_store(clconv_context *ctx, const clconv__cache_key *key,
+int clconv__disk_cache_store(clconv_context *ctx, const clconv__disk_cache_key *key,
                         const unsigned char *binary, size_t size) {
   char path[4096];
   size_t key_len = strlen(key->text), total;
@@ -161,7 +161,7 @@ int clconv__cache_store(clconv_context *ctx, const clconv__cache_key *key,
       clconv__os_make_dirs(ctx->cache_dir) != 0)
     return -1;
   total = HEADER_SIZE + key_len + size;
-  file = clconv__malloc(total);
+  file = clconv__alloc(total);
   if (file == NULL)
     return -1;
   memcpy(file, MAGIC, 8);
@@ -172,6 +172,6 @@ int clconv__cache_store(clconv_context *ctx, const clconv__cache_key *key,
   memcpy(file + HEADER_SIZE, key->text, key_len);
   memcpy(file + HEADER_SIZE + key_len, binary, size);
   result = clconv__os_write_file_atomic(path, file, total);
-  clconv__free(file);
+  clconv__alloc_free(file);
   return result;
 }

@@ -23,35 +23,35 @@
 
 #include <stdint.h>
 
-typedef struct clconv__cache_key {
-  char *text;    /* from clconv__malloc */
+typedef struct clconv__disk_cache_key {
+  char *text;    /* from clconv__alloc */
   uint64_t hash; /* of the text: names the file */
-} clconv__cache_key;
+} clconv__disk_cache_key;
 
-/* @return the cache folder from the environment (clconv__malloc), or NULL
+/* @return the cache folder from the environment (clconv__alloc), or NULL
  * when the cache is off or no folder can be named. */
-char *clconv__cache_dir_from_env(void);
+char *clconv__disk_cache_dir_from_env(void);
 
 /* Builds the key of program @p name built with @p options from the
  * concatenation of @p sources. @return 0, or -1 when out of memory. */
-int clconv__cache_key_make(const clconv_context *ctx, const char *name,
+int clconv__disk_cache_key_make(const clconv_context *ctx, const char *name,
                            const char *options, const char *const *sources,
-                           int source_count, clconv__cache_key *key);
-void clconv__cache_key_free(clconv__cache_key *key);
+                           int source_count, clconv__disk_cache_key *key);
+void clconv__disk_cache_key_free(clconv__disk_cache_key *key);
 
-typedef enum clconv__cache_result {
+typedef enum clconv__disk_cache_result {
   CLCONV__CACHE_HIT,
   CLCONV__CACHE_MISS,    /* no entry, or the cache is off */
   CLCONV__CACHE_REJECTED /* an entry exists but is not valid for this key */
-} clconv__cache_result;
+} clconv__disk_cache_result;
 
-/* Looks the key up; on a hit, *binary (clconv__malloc) and *size hold it. */
-clconv__cache_result clconv__cache_load(clconv_context *ctx,
-                                        const clconv__cache_key *key,
+/* Looks the key up; on a hit, *binary (clconv__alloc) and *size hold it. */
+clconv__disk_cache_result clconv__disk_cache_load(clconv_context *ctx,
+                                        const clconv__disk_cache_key *key,
                                         unsigned char **binary, size_t *size);
 
 /* Stores a binary under the key (best effort). @return 0 when written. */
-int clconv__cache_store(clconv_context *ctx, const clconv__cache_key *key,
+int clconv__disk_cache_store(clconv_context *ctx, const clconv__disk_cache_key *key,
                         const unsigned char *binary, size_t size);
 
 #endif

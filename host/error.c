@@ -12,7 +12,7 @@ static void format_into(char *buf, size_t buf_size, const char *fmt,
     buf[0] = '\0';
 }
 
-clconv_status clconv__fail(clconv_context *ctx, clconv_status status,
+clconv_status clconv__error_fail(clconv_context *ctx, clconv_status status,
                            const char *fmt, ...) {
   va_list args;
   if (ctx == NULL)
@@ -23,7 +23,7 @@ clconv_status clconv__fail(clconv_context *ctx, clconv_status status,
   return status;
 }
 
-clconv_status clconv__fail_buf(char *buf, size_t buf_size, clconv_status status,
+clconv_status clconv__error_fail_buf(char *buf, size_t buf_size, clconv_status status,
                                const char *fmt, ...) {
   va_list args;
   va_start(args, fmt);
@@ -32,12 +32,12 @@ clconv_status clconv__fail_buf(char *buf, size_t buf_size, clconv_status status,
   return status;
 }
 
-void clconv__clear_message(clconv_context *ctx) {
+void clconv__error_clear(clconv_context *ctx) {
   if (ctx != NULL)
     ctx->message[0] = '\0';
 }
 
-const char *clconv__cl_error_name(cl_int err) {
+const char *clconv__error_cl_name(cl_int err) {
   switch (err) {
 #define CLCONV__CL_ERR(code)                                                   \
   case code:                                                                   \
@@ -109,7 +109,7 @@ const char *clconv__cl_error_name(cl_int err) {
   }
 }
 
-clconv_status clconv__status_from_cl(cl_int err) {
+clconv_status clconv__error_status_from_cl(cl_int err) {
   switch (err) {
   case CL_SUCCESS:
     return CLCONV_STATUS_OK;
@@ -128,8 +128,8 @@ clconv_status clconv__status_from_cl(cl_int err) {
   }
 }
 
-clconv_status clconv__fail_cl(clconv_context *ctx, cl_int err,
+clconv_status clconv__error_fail_cl(clconv_context *ctx, cl_int err,
                               const char *what) {
-  return clconv__fail(ctx, clconv__status_from_cl(err), "%s failed: %s (%d)",
-                      what, clconv__cl_error_name(err), (int)err);
+  return clconv__error_fail(ctx, clconv__error_status_from_cl(err), "%s failed: %s (%d)",
+                      what, clconv__error_cl_name(err), (int)err);
 }

@@ -9,6 +9,7 @@
 #include <CL/cl.h>
 
 #include "clconv.h"
+#include "device_caps.h"
 
 /* Longest message kept per context; a longer build log is cut, with a note. */
 #define CLCONV__MESSAGE_MAX 16384
@@ -37,12 +38,13 @@ struct clconv_context {
   char *cache_dir;  /* disk cache of binaries; NULL: off */
   long cache_hits, cache_misses, cache_rejected, cache_writes;
   clconv_device_info info;
+  clconv__device_caps caps; /* what tiles are chosen from (device_caps.h) */
   cl_platform_id platform;
   cl_device_id device;
   cl_context cl_ctx;
   cl_command_queue queue;
   clconv__program *programs;     /* built programs, newest first */
-  cl_mem scratch[5];             /* intermediate data of an op (scratch.h) */
+  cl_mem scratch[5];             /* intermediate data of an op (cl_scratch.h) */
   size_t scratch_bytes[5];       /* their sizes */
   struct clconv__tuning *tuning; /* tuned tiles (tuning.h); NULL: none yet */
   clconv_verify_report verify_report; /* of the last verified op */

@@ -12,6 +12,6 @@ typedef struct clconv__embedded_source {
 
 /* @return the embedded source called @p name, or NULL. Defined in the
  * generated kernel_sources.c (see cmake/embed_kernels.cmake). */
-const clconv__embedded_source *clconv__embedded_source_find(const char *name);
+const clconv__embedded_source *clconv__kernel_sources_find(const char *name);
 
 #endif

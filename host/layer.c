@@ -2,7 +2,7 @@
  * one context, built from the ops (forward, gradients, SGD, init). */
 #include "alloc.h"
 #include "context.h"
-#include "corr2d_geometry.h"
+#include "corr2d_check.h"
 #include "error.h"
 #include "tensor.h"
 
@@ -121,7 +121,7 @@ clconv_status clconv_conv2d_create(clconv_context *ctx,
   CLCONV_RETURN_IF(ctx, out == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: out is NULL", fn);
   CLCONV_FORWARD_IF_ERROR(check_params(ctx, fn, p));
-  l = clconv__calloc(1, sizeof *l);
+  l = clconv__alloc_zeroed(1, sizeof *l);
   CLCONV_RETURN_IF(ctx, l == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                    "%s: out of host memory", fn);
   l->ctx = ctx;
@@ -144,7 +144,7 @@ void clconv_conv2d_release(clconv_conv2d *l) {
   clconv_tensor_release(l->grad_weight);
   clconv_tensor_release(l->bias);
   clconv_tensor_release(l->weight);
-  clconv__free(l);
+  clconv__alloc_free(l);
 }
 
 /* Infers in_channels from @p x at the first use (LazyConv2d). */

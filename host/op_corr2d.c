@@ -5,7 +5,7 @@
 #include "backend_ref.h"
 #include "compare.h"
 #include "context.h"
-#include "corr2d_geometry.h"
+#include "corr2d_check.h"
 #include "error.h"
 #include "tensor.h"
 #include "verify.h"
@@ -32,7 +32,7 @@ clconv_status clconv_corr2d_output_dims(clconv_context *ctx,
   CLCONV_RETURN_IF(ctx, y_dims == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: y_dims is NULL", fn);
   CLCONV_FORWARD_IF_ERROR(
-      clconv__corr2d_geometry(ctx, fn, p, x, "x", w, NULL, &g));
+      clconv__corr2d_check_problem(ctx, fn, p, x, "x", w, NULL, &g));
   y_dims[0] = g.n;
   y_dims[1] = g.cout;
   y_dims[2] = g.hout;
@@ -61,7 +61,7 @@ static clconv_status verify_forward(clconv_context *ctx, const char *fn,
                                     const clconv_tensor *b,
                                     const clconv_tensor *y) {
   float *hx = NULL, *hw = NULL, *hb = NULL;
-  double terms = (double)clconv__corr2d_terms(g);
+  double terms = (double)clconv__corr2d_geometry_terms(g);
   forward_args args;
   clconv_status status;
 
@@ -78,12 +78,12 @@ static clconv_status verify_forward(clconv_context *ctx, const char *fn,
   args.b = hb;
   status = clconv__verify_elements(
       ctx, fn, "y", y, forward_element, &args, terms,
-      clconv__exact_inputs(hx, x->count, hw, w->count, hb,
+      clconv__compare_exact_inputs(hx, x->count, hw, w->count, hb,
                            b != NULL ? b->count : 0, terms));
 done:
-  clconv__free(hb);
-  clconv__free(hw);
-  clconv__free(hx);
+  clconv__alloc_free(hb);
+  clconv__alloc_free(hw);
+  clconv__alloc_free(hx);
   return status;
 }
 
@@ -96,8 +96,8 @@ clconv_status clconv_corr2d_forward(clconv_context *ctx,
   clconv__corr2d_geom g;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_FORWARD_IF_ERROR(
-      clconv__corr2d_geometry(ctx, fn, p, x, "x", w, b, &g));
-  CLCONV_FORWARD_IF_ERROR(clconv__check_distinct(
+      clconv__corr2d_check_problem(ctx, fn, p, x, "x", w, b, &g));
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check_distinct(
       ctx, fn, y, "y", (const clconv_tensor *const[]){x, w, b},
       (const char *const[]){"x", "w", "b"}, 3));
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, y, "y"));
@@ -128,7 +128,7 @@ clconv_corr2d_verify(clconv_context *ctx, const clconv_corr2d_params *p,
     memset(report, 0, sizeof *report);
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_FORWARD_IF_ERROR(
-      clconv__corr2d_geometry(ctx, fn, p, x, "x", w, b, &g));
+      clconv__corr2d_check_problem(ctx, fn, p, x, "x", w, b, &g));
   CLCONV_RETURN_IF(ctx, y == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: y is NULL", fn);
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, y, "y"));

@@ -6,7 +6,7 @@
 #include "backend_ref.h"
 #include "compare.h"
 #include "context.h"
-#include "corr2d_geometry.h"
+#include "corr2d_check.h"
 #include "error.h"
 #include "tensor.h"
 #include "verify.h"
@@ -46,11 +46,11 @@ typedef struct host_copies {
 } host_copies;
 
 static void host_copies_free(host_copies *h) {
-  clconv__free(h->mag);
-  clconv__free(h->ref);
-  clconv__free(h->old);
-  clconv__free(h->b);
-  clconv__free(h->a);
+  clconv__alloc_free(h->mag);
+  clconv__alloc_free(h->ref);
+  clconv__alloc_free(h->old);
+  clconv__alloc_free(h->b);
+  clconv__alloc_free(h->a);
 }
 
 clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
@@ -65,8 +65,8 @@ clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
   clconv_status status;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_FORWARD_IF_ERROR(
-      clconv__corr2d_geometry(ctx, fn, p, dx, "dx", w, NULL, &g));
-  CLCONV_FORWARD_IF_ERROR(clconv__check_distinct(
+      clconv__corr2d_check_problem(ctx, fn, p, dx, "dx", w, NULL, &g));
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check_distinct(
       ctx, fn, dx, "dx", (const clconv_tensor *const[]){dy, w},
       (const char *const[]){"dy", "w"}, 2));
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, dy, "dy"));
@@ -89,10 +89,10 @@ clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
     grad_args args = {&g, h.a, h.b, NULL};
     status = clconv__verify_elements(
         ctx, fn, "dx", dx, data_element, &args, terms,
-        clconv__exact_inputs(h.a, dy->count, h.b, w->count, NULL, 0, terms));
+        clconv__compare_exact_inputs(h.a, dy->count, h.b, w->count, NULL, 0, terms));
     goto done;
   }
-  if ((status = clconv__alloc_ref(ctx, fn, dx->count, &h.ref, NULL)) !=
+  if ((status = clconv__verify_alloc_ref(ctx, fn, dx->count, &h.ref, NULL)) !=
       CLCONV_STATUS_OK)
     goto done;
   clconv__ref_corr2d_bwd_data(&g, h.a, h.b, h.ref, NULL);
@@ -114,8 +114,8 @@ clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
   clconv_status status = CLCONV_STATUS_OK;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_FORWARD_IF_ERROR(
-      clconv__corr2d_geometry(ctx, fn, p, x, "x", dw, NULL, &g));
-  CLCONV_FORWARD_IF_ERROR(clconv__check_distinct(
+      clconv__corr2d_check_problem(ctx, fn, p, x, "x", dw, NULL, &g));
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check_distinct(
       ctx, fn, dw, "dw", (const clconv_tensor *const[]){x, dy},
       (const char *const[]){"x", "dy"}, 2));
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, dy, "dy"));
@@ -141,11 +141,11 @@ clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
     grad_args args = {&g, h.a, h.b, h.old};
     status = clconv__verify_elements(
         ctx, fn, "dw", dw, weight_element, &args, terms + accumulate,
-        clconv__exact_inputs(h.a, x->count, h.b, dy->count, h.old,
+        clconv__compare_exact_inputs(h.a, x->count, h.b, dy->count, h.old,
                              h.old != NULL ? dw->count : 0, terms));
     goto done;
   }
-  if ((status = clconv__alloc_ref(ctx, fn, dw->count, &h.ref, NULL)) !=
+  if ((status = clconv__verify_alloc_ref(ctx, fn, dw->count, &h.ref, NULL)) !=
       CLCONV_STATUS_OK)
     goto done;
   clconv__ref_corr2d_bwd_weight(&g, h.a, h.b, h.old, h.ref, NULL);
@@ -190,7 +190,7 @@ clconv_status clconv_corr2d_backward_bias(clconv_context *ctx,
     clconv__verify_begin(ctx);
   }
   if ((status = clconv__tensor_download(dy, &h.a)) != CLCONV_STATUS_OK ||
-      (status = clconv__alloc_ref(ctx, fn, db->count, &h.ref, &h.mag)) !=
+      (status = clconv__verify_alloc_ref(ctx, fn, db->count, &h.ref, &h.mag)) !=
           CLCONV_STATUS_OK)
     goto done;
   clconv__ref_corr2d_bwd_bias(&g, h.a, h.old, h.ref, h.mag);
@@ -199,7 +199,7 @@ clconv_status clconv_corr2d_backward_bias(clconv_context *ctx,
   else
     status = clconv__verify_tensor(
         ctx, fn, "db", db, h.ref, h.mag, terms + accumulate,
-        clconv__exact_inputs(h.a, dy->count, &one, 1, h.old,
+        clconv__compare_exact_inputs(h.a, dy->count, &one, 1, h.old,
                              h.old != NULL ? db->count : 0, terms));
 done:
   host_copies_free(&h);

@@ -41,18 +41,18 @@ clconv_status clconv_tensor_fill_uniform(clconv_tensor *t, float lo, float hi,
 
   /* Verify mode: the device must give the reference's bits exactly. */
   clconv__verify_begin(ctx);
-  expected = clconv__malloc(t->bytes);
+  expected = clconv__alloc(t->bytes);
   status = expected == NULL
-               ? clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+               ? clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                               "%s: out of host memory", fn)
-               : clconv__alloc_ref(ctx, fn, t->count, &ref, NULL);
+               : clconv__verify_alloc_ref(ctx, fn, t->count, &ref, NULL);
   if (status == CLCONV_STATUS_OK) {
     clconv__ref_init_uniform(expected, t->count, seed, lo, scale);
     for (size_t i = 0; i < t->count; i++)
       ref[i] = (double)expected[i];
     status = clconv__verify_tensor(ctx, fn, "t", t, ref, ref, 0.0, 1);
   }
-  clconv__free(ref);
-  clconv__free(expected);
+  clconv__alloc_free(ref);
+  clconv__alloc_free(expected);
   return status;
 }

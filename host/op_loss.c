@@ -24,9 +24,9 @@ static clconv_status verify_loss(clconv_context *ctx, const char *fn,
   clconv__verify_begin(ctx);
   if ((status = clconv__tensor_download(y_hat, &hy_hat)) != 0 ||
       (status = clconv__tensor_download(y, &hy)) != 0 ||
-      (status = clconv__alloc_ref(ctx, fn, y_hat->count, &ref, &mag)) != 0)
+      (status = clconv__verify_alloc_ref(ctx, fn, y_hat->count, &ref, &mag)) != 0)
     goto done;
-  clconv__ref_squared_error(hy_hat, hy, y_hat->count, grad_scale, &ref_loss,
+  clconv__ref_loss_squared_error(hy_hat, hy, y_hat->count, grad_scale, &ref_loss,
                             &loss_mag, ref, mag);
   if (grad != NULL &&
       (status = clconv__verify_tensor(ctx, fn, "grad", grad, ref, mag, 1.0,
@@ -39,10 +39,10 @@ static clconv_status verify_loss(clconv_context *ctx, const char *fn,
                                    &loss_mag, count + 2.0, 0);
   }
 done:
-  clconv__free(mag);
-  clconv__free(ref);
-  clconv__free(hy);
-  clconv__free(hy_hat);
+  clconv__alloc_free(mag);
+  clconv__alloc_free(ref);
+  clconv__alloc_free(hy);
+  clconv__alloc_free(hy_hat);
   return status;
 }
 
@@ -73,13 +73,13 @@ clconv_status clconv_squared_error(clconv_context *ctx,
       clconv__tensor_check(ctx, y_hat, y_hat->rank, fn, "y_hat"));
   CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, y, y->rank, fn, "y"));
   CLCONV_FORWARD_IF_ERROR(
-      clconv__check_same_dims(ctx, fn, y_hat, "y_hat", y, "y"));
+      clconv__tensor_check_same_dims(ctx, fn, y_hat, "y_hat", y, "y"));
   if (grad != NULL) {
     CLCONV_FORWARD_IF_ERROR(
         clconv__tensor_check(ctx, grad, grad->rank, fn, "grad"));
     CLCONV_FORWARD_IF_ERROR(
-        clconv__check_same_dims(ctx, fn, grad, "grad", y_hat, "y_hat"));
-    CLCONV_FORWARD_IF_ERROR(clconv__check_distinct(
+        clconv__tensor_check_same_dims(ctx, fn, grad, "grad", y_hat, "y_hat"));
+    CLCONV_FORWARD_IF_ERROR(clconv__tensor_check_distinct(
         ctx, fn, grad, "grad", (const clconv_tensor *const[]){y_hat, y},
         (const char *const[]){"y_hat", "y"}, 2));
   }
@@ -99,14 +99,14 @@ clconv_status clconv_squared_error(clconv_context *ctx,
     double *g = NULL;
     if (grad != NULL)
       CLCONV_FORWARD_IF_ERROR(
-          clconv__alloc_ref(ctx, fn, grad->count, &g, NULL));
-    clconv__ref_squared_error(y_hat->host, y->host, y_hat->count, grad_scale,
+          clconv__verify_alloc_ref(ctx, fn, grad->count, &g, NULL));
+    clconv__ref_loss_squared_error(y_hat->host, y->host, y_hat->count, grad_scale,
                               &sum, NULL, g, NULL);
     for (size_t i = 0; grad != NULL && i < grad->count; i++)
       grad->host[i] = (float)g[i];
-    clconv__free(g);
+    clconv__alloc_free(g);
   } else {
-    CLCONV_FORWARD_IF_ERROR(clconv__cl_squared_error(
+    CLCONV_FORWARD_IF_ERROR(clconv__cl_loss_squared_error(
         ctx, y_hat, y, grad_scale, grad, loss != NULL ? &sum : NULL));
     if (ctx->verify) {
       status = verify_loss(ctx, fn, y_hat, y, grad_scale,

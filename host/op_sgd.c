@@ -57,13 +57,13 @@ typedef struct sgd_host {
 } sgd_host;
 
 static void sgd_host_free(sgd_host *h) {
-  clconv__free(h->buf_mag);
-  clconv__free(h->buf_ref);
-  clconv__free(h->w_mag);
-  clconv__free(h->w_ref);
-  clconv__free(h->buf);
-  clconv__free(h->grad);
-  clconv__free(h->w);
+  clconv__alloc_free(h->buf_mag);
+  clconv__alloc_free(h->buf_ref);
+  clconv__alloc_free(h->w_mag);
+  clconv__alloc_free(h->w_ref);
+  clconv__alloc_free(h->buf);
+  clconv__alloc_free(h->grad);
+  clconv__alloc_free(h->w);
 }
 
 /* Takes host copies of the inputs and room for the reference results. */
@@ -77,11 +77,11 @@ static clconv_status snapshot(clconv_context *ctx, const char *fn,
   if ((status = clconv__tensor_download(param, &h->w)) != 0 ||
       (status = clconv__tensor_download(grad, &h->grad)) != 0 ||
       (status =
-           clconv__alloc_ref(ctx, fn, param->count, &h->w_ref, &h->w_mag)) != 0)
+           clconv__verify_alloc_ref(ctx, fn, param->count, &h->w_ref, &h->w_mag)) != 0)
     return status;
   if (k->use_momentum &&
       ((status = clconv__tensor_download(buf, &h->buf)) != 0 ||
-       (status = clconv__alloc_ref(ctx, fn, param->count, &h->buf_ref,
+       (status = clconv__verify_alloc_ref(ctx, fn, param->count, &h->buf_ref,
                                    &h->buf_mag)) != 0))
     return status;
   return CLCONV_STATUS_OK;
@@ -104,7 +104,7 @@ clconv_status clconv_sgd_step(clconv_context *ctx, const clconv_sgd_params *p,
   CLCONV_FORWARD_IF_ERROR(
       clconv__tensor_check(ctx, grad, grad->rank, fn, "grad"));
   CLCONV_FORWARD_IF_ERROR(
-      clconv__check_same_dims(ctx, fn, param, "param", grad, "grad"));
+      clconv__tensor_check_same_dims(ctx, fn, param, "param", grad, "grad"));
   CLCONV_RETURN_IF(ctx, param == grad, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: param must not be the same tensor as grad", fn);
   k.lr = p->lr;
@@ -120,10 +120,10 @@ clconv_status clconv_sgd_step(clconv_context *ctx, const clconv_sgd_params *p,
                      (double)p->momentum);
     CLCONV_FORWARD_IF_ERROR(
         clconv__tensor_check(ctx, buf, buf->rank, fn, "momentum_buffer"));
-    CLCONV_FORWARD_IF_ERROR(clconv__check_same_dims(
+    CLCONV_FORWARD_IF_ERROR(clconv__tensor_check_same_dims(
         ctx, fn, buf, "momentum_buffer", param, "param"));
     CLCONV_FORWARD_IF_ERROR(
-        clconv__check_distinct(ctx, fn, buf, "momentum_buffer",
+        clconv__tensor_check_distinct(ctx, fn, buf, "momentum_buffer",
                                (const clconv_tensor *const[]){param, grad},
                                (const char *const[]){"param", "grad"}, 2));
   }

@@ -3,7 +3,7 @@
  * reference backend before it may win. */
 #include "alloc.h"
 #include "context.h"
-#include "corr2d_geometry.h"
+#include "corr2d_check.h"
 #include "error.h"
 #include "os.h"
 #include "tuning.h"
@@ -55,9 +55,9 @@ static int by_value(const void *a, const void *b) {
 static clconv_status time_candidate(clconv_context *ctx,
                                     const clconv_corr2d_params *p,
                                     const problem *pr,
-                                    const clconv__fwd_tiles *t, int repeat,
+                                    const clconv__tiles_fwd_blocked *t, int repeat,
                                     double *times, double *median_ms) {
-  CLCONV_FORWARD_IF_ERROR(clconv__tiles_force(ctx, t));
+  CLCONV_FORWARD_IF_ERROR(clconv__tuning_force(ctx, t));
   CLCONV_FORWARD_IF_ERROR(
       clconv_corr2d_forward(ctx, p, pr->x, pr->w, pr->b, pr->y));
   CLCONV_FORWARD_IF_ERROR(
@@ -77,9 +77,9 @@ static clconv_status time_candidate(clconv_context *ctx,
 /* Times every candidate; the default (first) must agree with the reference,
  * a later one that fails in any way but a lost context is rejected. */
 static clconv_status search(clconv_context *ctx, const clconv_corr2d_params *p,
-                            const problem *pr, const clconv__fwd_tiles *cands,
+                            const problem *pr, const clconv__tiles_fwd_blocked *cands,
                             int count, int repeat, double *times,
-                            clconv__fwd_tiles *best, clconv_tune_report *r) {
+                            clconv__tiles_fwd_blocked *best, clconv_tune_report *r) {
   for (int i = 0; i < count; i++) {
     double ms = 0.0;
     const clconv_status status =
@@ -93,7 +93,7 @@ static clconv_status search(clconv_context *ctx, const clconv_corr2d_params *p,
     }
     if (i == 0) {
       r->default_ms = ms;
-      clconv__fwd_tiles_format(&cands[i], r->default_tiles,
+      clconv__tiles_fwd_blocked_format(&cands[i], r->default_tiles,
                                sizeof r->default_tiles);
     }
     if (i == 0 || ms < r->best_ms) {
@@ -101,7 +101,7 @@ static clconv_status search(clconv_context *ctx, const clconv_corr2d_params *p,
       *best = cands[i];
     }
   }
-  clconv__fwd_tiles_format(best, r->best_tiles, sizeof r->best_tiles);
+  clconv__tiles_fwd_blocked_format(best, r->best_tiles, sizeof r->best_tiles);
   return CLCONV_STATUS_OK;
 }
 
@@ -116,7 +116,7 @@ clconv_status clconv_tune_forward(clconv_context *ctx,
   clconv_tune_report r;
   problem pr;
   clconv__corr2d_geom g, f;
-  clconv__fwd_tiles *cands = NULL, best;
+  clconv__tiles_fwd_blocked *cands = NULL, best;
   double *times = NULL;
   int count;
   clconv_status status;
@@ -139,9 +139,9 @@ clconv_status clconv_tune_forward(clconv_context *ctx,
   status = problem_make(ctx, p, x_dims, w_dims, has_bias, &pr);
   if (status == CLCONV_STATUS_OK)
     status =
-        clconv__corr2d_geometry(ctx, fn, p, pr.x, "x_dims", pr.w, pr.b, &g);
+        clconv__corr2d_check_problem(ctx, fn, p, pr.x, "x_dims", pr.w, pr.b, &g);
   if (status == CLCONV_STATUS_OK && g.needs_long_index)
-    status = clconv__fail(ctx, CLCONV_STATUS_TOO_LARGE,
+    status = clconv__error_fail(ctx, CLCONV_STATUS_TOO_LARGE,
                           "%s: an index of this problem reaches 2^31; it runs "
                           "on the untiled kernel, which has nothing to tune",
                           fn);
@@ -149,27 +149,27 @@ clconv_status clconv_tune_forward(clconv_context *ctx,
     goto done;
 
   /* Times the candidates, then remembers and stores the winner. */
-  f = clconv__corr2d_flatten_pointwise(&g);
-  cands = clconv__malloc(ALL_CANDIDATES * sizeof *cands);
-  times = clconv__malloc((size_t)repeat * sizeof *times);
+  f = clconv__corr2d_geometry_flatten_pointwise(&g);
+  cands = clconv__alloc(ALL_CANDIDATES * sizeof *cands);
+  times = clconv__alloc((size_t)repeat * sizeof *times);
   if (cands == NULL || times == NULL) {
-    status = clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+    status = clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                           "%s: out of host memory", fn);
     goto done;
   }
-  count = clconv__fwd_tiles_candidates(
-      ctx->info.type, &f, cands,
+  count = clconv__tiles_fwd_blocked_candidates(
+      &ctx->caps, &f, cands,
       max_candidates == 0 || max_candidates > ALL_CANDIDATES ? ALL_CANDIDATES
                                                              : max_candidates);
   status = search(ctx, p, &pr, cands, count, repeat, times, &best, &r);
   if (status == CLCONV_STATUS_OK)
-    status = clconv__tiles_remember(ctx, &g, &best, &r.stored);
+    status = clconv__tuning_remember(ctx, &g, &best, &r.stored);
   if (status == CLCONV_STATUS_OK)
-    clconv__clear_message(ctx);
+    clconv__error_clear(ctx);
 done:
-  (void)clconv__tiles_force(ctx, NULL);
-  clconv__free(times);
-  clconv__free(cands);
+  (void)clconv__tuning_force(ctx, NULL);
+  clconv__alloc_free(times);
+  clconv__alloc_free(cands);
   problem_release(&pr);
   if (report != NULL)
     *report = r;

@@ -45,7 +45,7 @@ int clconv__os_read_file(const char *path, char **data, size_t *size) {
     err = EIO;
     goto done;
   }
-  buffer = clconv__malloc((size_t)length + 1);
+  buffer = clconv__alloc((size_t)length + 1);
   if (buffer == NULL) {
     err = ENOMEM;
     goto done;
@@ -59,7 +59,7 @@ int clconv__os_read_file(const char *path, char **data, size_t *size) {
   *size = (size_t)length;
   buffer = NULL;
 done:
-  clconv__free(buffer);
+  clconv__alloc_free(buffer);
   fclose(file);
   return err;
 }

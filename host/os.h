@@ -8,7 +8,7 @@
 /* @return the environment variable, or NULL when unset or empty. */
 const char *clconv__os_getenv(const char *name);
 
-/* Reads a whole file into a NUL-terminated buffer from clconv__malloc.
+/* Reads a whole file into a NUL-terminated buffer from clconv__alloc.
  * @return 0 on success, else an errno-style code (the file is left alone). */
 int clconv__os_read_file(const char *path, char **data, size_t *size);
 

@@ -56,7 +56,7 @@ clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
                    ctx->info.device_name);
 
   /* Allocates the handle, then the storage on the host or the device. */
-  t = clconv__calloc(1, sizeof *t);
+  t = clconv__alloc_zeroed(1, sizeof *t);
   CLCONV_RETURN_IF(ctx, t == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                    "%s: out of host memory", fn);
   t->ctx = ctx;
@@ -65,10 +65,10 @@ clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
   t->count = count;
   t->bytes = count * sizeof(float);
   if (ctx->is_reference) {
-    t->host = clconv__malloc(t->bytes);
+    t->host = clconv__alloc(t->bytes);
     if (t->host == NULL) {
-      clconv__free(t);
-      return clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+      clconv__alloc_free(t);
+      return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                           "%s: out of host memory for %zu bytes", fn,
                           count * sizeof(float));
     }
@@ -76,8 +76,8 @@ clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
     t->mem =
         clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE, t->bytes, NULL, &err);
     if (t->mem == NULL || err != CL_SUCCESS) {
-      clconv__free(t);
-      return clconv__fail_cl(ctx, err, "clconv_tensor_create: clCreateBuffer");
+      clconv__alloc_free(t);
+      return clconv__error_fail_cl(ctx, err, "clconv_tensor_create: clCreateBuffer");
     }
   }
   *out = t;
@@ -89,8 +89,8 @@ void clconv_tensor_release(clconv_tensor *t) {
     return;
   if (t->mem != NULL)
     (void)clReleaseMemObject(t->mem);
-  clconv__free(t->host);
-  clconv__free(t);
+  clconv__alloc_free(t->host);
+  clconv__alloc_free(t);
 }
 
 int clconv_tensor_rank(const clconv_tensor *t) {
@@ -178,20 +178,20 @@ clconv_status clconv__tensor_download(const clconv_tensor *t, float **out) {
   *out = NULL;
   if (t->count == 0)
     return CLCONV_STATUS_OK;
-  data = clconv__malloc(t->bytes);
+  data = clconv__alloc(t->bytes);
   CLCONV_RETURN_IF(t->ctx, data == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                    "out of host memory reading a tensor of %zu bytes",
                    t->bytes);
   status = clconv_tensor_read(t, data, t->count);
   if (status != CLCONV_STATUS_OK) {
-    clconv__free(data);
+    clconv__alloc_free(data);
     return status;
   }
   *out = data;
   return CLCONV_STATUS_OK;
 }
 
-clconv_status clconv__check_distinct(clconv_context *ctx, const char *fn,
+clconv_status clconv__tensor_check_distinct(clconv_context *ctx, const char *fn,
                                      const clconv_tensor *out,
                                      const char *out_name,
                                      const clconv_tensor *const *inputs,
@@ -204,7 +204,7 @@ clconv_status clconv__check_distinct(clconv_context *ctx, const char *fn,
   return CLCONV_STATUS_OK;
 }
 
-clconv_status clconv__check_same_dims(clconv_context *ctx, const char *fn,
+clconv_status clconv__tensor_check_same_dims(clconv_context *ctx, const char *fn,
                                       const clconv_tensor *a,
                                       const char *a_name,
                                       const clconv_tensor *b,
@@ -232,6 +232,6 @@ clconv_status clconv__tensor_zero(clconv_tensor *t) {
   err = clEnqueueFillBuffer(t->ctx->queue, t->mem, &zero, sizeof zero, 0,
                             t->bytes, 0, NULL, NULL);
   if (err != CL_SUCCESS)
-    return clconv__fail_cl(t->ctx, err, "clEnqueueFillBuffer");
+    return clconv__error_fail_cl(t->ctx, err, "clEnqueueFillBuffer");
   return CLCONV_STATUS_OK;
 }

@@ -12,14 +12,14 @@ clconv_status clconv__tensor_check(clconv_context *ctx, const clconv_tensor *t,
 /* Fails when output @p out (named @p out_name) is the same tensor as any of
  * the @p count inputs in @p inputs (NULL entries are skipped), named by
  * @p names. */
-clconv_status clconv__check_distinct(clconv_context *ctx, const char *fn,
+clconv_status clconv__tensor_check_distinct(clconv_context *ctx, const char *fn,
                                      const clconv_tensor *out,
                                      const char *out_name,
                                      const clconv_tensor *const *inputs,
                                      const char *const *names, int count);
 
 /* Fails unless @p a and @p b (named) have the same rank and dims. */
-clconv_status clconv__check_same_dims(clconv_context *ctx, const char *fn,
+clconv_status clconv__tensor_check_same_dims(clconv_context *ctx, const char *fn,
                                       const clconv_tensor *a,
                                       const char *a_name,
                                       const clconv_tensor *b,
@@ -28,7 +28,7 @@ clconv_status clconv__check_same_dims(clconv_context *ctx, const char *fn,
 /* Sets every element to zero (queued on a device). */
 clconv_status clconv__tensor_zero(clconv_tensor *t);
 
-/* Reads a tensor into a new host array from clconv__malloc (for verification
+/* Reads a tensor into a new host array from clconv__alloc (for verification
  * and the reference path); *out is NULL for an empty tensor. */
 clconv_status clconv__tensor_download(const clconv_tensor *t, float **out);
 

@@ -20,12 +20,12 @@ typedef struct remembered {
   int64_t geom[GEOM_FIELDS]; /* the problem (geom_fields) */
   int used;
   int tuned; /* 0: no tuned entry exists, use the default */
-  clconv__fwd_tiles tiles;
+  clconv__tiles_fwd_blocked tiles;
 } remembered;
 
 struct clconv__tuning {
   int forcing;
-  clconv__fwd_tiles forced;
+  clconv__tiles_fwd_blocked forced;
   remembered entries[REMEMBERED];
   int next; /* entry to replace next */
 };
@@ -41,16 +41,16 @@ static void geom_fields(const clconv__corr2d_geom *g, int64_t out[]) {
 
 static struct clconv__tuning *tuning_of(clconv_context *ctx) {
   if (ctx->tuning == NULL)
-    ctx->tuning = clconv__calloc(1, sizeof *ctx->tuning);
+    ctx->tuning = clconv__alloc_zeroed(1, sizeof *ctx->tuning);
   return ctx->tuning;
 }
 
 /* The disk-cache key of the tiles for @p g. @return 0, or -1 when out of
  * memory or the kernel source is not embedded. */
 static int tiles_key(clconv_context *ctx, const int64_t geom[],
-                     clconv__cache_key *key) {
+                     clconv__disk_cache_key *key) {
   const clconv__embedded_source *src =
-      clconv__embedded_source_find("corr2d_fwd_vec");
+      clconv__kernel_sources_find("corr2d_fwd_blocked");
   const char *texts[1];
   char problem[512];
   int n = 0;
@@ -60,30 +60,30 @@ static int tiles_key(clconv_context *ctx, const int64_t geom[],
   for (int i = 0; i < GEOM_FIELDS; i++)
     n += snprintf(problem + n, sizeof problem - (size_t)n, "%s%lld",
                   i > 0 ? " " : "", (long long)geom[i]);
-  return clconv__cache_key_make(ctx, "tuned tiles of corr2d_fwd_vec", problem,
+  return clconv__disk_cache_key_make(ctx, "tuned tiles of corr2d_fwd_blocked", problem,
                                 texts, 1, key);
 }
 
 /* Reads the tuned tiles of @p geom from the disk cache. @return 1 when a
  * valid entry exists. */
 static int load_tuned(clconv_context *ctx, const int64_t geom[],
-                      clconv__fwd_tiles *t) {
-  clconv__cache_key key = {NULL, 0};
+                      clconv__tiles_fwd_blocked *t) {
+  clconv__disk_cache_key key = {NULL, 0};
   unsigned char *data = NULL;
   size_t size = 0;
   char text[64];
   int found = 0;
   if (ctx->cache_dir == NULL || tiles_key(ctx, geom, &key) != 0)
     return 0;
-  if (clconv__cache_load(ctx, &key, &data, &size) == CLCONV__CACHE_HIT &&
+  if (clconv__disk_cache_load(ctx, &key, &data, &size) == CLCONV__CACHE_HIT &&
       size < sizeof text) {
     memcpy(text, data, size);
     text[size] = '\0';
     found = sscanf(text, "%d %d %d %d %d", &t->vw, &t->cv, &t->rh, &t->cb,
                    &t->padded) == 5;
   }
-  clconv__free(data);
-  clconv__cache_key_free(&key);
+  clconv__alloc_free(data);
+  clconv__disk_cache_key_free(&key);
   return found;
 }
 
@@ -105,15 +105,15 @@ static remembered *add(struct clconv__tuning *tn, const int64_t geom[]) {
   return e;
 }
 
-clconv__fwd_tiles clconv__fwd_tiles_for(clconv_context *ctx,
+clconv__tiles_fwd_blocked clconv__tuning_tiles_for(clconv_context *ctx,
                                         const clconv__corr2d_geom *g,
                                         const clconv__corr2d_geom *f) {
   struct clconv__tuning *tn = tuning_of(ctx);
   int64_t geom[GEOM_FIELDS];
   remembered *e;
   if (tn == NULL) /* out of memory: the default still works */
-    return clconv__fwd_tiles_default(ctx->info.type, f);
-  if (tn->forcing && clconv__fwd_tiles_valid(&tn->forced, f))
+    return clconv__tiles_fwd_blocked_default(&ctx->caps, f);
+  if (tn->forcing && clconv__tiles_fwd_blocked_valid(&tn->forced, f))
     return tn->forced;
   geom_fields(g, geom);
   e = find(tn, geom);
@@ -121,13 +121,13 @@ clconv__fwd_tiles clconv__fwd_tiles_for(clconv_context *ctx,
     e = add(tn, geom);
     e->tuned = load_tuned(ctx, geom, &e->tiles);
   }
-  if (e->tuned && clconv__fwd_tiles_valid(&e->tiles, f))
+  if (e->tuned && clconv__tiles_fwd_blocked_valid(&e->tiles, f))
     return e->tiles;
-  return clconv__fwd_tiles_default(ctx->info.type, f);
+  return clconv__tiles_fwd_blocked_default(&ctx->caps, f);
 }
 
-clconv_status clconv__tiles_force(clconv_context *ctx,
-                                  const clconv__fwd_tiles *t) {
+clconv_status clconv__tuning_force(clconv_context *ctx,
+                                  const clconv__tiles_fwd_blocked *t) {
   struct clconv__tuning *tn = tuning_of(ctx);
   CLCONV_RETURN_IF(ctx, tn == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                    "clconv_tune_forward: out of host memory");
@@ -137,12 +137,12 @@ clconv_status clconv__tiles_force(clconv_context *ctx,
   return CLCONV_STATUS_OK;
 }
 
-clconv_status clconv__tiles_remember(clconv_context *ctx,
+clconv_status clconv__tuning_remember(clconv_context *ctx,
                                      const clconv__corr2d_geom *g,
-                                     const clconv__fwd_tiles *t, int *stored) {
+                                     const clconv__tiles_fwd_blocked *t, int *stored) {
   struct clconv__tuning *tn = tuning_of(ctx);
   int64_t geom[GEOM_FIELDS];
-  clconv__cache_key key = {NULL, 0};
+  clconv__disk_cache_key key = {NULL, 0};
   remembered *e;
   char text[64];
   int n;
@@ -159,13 +159,13 @@ clconv_status clconv__tiles_remember(clconv_context *ctx,
     return CLCONV_STATUS_OK;
   n = snprintf(text, sizeof text, "%d %d %d %d %d\n", t->vw, t->cv, t->rh,
                t->cb, t->padded);
-  *stored = clconv__cache_store(ctx, &key, (const unsigned char *)text,
+  *stored = clconv__disk_cache_store(ctx, &key, (const unsigned char *)text,
                                 (size_t)n) == 0;
-  clconv__cache_key_free(&key);
+  clconv__disk_cache_key_free(&key);
   return CLCONV_STATUS_OK;
 }
 
 void clconv__tuning_release(clconv_context *ctx) {
-  clconv__free(ctx->tuning);
+  clconv__alloc_free(ctx->tuning);
   ctx->tuning = NULL;
 }

@@ -42,7 +42,7 @@ clconv_status clconv__verify_values(clconv_context *ctx, const char *fn,
                                     const double *mag, double terms,
                                     int exact) {
   clconv_verify_report r;
-  clconv__compare(device, ref, mag, terms, exact, count, &r);
+  clconv__compare_values(device, ref, mag, terms, exact, count, &r);
   merge(&ctx->verify_report, &r);
   merge(&ctx->verify_total, &r);
   CLCONV_RETURN_IF(ctx, r.mismatches > 0, CLCONV_STATUS_VERIFY_MISMATCH,
@@ -64,24 +64,24 @@ clconv_status clconv__verify_tensor(clconv_context *ctx, const char *fn,
   if (status == CLCONV_STATUS_OK)
     status = clconv__verify_values(ctx, fn, what, device, t->count, ref, mag,
                                    terms, exact);
-  clconv__free(device);
+  clconv__alloc_free(device);
   return status;
 }
 
-clconv_status clconv__alloc_ref(clconv_context *ctx, const char *fn,
+clconv_status clconv__verify_alloc_ref(clconv_context *ctx, const char *fn,
                                 size_t count, double **a, double **b) {
   int too_many = count > SIZE_MAX / sizeof(double);
-  *a = too_many ? NULL : clconv__malloc(count * sizeof **a);
+  *a = too_many ? NULL : clconv__alloc(count * sizeof **a);
   if (b != NULL)
-    *b = too_many ? NULL : clconv__malloc(count * sizeof **b);
+    *b = too_many ? NULL : clconv__alloc(count * sizeof **b);
   if (*a == NULL || (b != NULL && *b == NULL)) {
-    clconv__free(*a);
+    clconv__alloc_free(*a);
     *a = NULL;
     if (b != NULL) {
-      clconv__free(*b);
+      clconv__alloc_free(*b);
       *b = NULL;
     }
-    return clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+    return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                         "%s: out of host memory for reference results", fn);
   }
   return CLCONV_STATUS_OK;
@@ -99,12 +99,12 @@ clconv_status clconv__verify_elements(clconv_context *ctx, const char *fn,
   if (ctx->verify_sample > 0 && ctx->verify_sample < n)
     n = ctx->verify_sample < 2 ? 2 : ctx->verify_sample;
   if ((status = clconv__tensor_download(t, &device)) != CLCONV_STATUS_OK ||
-      (status = clconv__alloc_ref(ctx, fn, n, &ref_values, &mag)) !=
+      (status = clconv__verify_alloc_ref(ctx, fn, n, &ref_values, &mag)) !=
           CLCONV_STATUS_OK)
     goto done;
-  picked = clconv__malloc(n * sizeof *picked);
+  picked = clconv__alloc(n * sizeof *picked);
   if (picked == NULL) {
-    status = clconv__fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+    status = clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                           "%s: out of host memory for verification", fn);
     goto done;
   }
@@ -121,9 +121,9 @@ clconv_status clconv__verify_elements(clconv_context *ctx, const char *fn,
   status = clconv__verify_values(ctx, fn, what, picked, n, ref_values, mag,
                                  terms, exact);
 done:
-  clconv__free(picked);
-  clconv__free(mag);
-  clconv__free(ref_values);
-  clconv__free(device);
+  clconv__alloc_free(picked);
+  clconv__alloc_free(mag);
+  clconv__alloc_free(ref_values);
+  clconv__alloc_free(device);
   return status;
 }

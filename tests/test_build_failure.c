@@ -1,9 +1,12 @@
 /* test_build_failure.c: kernel sources from CLCONV_KERNEL_DIR (set by CTest
  * to a folder whose forward kernels do not compile): a failed build returns
  * BUILD_FAILED with the compiler's log; a missing folder names the path; the
- * real sources from a folder work. */
+ * real sources from a folder work; a kernel built without the options it
+ * requires fails. */
+#include "cl_program.h"
 #include "support.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Runs a tiny forward on @p ctx and returns its status. */
@@ -45,7 +48,7 @@ static void test_build_log_returned(void) {
     CU_ASSERT_PTR_NOT_NULL(
         strstr(clconv_context_message(ctx), "this_identifier_does_not_exist"));
     CU_ASSERT_PTR_NOT_NULL(
-        strstr(clconv_context_message(ctx), "corr2d_fwd_vec.cl"));
+        strstr(clconv_context_message(ctx), "corr2d_fwd_blocked.cl"));
     /* The context stays usable: the same failure, not an unusable context. */
     TEST_EXPECT_ERROR(ctx, tiny_forward(ctx), CLCONV_STATUS_BUILD_FAILED,
                       "build log:");
@@ -74,10 +77,40 @@ static void test_real_sources_from_folder(void) {
   clconv_context_release(ctx);
 }
 
+/* Every kernel file that takes build options refuses to build without them
+ * (#error naming what it needs) instead of building with guessed values. */
+static void test_missing_options_fail(void) {
+  static const char *const kernels[] = {
+      "corr2d_fwd_naive",          "corr2d_fwd_blocked",
+      "corr2d_fwd_local",          "corr2d_bwd_data_naive",
+      "corr2d_bwd_data_phases",    "corr2d_bwd_weight_naive",
+      "corr2d_bwd_weight_blocked", "corr2d_bwd_bias",
+      "pack_weights",              "pad_input",
+      "sgd_update",                "squared_error",
+      "sum_chunks"};
+  clconv_context *probe = test_open_device();
+  clconv_context *ctx = open_with_dir(CLCONV_SOURCE_CL_DIR);
+  clconv_context_release(probe);
+  if (ctx == NULL || ctx->is_reference) {
+    clconv_context_release(ctx);
+    return;
+  }
+  for (size_t i = 0; i < sizeof kernels / sizeof *kernels; i++) {
+    cl_kernel kernel = NULL;
+    char needle[64];
+    snprintf(needle, sizeof needle, "%s.cl needs -D", kernels[i]);
+    TEST_EXPECT_ERROR(
+        ctx, clconv__cl_program_kernel(ctx, kernels[i], "", kernels[i], &kernel),
+        CLCONV_STATUS_BUILD_FAILED, needle);
+  }
+  clconv_context_release(ctx);
+}
+
 int main(void) {
   static const test_case tests[] = {
       {"a failed build returns its log", test_build_log_returned},
       {"a missing kernel folder", test_missing_folder},
+      {"a kernel built without its options fails", test_missing_options_fail},
       {"the real sources from a folder", test_real_sources_from_folder},
   };
   return test_run_suite("build_failure", tests, sizeof tests / sizeof tests[0]);

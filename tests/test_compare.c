@@ -13,20 +13,20 @@ static clconv_verify_report compare_one(float device, double reference,
                                         double magnitude, double terms,
                                         int exact) {
   clconv_verify_report report;
-  clconv__compare(&device, &reference, &magnitude, terms, exact, 1, &report);
+  clconv__compare_values(&device, &reference, &magnitude, terms, exact, 1, &report);
   return report;
 }
 
 /* The tolerance is 2 * (K + 2) * 2^-24 * S + 1e-30. */
 static void test_tolerance_formula(void) {
-  CU_ASSERT_DOUBLE_EQUAL(clconv__tolerance(4, 1.0), 12.0 * ULP_24 + 1e-30,
+  CU_ASSERT_DOUBLE_EQUAL(clconv__compare_tolerance(4, 1.0), 12.0 * ULP_24 + 1e-30,
                          1e-20);
-  CU_ASSERT_DOUBLE_EQUAL(clconv__tolerance(0, 0.0), 1e-30, 1e-40);
+  CU_ASSERT_DOUBLE_EQUAL(clconv__compare_tolerance(0, 0.0), 1e-30, 1e-40);
 }
 
 /* An error just inside the bound passes; just outside, fails. */
 static void test_bounded_edges(void) {
-  double tol = clconv__tolerance(8, 100.0);
+  double tol = clconv__compare_tolerance(8, 100.0);
   clconv_verify_report inside =
       compare_one(50.0f, 50.0 + 0.9 * tol, 100.0, 8, 0);
   clconv_verify_report outside =
@@ -62,13 +62,13 @@ static void test_special_values(void) {
 static void test_exact_inputs_rule(void) {
   float ints[3] = {1, -8, 3}, halves[2] = {0.5f, 1}, big[1] = {4096};
   float bias[1] = {2};
-  CU_ASSERT_TRUE(clconv__exact_inputs(ints, 3, ints, 3, bias, 1, 9));
-  CU_ASSERT_FALSE(clconv__exact_inputs(halves, 2, ints, 3, NULL, 0, 9));
+  CU_ASSERT_TRUE(clconv__compare_exact_inputs(ints, 3, ints, 3, bias, 1, 9));
+  CU_ASSERT_FALSE(clconv__compare_exact_inputs(halves, 2, ints, 3, NULL, 0, 9));
   /* 1024 * 4096 * 4096 = 2^34: partial sums could round. */
-  CU_ASSERT_FALSE(clconv__exact_inputs(big, 1, big, 1, NULL, 0, 1024));
+  CU_ASSERT_FALSE(clconv__compare_exact_inputs(big, 1, big, 1, NULL, 0, 1024));
   /* 1 * 4096 * 4096 = 2^24 is not below 2^24. */
-  CU_ASSERT_FALSE(clconv__exact_inputs(big, 1, big, 1, NULL, 0, 1));
-  CU_ASSERT_TRUE(clconv__exact_inputs(big, 1, big, 1, NULL, 0, 0.99));
+  CU_ASSERT_FALSE(clconv__compare_exact_inputs(big, 1, big, 1, NULL, 0, 1));
+  CU_ASSERT_TRUE(clconv__compare_exact_inputs(big, 1, big, 1, NULL, 0, 0.99));
 }
 
 /* The report names the worst element and counts every mismatch. */
@@ -76,7 +76,7 @@ static void test_report(void) {
   float device[4] = {1, 2, 3.5f, 4};
   double reference[4] = {1, 2, 3, 5}, magnitude[4] = {1, 2, 3, 5};
   clconv_verify_report report;
-  clconv__compare(device, reference, magnitude, 2, 1, 4, &report);
+  clconv__compare_values(device, reference, magnitude, 2, 1, 4, &report);
   CU_ASSERT_EQUAL(report.count, 4);
   CU_ASSERT_EQUAL(report.mismatches, 2);
   CU_ASSERT_DOUBLE_EQUAL(report.max_abs_error, 1.0, 0.0);

@@ -277,9 +277,9 @@ static void sweep_allocation_failures(const char *device) {
   long n;
   for (n = 1; n < 500; n++) {
     clconv_status s;
-    clconv__test_fail_alloc_from(n);
+    clconv__alloc_test_fail_from(n);
     s = session(device);
-    clconv__test_fail_alloc_from(0);
+    clconv__alloc_test_fail_from(0);
     if (s == CLCONV_STATUS_OK)
       break;
     if (s != CLCONV_STATUS_OUT_OF_HOST_MEMORY)

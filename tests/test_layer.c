@@ -395,9 +395,9 @@ static void test_allocation_failures(void) {
     long n;
     for (n = 1; n < 1000; n++) {
       clconv_status s;
-      clconv__test_fail_alloc_from(n);
+      clconv__alloc_test_fail_from(n);
       s = layer_session(devices[k]);
-      clconv__test_fail_alloc_from(0);
+      clconv__alloc_test_fail_from(0);
       if (s == CLCONV_STATUS_OK)
         break;
       if (s != CLCONV_STATUS_OUT_OF_HOST_MEMORY)

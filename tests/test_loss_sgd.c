@@ -67,13 +67,13 @@ static void test_loss_finite_differences(void) {
     yh[i] = (float)test_int(&r, -16, 16) / 8.0f;
     y[i] = (float)test_int(&r, -16, 16) / 8.0f;
   }
-  clconv__ref_squared_error(yh, y, 50, 2.0f, NULL, NULL, grad, NULL);
+  clconv__ref_loss_squared_error(yh, y, 50, 2.0f, NULL, NULL, grad, NULL);
   for (int i = 0; i < 50; i++) {
     const float saved = yh[i];
     yh[i] = saved + 0.125f;
-    clconv__ref_squared_error(yh, y, 50, 2.0f, &loss_up, NULL, NULL, NULL);
+    clconv__ref_loss_squared_error(yh, y, 50, 2.0f, &loss_up, NULL, NULL, NULL);
     yh[i] = saved - 0.125f;
-    clconv__ref_squared_error(yh, y, 50, 2.0f, &loss_down, NULL, NULL, NULL);
+    clconv__ref_loss_squared_error(yh, y, 50, 2.0f, &loss_down, NULL, NULL, NULL);
     yh[i] = saved;
     CU_ASSERT_DOUBLE_EQUAL((loss_up - loss_down) / 0.25, grad[i], 1e-12);
   }

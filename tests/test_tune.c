@@ -5,6 +5,7 @@
  * invalid stored entry is never used; bad arguments are named. */
 #define _POSIX_C_SOURCE 200809L
 #include "backend_opencl.h"
+#include "corr2d_check.h"
 #include "corr2d_cases.h"
 #include "support.h"
 #include "tuning.h"
@@ -36,7 +37,7 @@ static clconv__corr2d_geom geometry(clconv_context *ctx,
   clconv_tensor *x = test_tensor(ctx, 4, x_dims, NULL);
   clconv_tensor *w = test_tensor(ctx, 4, w_dims, NULL);
   memset(&g, 0, sizeof g);
-  CU_ASSERT_EQUAL(clconv__corr2d_geometry(ctx, "test", p, x, "x", w, NULL, &g),
+  CU_ASSERT_EQUAL(clconv__corr2d_check_problem(ctx, "test", p, x, "x", w, NULL, &g),
                   CLCONV_STATUS_OK);
   clconv_tensor_release(w);
   clconv_tensor_release(x);
@@ -46,7 +47,7 @@ static clconv__corr2d_geom geometry(clconv_context *ctx,
 /* Runs @p c with the tiles forced to @p t and compares with the reference.
  * @return 1 when it ran and agreed. */
 static int forward_agrees(clconv_context *ctx, const corr2d_case *c,
-                          const clconv__fwd_tiles *t) {
+                          const clconv__tiles_fwd_blocked *t) {
   const int64_t b_dims[1] = {c->w_dims[0]};
   int64_t y_dims[4];
   clconv_tensor *x = test_tensor(ctx, 4, c->x_dims, c->x);
@@ -57,7 +58,7 @@ static int forward_agrees(clconv_context *ctx, const corr2d_case *c,
   int ok;
   case_output_dims(c, y_dims);
   y = test_tensor(ctx, 4, y_dims, NULL);
-  ok = clconv__tiles_force(ctx, t) == CLCONV_STATUS_OK &&
+  ok = clconv__tuning_force(ctx, t) == CLCONV_STATUS_OK &&
        clconv_tensor_fill_uniform(y, -1.0f, 1.0f, 9) == CLCONV_STATUS_OK &&
        clconv_corr2d_forward(ctx, &c->p, x, w, b, y) == CLCONV_STATUS_OK &&
        clconv_corr2d_verify(ctx, &c->p, x, w, b, y, &report) ==
@@ -66,7 +67,7 @@ static int forward_agrees(clconv_context *ctx, const corr2d_case *c,
   if (!ok)
     fprintf(stderr, "\n  tiles vw%d cv%d rh%d cb%d padded %d: %s\n", t->vw,
             t->cv, t->rh, t->cb, t->padded, clconv_context_message(ctx));
-  clconv__tiles_force(ctx, NULL);
+  clconv__tuning_force(ctx, NULL);
   clconv_tensor_release(y);
   clconv_tensor_release(b);
   clconv_tensor_release(w);
@@ -80,7 +81,7 @@ static int forward_agrees(clconv_context *ctx, const corr2d_case *c,
 static void test_random_tilings(void) {
   enum { CASES = 36, CANDIDATES = 1024 };
   clconv_context *ctx = test_open_device();
-  clconv__fwd_tiles *cands = malloc(CANDIDATES * sizeof *cands);
+  clconv__tiles_fwd_blocked *cands = malloc(CANDIDATES * sizeof *cands);
   clconv_device_info info;
   test_rng r = {test_seed()};
   int failures = 0;
@@ -114,11 +115,12 @@ static void test_random_tilings(void) {
       c.x = wider;
     }
     g = geometry(ctx, &c.p, c.x_dims, c.w_dims);
-    f = clconv__corr2d_flatten_pointwise(&g);
-    count = clconv__fwd_tiles_candidates(info.type, &f, cands, CANDIDATES);
+    f = clconv__corr2d_geometry_flatten_pointwise(&g);
+    count = clconv__tiles_fwd_blocked_candidates(&ctx->caps, &f, cands,
+                                                 CANDIDATES);
     CU_ASSERT(count >= 1);
     if (count >= 1) {
-      clconv__fwd_tiles t = cands[test_int(&r, 0, count - 1)];
+      clconv__tiles_fwd_blocked t = cands[test_int(&r, 0, count - 1)];
       t.padded = i % 2;
       failures += !forward_agrees(ctx, &c, &t);
     }
@@ -154,7 +156,7 @@ static int tuned_entry(char *path, size_t size) {
       for (size_t i = 0; i < sizeof head - 1; i++) /* key text follows bytes */
         if (head[i] == '\0')
           head[i] = ' ';
-      if (strstr(head, "tuned tiles of corr2d_fwd_vec") != NULL) {
+      if (strstr(head, "tuned tiles of corr2d_fwd_blocked") != NULL) {
         snprintf(path, size, "%s", candidate);
         found++;
       }
@@ -172,11 +174,11 @@ static void tuned_problem_tiles(clconv_context *ctx, int by_default, char *out,
                                 size_t size) {
   const clconv_corr2d_params p = tuned_params();
   const clconv__corr2d_geom g = geometry(ctx, &p, tuned_x, tuned_w);
-  const clconv__corr2d_geom f = clconv__corr2d_flatten_pointwise(&g);
-  const clconv__fwd_tiles t =
-      by_default ? clconv__fwd_tiles_default(ctx->info.type, &f)
-                 : clconv__fwd_tiles_for(ctx, &g, &f);
-  clconv__fwd_tiles_format(&t, out, size);
+  const clconv__corr2d_geom f = clconv__corr2d_geometry_flatten_pointwise(&g);
+  const clconv__tiles_fwd_blocked t =
+      by_default ? clconv__tiles_fwd_blocked_default(&ctx->caps, &f)
+                 : clconv__tuning_tiles_for(ctx, &g, &f);
+  clconv__tiles_fwd_blocked_format(&t, out, size);
 }
 
 /* The same in a new context built on the folder. */
@@ -222,12 +224,12 @@ static void test_tune_store_and_reload(void) {
   /* Nor is a well-formed entry with tiles invalid for the problem (3 does
    * not divide its 4 output channels). */
   {
-    const clconv__fwd_tiles bad = {16, 1, 1, 3, 0};
+    const clconv__tiles_fwd_blocked bad = {16, 1, 1, 3, 0};
     clconv__corr2d_geom g;
     int stored = 0;
     ctx = open_ctx(folder);
     g = geometry(ctx, &p, tuned_x, tuned_w);
-    CU_ASSERT_EQUAL(clconv__tiles_remember(ctx, &g, &bad, &stored),
+    CU_ASSERT_EQUAL(clconv__tuning_remember(ctx, &g, &bad, &stored),
                     CLCONV_STATUS_OK);
     CU_ASSERT_EQUAL(stored, 1);
     clconv_context_release(ctx);
@@ -337,7 +339,7 @@ static void test_local_memory_forward(void) {
     case_output_dims(&c, y_dims);
     g = geometry(ctx, &c.p, c.x_dims, c.w_dims);
     g.has_bias = c.has_bias;
-    if (!clconv__cl_fwd_local_fits(ctx, &g) || c.x_dims[0] == 0) {
+    if (!clconv__cl_corr2d_fwd_local_fits(ctx, &g) || c.x_dims[0] == 0) {
       case_free(&c);
       continue;
     }

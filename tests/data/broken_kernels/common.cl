@@ -1,9 +1,7 @@
 /* common.cl: definitions shared by every clconv kernel; the library prepends
  * it to each kernel file when it builds a program. */
 
-/* Index type: int unless the host asks for long (-DIDX_T=long) because some
- * index of the problem reaches 2^31. */
-#ifndef IDX_T
-#define IDX_T int
-#endif
+/* Index type of the kernels that take -DIDX_T. */
+#ifdef IDX_T
 typedef IDX_T idx_t;
+#endif

@@ -1,6 +1,6 @@
 /* op_corr2d_backward.c: the public gradient entry points of the
- * cross-correlation (data, weight, bias): validate once, dispatch, and in
- * verify mode compare with the reference backend. */
+ * cross-correlation (data, weight, bias), each in three steps: check; the
+ * reference or the device; in verify mode, compare with the reference. */
 #include "alloc.h"
 #include "backend_opencl.h"
 #include "backend_ref.h"
@@ -39,7 +39,7 @@ static void store(clconv_tensor *t, const double *values) {
     t->host[i] = (float)values[i];
 }
 
-/* Host copies of a gradient op's tensors, for the reference path. */
+/* Host copies of a gradient op's device tensors, for verification. */
 typedef struct host_copies {
   float *a, *b, *old;
   double *ref, *mag;
@@ -53,6 +53,42 @@ static void host_copies_free(host_copies *h) {
   clconv__alloc_free(h->a);
 }
 
+/* dX on the reference backend, from the tensors' host storage. */
+static clconv_status reference_data(clconv_context *ctx, const char *fn,
+                                    const clconv__corr2d_geom *g,
+                                    const clconv_tensor *dy,
+                                    const clconv_tensor *w, clconv_tensor *dx) {
+  double *ref = NULL;
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__verify_alloc_ref(ctx, fn, dx->count, &ref, NULL));
+  clconv__ref_corr2d_bwd_data(g, dy->host, w->host, ref, NULL);
+  store(dx, ref);
+  clconv__alloc_free(ref);
+  return CLCONV_STATUS_OK;
+}
+
+/* Compares the device's dX with the reference. */
+static clconv_status verify_data(clconv_context *ctx, const char *fn,
+                                 const clconv__corr2d_geom *g,
+                                 const clconv_tensor *dy,
+                                 const clconv_tensor *w,
+                                 const clconv_tensor *dx) {
+  const double terms = (double)(g->cout_g * g->kh * g->kw);
+  host_copies h = {0};
+  clconv_status status;
+  clconv__verify_begin(ctx);
+  if ((status = clconv__tensor_download(dy, &h.a)) == CLCONV_STATUS_OK &&
+      (status = clconv__tensor_download(w, &h.b)) == CLCONV_STATUS_OK) {
+    const grad_args args = {g, h.a, h.b, NULL};
+    status = clconv__verify_elements(
+        ctx, fn, "dx", dx, data_element, &args, terms,
+        clconv__compare_exact_inputs(h.a, dy->count, h.b, w->count, NULL, 0,
+                                     terms));
+  }
+  host_copies_free(&h);
+  return status;
+}
+
 clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
                                           const clconv_corr2d_params *p,
                                           const clconv_tensor *dy,
@@ -60,9 +96,6 @@ clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
                                           clconv_tensor *dx) {
   static const char *fn = "clconv_corr2d_backward_data";
   clconv__corr2d_geom g;
-  host_copies h = {0};
-  double terms;
-  clconv_status status;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_FORWARD_IF_ERROR(
       clconv__corr2d_check_problem(ctx, fn, p, dx, "dx", w, NULL, &g));
@@ -72,32 +105,49 @@ clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_output(ctx, fn, &g, dy, "dy"));
   if (dx->count == 0)
     return CLCONV_STATUS_OK;
-  terms = (double)(g.cout_g * g.kh * g.kw);
 
-  /* The device queues its kernel; the reference (and verify mode) needs the
-   * inputs on the host. */
-  if (!ctx->is_reference) {
-    CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_bwd_data(ctx, &g, dy, w, dx));
-    if (!ctx->verify)
-      return CLCONV_STATUS_OK;
-    clconv__verify_begin(ctx);
-  }
-  if ((status = clconv__tensor_download(dy, &h.a)) != CLCONV_STATUS_OK ||
-      (status = clconv__tensor_download(w, &h.b)) != CLCONV_STATUS_OK)
-    goto done;
-  if (!ctx->is_reference) {
-    grad_args args = {&g, h.a, h.b, NULL};
+  if (ctx->is_reference)
+    return reference_data(ctx, fn, &g, dy, w, dx);
+  CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_bwd_data(ctx, &g, dy, w, dx));
+  return ctx->verify ? verify_data(ctx, fn, &g, dy, w, dx) : CLCONV_STATUS_OK;
+}
+
+/* dW on the reference backend, from the tensors' host storage (added to
+ * what dW holds when @p accumulate). */
+static clconv_status reference_weight(clconv_context *ctx, const char *fn,
+                                      const clconv__corr2d_geom *g,
+                                      const clconv_tensor *x,
+                                      const clconv_tensor *dy,
+                                      clconv_tensor *dw, int accumulate) {
+  double *ref = NULL;
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__verify_alloc_ref(ctx, fn, dw->count, &ref, NULL));
+  clconv__ref_corr2d_bwd_weight(g, x->host, dy->host,
+                                accumulate ? dw->host : NULL, ref, NULL);
+  store(dw, ref);
+  clconv__alloc_free(ref);
+  return CLCONV_STATUS_OK;
+}
+
+/* Compares the device's dW with the reference; @p old is dW as it was
+ * before the op when it was added to, else NULL. */
+static clconv_status verify_weight(clconv_context *ctx, const char *fn,
+                                   const clconv__corr2d_geom *g,
+                                   const clconv_tensor *x,
+                                   const clconv_tensor *dy,
+                                   const clconv_tensor *dw, const float *old) {
+  const double terms = (double)(g->n * g->hout * g->wout);
+  host_copies h = {0};
+  clconv_status status;
+  clconv__verify_begin(ctx);
+  if ((status = clconv__tensor_download(x, &h.a)) == CLCONV_STATUS_OK &&
+      (status = clconv__tensor_download(dy, &h.b)) == CLCONV_STATUS_OK) {
+    const grad_args args = {g, h.a, h.b, old};
     status = clconv__verify_elements(
-        ctx, fn, "dx", dx, data_element, &args, terms,
-        clconv__compare_exact_inputs(h.a, dy->count, h.b, w->count, NULL, 0, terms));
-    goto done;
+        ctx, fn, "dw", dw, weight_element, &args, terms + (old != NULL),
+        clconv__compare_exact_inputs(h.a, x->count, h.b, dy->count, old,
+                                     old != NULL ? dw->count : 0, terms));
   }
-  if ((status = clconv__verify_alloc_ref(ctx, fn, dx->count, &h.ref, NULL)) !=
-      CLCONV_STATUS_OK)
-    goto done;
-  clconv__ref_corr2d_bwd_data(&g, h.a, h.b, h.ref, NULL);
-  store(dx, h.ref);
-done:
   host_copies_free(&h);
   return status;
 }
@@ -109,9 +159,8 @@ clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
                                             clconv_tensor *dw, int accumulate) {
   static const char *fn = "clconv_corr2d_backward_weight";
   clconv__corr2d_geom g;
-  host_copies h = {0};
-  double terms;
-  clconv_status status = CLCONV_STATUS_OK;
+  float *old = NULL;
+  clconv_status status;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_FORWARD_IF_ERROR(
       clconv__corr2d_check_problem(ctx, fn, p, x, "x", dw, NULL, &g));
@@ -122,35 +171,52 @@ clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
   CLCONV_RETURN_IF(ctx, accumulate != 0 && accumulate != 1,
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: accumulate must be 0 or 1, got %d", fn, accumulate);
-  terms = (double)(g.n * g.hout * g.wout);
 
-  /* Keeps the old gradient when it is added to (reference or verify). */
-  if ((ctx->is_reference || ctx->verify) && accumulate &&
-      (status = clconv__tensor_download(dw, &h.old)) != CLCONV_STATUS_OK)
-    goto done;
-  if (!ctx->is_reference) {
-    status = clconv__cl_corr2d_bwd_weight(ctx, &g, x, dy, dw, accumulate);
-    if (status != CLCONV_STATUS_OK || !ctx->verify)
-      goto done;
-    clconv__verify_begin(ctx);
+  if (ctx->is_reference)
+    return reference_weight(ctx, fn, &g, x, dy, dw, accumulate);
+  /* Verify mode keeps the gradient the device adds to. */
+  if (ctx->verify && accumulate)
+    CLCONV_FORWARD_IF_ERROR(clconv__tensor_download(dw, &old));
+  status = clconv__cl_corr2d_bwd_weight(ctx, &g, x, dy, dw, accumulate);
+  if (status == CLCONV_STATUS_OK && ctx->verify)
+    status = verify_weight(ctx, fn, &g, x, dy, dw, old);
+  clconv__alloc_free(old);
+  return status;
+}
+
+/* db on the reference backend, from the tensors' host storage. */
+static clconv_status reference_bias(clconv_context *ctx, const char *fn,
+                                    const clconv__corr2d_geom *g,
+                                    const clconv_tensor *dy, clconv_tensor *db,
+                                    int accumulate) {
+  double *ref = NULL;
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__verify_alloc_ref(ctx, fn, db->count, &ref, NULL));
+  clconv__ref_corr2d_bwd_bias(g, dy->host, accumulate ? db->host : NULL, ref,
+                              NULL);
+  store(db, ref);
+  clconv__alloc_free(ref);
+  return CLCONV_STATUS_OK;
+}
+
+/* Compares the device's db with the reference; @p old as for dW. */
+static clconv_status verify_bias(clconv_context *ctx, const char *fn,
+                                 const clconv__corr2d_geom *g,
+                                 const clconv_tensor *dy,
+                                 const clconv_tensor *db, const float *old) {
+  const double terms = (double)(g->n * g->hout * g->wout);
+  host_copies h = {0};
+  clconv_status status;
+  clconv__verify_begin(ctx);
+  if ((status = clconv__tensor_download(dy, &h.a)) == CLCONV_STATUS_OK &&
+      (status = clconv__verify_alloc_ref(ctx, fn, db->count, &h.ref,
+                                         &h.mag)) == CLCONV_STATUS_OK) {
+    clconv__ref_corr2d_bwd_bias(g, h.a, old, h.ref, h.mag);
+    status = clconv__verify_tensor(
+        ctx, fn, "db", db, h.ref, h.mag, terms + (old != NULL),
+        clconv__compare_exact_inputs(h.a, dy->count, &one, 1, old,
+                                     old != NULL ? db->count : 0, terms));
   }
-  if ((status = clconv__tensor_download(x, &h.a)) != CLCONV_STATUS_OK ||
-      (status = clconv__tensor_download(dy, &h.b)) != CLCONV_STATUS_OK)
-    goto done;
-  if (!ctx->is_reference) {
-    grad_args args = {&g, h.a, h.b, h.old};
-    status = clconv__verify_elements(
-        ctx, fn, "dw", dw, weight_element, &args, terms + accumulate,
-        clconv__compare_exact_inputs(h.a, x->count, h.b, dy->count, h.old,
-                             h.old != NULL ? dw->count : 0, terms));
-    goto done;
-  }
-  if ((status = clconv__verify_alloc_ref(ctx, fn, dw->count, &h.ref, NULL)) !=
-      CLCONV_STATUS_OK)
-    goto done;
-  clconv__ref_corr2d_bwd_weight(&g, h.a, h.b, h.old, h.ref, NULL);
-  store(dw, h.ref);
-done:
   host_copies_free(&h);
   return status;
 }
@@ -160,9 +226,8 @@ clconv_status clconv_corr2d_backward_bias(clconv_context *ctx,
                                           clconv_tensor *db, int accumulate) {
   static const char *fn = "clconv_corr2d_backward_bias";
   clconv__corr2d_geom g;
-  host_copies h = {0};
-  double terms;
-  clconv_status status = CLCONV_STATUS_OK;
+  float *old = NULL;
+  clconv_status status;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, dy, 4, fn, "dy"));
   CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, db, 1, fn, "db"));
@@ -178,30 +243,14 @@ clconv_status clconv_corr2d_backward_bias(clconv_context *ctx,
   g.cout = dy->dims[1];
   g.hout = dy->dims[2];
   g.wout = dy->dims[3];
-  terms = (double)(g.n * g.hout * g.wout);
 
-  if ((ctx->is_reference || ctx->verify) && accumulate &&
-      (status = clconv__tensor_download(db, &h.old)) != CLCONV_STATUS_OK)
-    goto done;
-  if (!ctx->is_reference) {
-    status = clconv__cl_corr2d_bwd_bias(ctx, &g, dy, db, accumulate);
-    if (status != CLCONV_STATUS_OK || !ctx->verify)
-      goto done;
-    clconv__verify_begin(ctx);
-  }
-  if ((status = clconv__tensor_download(dy, &h.a)) != CLCONV_STATUS_OK ||
-      (status = clconv__verify_alloc_ref(ctx, fn, db->count, &h.ref, &h.mag)) !=
-          CLCONV_STATUS_OK)
-    goto done;
-  clconv__ref_corr2d_bwd_bias(&g, h.a, h.old, h.ref, h.mag);
   if (ctx->is_reference)
-    store(db, h.ref);
-  else
-    status = clconv__verify_tensor(
-        ctx, fn, "db", db, h.ref, h.mag, terms + accumulate,
-        clconv__compare_exact_inputs(h.a, dy->count, &one, 1, h.old,
-                             h.old != NULL ? db->count : 0, terms));
-done:
-  host_copies_free(&h);
+    return reference_bias(ctx, fn, &g, dy, db, accumulate);
+  if (ctx->verify && accumulate)
+    CLCONV_FORWARD_IF_ERROR(clconv__tensor_download(db, &old));
+  status = clconv__cl_corr2d_bwd_bias(ctx, &g, dy, db, accumulate);
+  if (status == CLCONV_STATUS_OK && ctx->verify)
+    status = verify_bias(ctx, fn, &g, dy, db, old);
+  clconv__alloc_free(old);
   return status;
 }

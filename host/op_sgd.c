@@ -1,5 +1,5 @@
-/* op_sgd.c: the SGD update with PyTorch's semantics: validation, dispatch,
- * and verification (from snapshots taken before the in-place update). */
+/* op_sgd.c: the SGD update with PyTorch's semantics: check; reference or
+ * device; verify (from snapshots taken before the in-place update). */
 #include "alloc.h"
 #include "backend_opencl.h"
 #include "backend_ref.h"
@@ -11,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-/* Rounding steps in one update, for the tolerance (see DESIGN.md). */
+/* Rounding steps in one update, for the tolerance (docs/design.md). */
 #define SGD_TERMS 6.0
 
 clconv_sgd_params clconv_sgd_params_default(void) {
@@ -50,7 +50,8 @@ static clconv_status check_params(clconv_context *ctx, const char *fn,
   return CLCONV_STATUS_OK;
 }
 
-/* Snapshots of the update's tensors and the reference results. */
+/* Host copies taken before the device updates in place (verify mode), and
+ * the reference results. */
 typedef struct sgd_host {
   float *w, *grad, *buf;
   double *w_ref, *w_mag, *buf_ref, *buf_mag;
@@ -66,7 +67,34 @@ static void sgd_host_free(sgd_host *h) {
   clconv__alloc_free(h->w);
 }
 
-/* Takes host copies of the inputs and room for the reference results. */
+/* The reference step, on the tensors' own host storage. */
+static clconv_status reference_step(clconv_context *ctx, const char *fn,
+                                    const clconv__sgd_consts *k,
+                                    clconv_tensor *param,
+                                    const clconv_tensor *grad,
+                                    clconv_tensor *buf) {
+  double *w_new = NULL, *buf_new = NULL;
+  clconv_status status =
+      clconv__verify_alloc_ref(ctx, fn, param->count, &w_new, NULL);
+  if (status == CLCONV_STATUS_OK && k->use_momentum)
+    status = clconv__verify_alloc_ref(ctx, fn, param->count, &buf_new, NULL);
+  if (status == CLCONV_STATUS_OK) {
+    clconv__ref_sgd_update(k, param->count, param->host, grad->host,
+                           k->use_momentum ? buf->host : NULL, w_new, NULL,
+                           buf_new, NULL);
+    for (size_t i = 0; i < param->count; i++) {
+      param->host[i] = (float)w_new[i];
+      if (k->use_momentum)
+        buf->host[i] = (float)buf_new[i];
+    }
+  }
+  clconv__alloc_free(buf_new);
+  clconv__alloc_free(w_new);
+  return status;
+}
+
+/* Takes host copies of the inputs and computes the reference results from
+ * them, before the device changes param and buf. */
 static clconv_status snapshot(clconv_context *ctx, const char *fn,
                               const clconv__sgd_consts *k,
                               const clconv_tensor *param,
@@ -76,14 +104,31 @@ static clconv_status snapshot(clconv_context *ctx, const char *fn,
   memset(h, 0, sizeof *h);
   if ((status = clconv__tensor_download(param, &h->w)) != 0 ||
       (status = clconv__tensor_download(grad, &h->grad)) != 0 ||
-      (status =
-           clconv__verify_alloc_ref(ctx, fn, param->count, &h->w_ref, &h->w_mag)) != 0)
+      (status = clconv__verify_alloc_ref(ctx, fn, param->count, &h->w_ref,
+                                         &h->w_mag)) != 0)
     return status;
   if (k->use_momentum &&
       ((status = clconv__tensor_download(buf, &h->buf)) != 0 ||
        (status = clconv__verify_alloc_ref(ctx, fn, param->count, &h->buf_ref,
-                                   &h->buf_mag)) != 0))
+                                          &h->buf_mag)) != 0))
     return status;
+  clconv__ref_sgd_update(k, param->count, h->w, h->grad, h->buf, h->w_ref,
+                         h->w_mag, h->buf_ref, h->buf_mag);
+  return CLCONV_STATUS_OK;
+}
+
+/* Compares the updated param and buf with the reference of the snapshot. */
+static clconv_status verify_step(clconv_context *ctx, const char *fn,
+                                 const clconv__sgd_consts *k,
+                                 const clconv_tensor *param,
+                                 const clconv_tensor *buf, const sgd_host *h) {
+  clconv__verify_begin(ctx);
+  CLCONV_FORWARD_IF_ERROR(clconv__verify_tensor(
+      ctx, fn, "param", param, h->w_ref, h->w_mag, SGD_TERMS, 0));
+  if (k->use_momentum)
+    CLCONV_FORWARD_IF_ERROR(clconv__verify_tensor(ctx, fn, "momentum_buffer",
+                                                  buf, h->buf_ref, h->buf_mag,
+                                                  SGD_TERMS, 0));
   return CLCONV_STATUS_OK;
 }
 
@@ -130,33 +175,17 @@ clconv_status clconv_sgd_step(clconv_context *ctx, const clconv_sgd_params *p,
   if (param->count == 0)
     return CLCONV_STATUS_OK;
 
-  /* The device updates in place; the reference (and verify mode) works from
-   * copies taken before. */
-  if (!ctx->is_reference && !ctx->verify)
+  /* The reference, or the device (in verify mode after a snapshot, since
+   * it updates in place), then the verification. */
+  if (ctx->is_reference)
+    return reference_step(ctx, fn, &k, param, grad, buf);
+  if (!ctx->verify)
     return clconv__cl_sgd_update(ctx, &k, param, grad, buf);
   status = snapshot(ctx, fn, &k, param, grad, buf, &h);
-  if (status != CLCONV_STATUS_OK)
-    goto done;
-  clconv__ref_sgd_update(&k, param->count, h.w, h.grad, h.buf, h.w_ref, h.w_mag,
-                         h.buf_ref, h.buf_mag);
-  if (ctx->is_reference) {
-    for (size_t i = 0; i < param->count; i++) {
-      param->host[i] = (float)h.w_ref[i];
-      if (k.use_momentum)
-        buf->host[i] = (float)h.buf_ref[i];
-    }
-    goto done;
-  }
-  status = clconv__cl_sgd_update(ctx, &k, param, grad, buf);
-  if (status != CLCONV_STATUS_OK)
-    goto done;
-  clconv__verify_begin(ctx);
-  status = clconv__verify_tensor(ctx, fn, "param", param, h.w_ref, h.w_mag,
-                                 SGD_TERMS, 0);
-  if (status == CLCONV_STATUS_OK && k.use_momentum)
-    status = clconv__verify_tensor(ctx, fn, "momentum_buffer", buf, h.buf_ref,
-                                   h.buf_mag, SGD_TERMS, 0);
-done:
+  if (status == CLCONV_STATUS_OK)
+    status = clconv__cl_sgd_update(ctx, &k, param, grad, buf);
+  if (status == CLCONV_STATUS_OK)
+    status = verify_step(ctx, fn, &k, param, buf, &h);
   sgd_host_free(&h);
   return status;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 uint64_t test_seed(void) {
   const char *text = getenv("CLCONV_TEST_SEED");
@@ -109,12 +110,27 @@ int test_run_suite(const char *suite_name, const test_case *tests, int count) {
   return failures == 0 ? 0 : 1;
 }
 
+/* Makes a fresh folder clconv-@p suite-test-XXXXXX under $TMPDIR (else
+ * /tmp) into @p folder. @return 0, or -1 when it cannot be made. */
+static int make_temp_folder(const char *suite, char *folder, size_t size) {
+  snprintf(folder, size, "%s/clconv-%s-test-XXXXXX",
+           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp", suite);
+  return mkdtemp(folder) != NULL ? 0 : -1;
+}
+
+/* Removes @p folder and everything in it. */
+static void remove_folder(const char *folder) {
+  char command[600];
+  snprintf(command, sizeof command, "rm -rf '%s'", folder);
+  if (system(command) != 0)
+    fprintf(stderr, "could not remove %s\n", folder);
+}
+
 int test_run_suite_in_folder(const char *suite, const test_case *tests,
                              int count, const char *skip_reason, char *folder,
                              size_t size) {
   clconv_context *probe = test_open_device();
   clconv_device_info info;
-  char command[600];
   int status;
   clconv_context_device(probe, &info);
   clconv_context_release(probe);
@@ -122,13 +138,27 @@ int test_run_suite_in_folder(const char *suite, const test_case *tests,
     fprintf(stderr, "skipped: %s\n", skip_reason);
     return TEST_SKIP_CODE;
   }
-  snprintf(folder, size, "%s/clconv-%s-test-XXXXXX",
-           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp", suite);
-  if (mkdtemp(folder) == NULL)
+  if (make_temp_folder(suite, folder, size) != 0)
     return 1;
   status = test_run_suite(suite, tests, count);
-  snprintf(command, sizeof command, "rm -rf '%s'", folder);
-  if (system(command) != 0)
-    fprintf(stderr, "could not remove %s\n", folder);
+  remove_folder(folder);
+  return status;
+}
+
+int test_run_suite_in_temp_cwd(const char *suite, const test_case *tests,
+                               int count) {
+  char folder[512], previous[4096];
+  int status;
+  if (getcwd(previous, sizeof previous) == NULL ||
+      make_temp_folder(suite, folder, sizeof folder) != 0)
+    return 1;
+  if (chdir(folder) != 0) {
+    remove_folder(folder);
+    return 1;
+  }
+  status = test_run_suite(suite, tests, count);
+  if (chdir(previous) != 0)
+    status = 1;
+  remove_folder(folder);
   return status;
 }

@@ -74,4 +74,11 @@ int test_run_suite_in_folder(const char *suite, const test_case *tests,
                              int count, const char *skip_reason, char *folder,
                              size_t size);
 
+/* For suites whose programs write files by relative names: runs the suite
+ * with the working directory a fresh folder under $TMPDIR (else /tmp),
+ * then returns to the previous one and removes the folder and everything
+ * in it. @return the process exit status. */
+int test_run_suite_in_temp_cwd(const char *suite, const test_case *tests,
+                               int count);
+
 #endif

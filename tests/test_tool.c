@@ -1,6 +1,7 @@
 /* test_tool.c: the clconv tool end to end: `run` on .npy files (the notebook
  * example, 4-D with every option, bad inputs that must write nothing), the
- * exit codes of --help and bad options, and `demo`. */
+ * exit codes of --help and bad options, and `demo`; all files live in a
+ * temporary working folder. */
 #include "npy.h"
 #include "support.h"
 
@@ -326,5 +327,7 @@ int main(void) {
       {"demo", test_demo},
   };
   clconv_context_release(test_open_device());
-  return test_run_suite("tool", tests, sizeof tests / sizeof tests[0]);
+  /* Every file the tool writes goes to a temporary working folder. */
+  return test_run_suite_in_temp_cwd("tool", tests,
+                                    sizeof tests / sizeof tests[0]);
 }

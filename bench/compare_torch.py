@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-SHAPES = {  # N, Cin, H, W, Cout, KH, KW, pad, stride (DESIGN.md)
+SHAPES = {  # N, Cin, H, W, Cout, KH, KW, pad, stride (docs/design.md)
     "S1": (1, 1, 6, 8, 1, 1, 2, 0, 1),
     "S2": (1, 1, 4096, 4096, 1, 3, 3, 1, 1),
     "S3": (8, 64, 56, 56, 64, 3, 3, 1, 1),

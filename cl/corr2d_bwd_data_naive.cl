@@ -1,5 +1,5 @@
-/* corr2d_bwd_data_naive.cl: gradient of the cross-correlation with respect to its
- * input, dX = dY correlated back through W: one work-item per element of dX
+/* corr2d_bwd_data_naive.cl: gradient of the cross-correlation with respect to
+ * its input, dX = dY correlated back through W: one work-item per element of dX
  * (N, Cin, H, W). An input no window reads gets 0. */
 
 /* Build options the host must give (host/kernel_options.h); a missing one
@@ -9,9 +9,9 @@
 #endif
 
 __kernel void corr2d_bwd_data_naive(__global const float *restrict dy,
-                              __global const float *restrict w,
-                              __global float *restrict dx, const long total,
-                              CORR2D_GEOMETRY_PARAMS) {
+                                    __global const float *restrict w,
+                                    __global float *restrict dx,
+                                    const long total, CORR2D_GEOMETRY_PARAMS) {
   const idx_t gid = (idx_t)get_global_id(0);
   if ((long)gid >= total)
     return;

@@ -9,14 +9,16 @@
 
 /* Build options the host must give (host/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
-#if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CB) || !defined(IDX_T)
+#if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CB) ||            \
+    !defined(IDX_T)
 #error "corr2d_bwd_data_phases.cl needs -DKH, -DKW, -DVW, -DCB, -DIDX_T"
 #endif
 
-__kernel void corr2d_bwd_data_phases(
-    __global const float *restrict dy, __global const float *restrict w,
-    __global float *restrict dx, const long total, CORR2D_GEOMETRY_PARAMS,
-    const int phase_blocks) {
+__kernel void corr2d_bwd_data_phases(__global const float *restrict dy,
+                                     __global const float *restrict w,
+                                     __global float *restrict dx,
+                                     const long total, CORR2D_GEOMETRY_PARAMS,
+                                     const int phase_blocks) {
   const idx_t gid = (idx_t)get_global_id(0);
   if ((long)gid >= total)
     return;

@@ -1,5 +1,5 @@
-/* corr2d_bwd_weight_blocked.cl: gradient of the cross-correlation with respect to
- * its weight, register-blocked and vectorized. Each work-item computes TB
+/* corr2d_bwd_weight_blocked.cl: gradient of the cross-correlation with respect
+ * to its weight, register-blocked and vectorized. Each work-item computes TB
  * consecutive taps (ci_local, kh, kw) of the weight for CB output channels,
  * summing dY * X over a chunk of the rows (n, oh) of dY, VW output columns at
  * a time: for each block of columns it loads TB input vectors and CB dY
@@ -13,8 +13,10 @@
 
 /* Build options the host must give (host/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
-#if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CB) || !defined(TB) || !defined(PADDED) || !defined(STRIDE_W) || !defined(IDX_T)
-#error "corr2d_bwd_weight_blocked.cl needs -DKH, -DKW, -DVW, -DCB, -DTB, -DPADDED, -DSTRIDE_W, -DIDX_T"
+#if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CB) ||            \
+    !defined(TB) || !defined(PADDED) || !defined(STRIDE_W) || !defined(IDX_T)
+#error                                                                         \
+    "corr2d_bwd_weight_blocked.cl needs -DKH, -DKW, -DVW, -DCB, -DTB, -DPADDED, -DSTRIDE_W, -DIDX_T"
 #endif
 
 /* The first @p lanes values at @p p, then zeros: the partial block at the

@@ -10,10 +10,11 @@
 #endif
 
 __kernel void corr2d_bwd_weight_naive(__global const float *restrict x,
-                                __global const float *restrict dy,
-                                __global float *restrict dw, const long total,
-                                const int accumulate, const int n_batch,
-                                CORR2D_GEOMETRY_PARAMS) {
+                                      __global const float *restrict dy,
+                                      __global float *restrict dw,
+                                      const long total, const int accumulate,
+                                      const int n_batch,
+                                      CORR2D_GEOMETRY_PARAMS) {
   const idx_t gid = (idx_t)get_global_id(0);
   if ((long)gid >= total)
     return;
@@ -34,7 +35,8 @@ __kernel void corr2d_bwd_weight_naive(__global const float *restrict x,
   float acc = 0.0f;
   for (int n = 0; n < n_batch; n++) {
     __global const float *xc = x + (n * (idx_t)cin + ci) * (idx_t)h * wd;
-    __global const float *dyc = dy + (n * (idx_t)cout + co) * (idx_t)hout * wout;
+    __global const float *dyc =
+        dy + (n * (idx_t)cout + co) * (idx_t)hout * wout;
     for (idx_t oh = 0; oh < hout; oh++) {
       const idx_t ih = oh * stride_h + dh;
       const int row_inside = ih >= 0 && ih < h;

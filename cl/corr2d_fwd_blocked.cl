@@ -26,8 +26,11 @@
 
 /* Build options the host must give (host/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
-#if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CV) || !defined(RH) || !defined(CB) || !defined(PADDED) || !defined(MASKED) || !defined(SCATTER) || !defined(STRIDE_W) || !defined(IDX_T)
-#error "corr2d_fwd_blocked.cl needs -DKH, -DKW, -DVW, -DCV, -DRH, -DCB, -DPADDED, -DMASKED, -DSCATTER, -DSTRIDE_W, -DIDX_T"
+#if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CV) ||            \
+    !defined(RH) || !defined(CB) || !defined(PADDED) || !defined(MASKED) ||    \
+    !defined(SCATTER) || !defined(STRIDE_W) || !defined(IDX_T)
+#error                                                                         \
+    "corr2d_fwd_blocked.cl needs -DKH, -DKW, -DVW, -DCV, -DRH, -DCB, -DPADDED, -DMASKED, -DSCATTER, -DSTRIDE_W, -DIDX_T"
 #endif
 
 #define TILE (RH * CV) /* input vectors per tap */
@@ -65,8 +68,8 @@ store_strided(__global float *out, floatV v, int row_exists, int remaining,
 __kernel void corr2d_fwd_blocked(
     __global const float *restrict x, __global const float *restrict wp,
     __global const float *restrict bias, __global float *restrict y,
-    const long total, CORR2D_GEOMETRY_PARAMS, const int col_tiles, const int row_tiles,
-    const int has_bias
+    const long total, CORR2D_GEOMETRY_PARAMS, const int col_tiles,
+    const int row_tiles, const int has_bias
 #if MASKED
     ,
     __global const int *restrict nonfinite, const int mask_top,

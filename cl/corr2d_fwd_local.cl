@@ -9,15 +9,16 @@
 
 /* Build options the host must give (host/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
-#if !defined(KH) || !defined(KW) || !defined(LX) || !defined(LY) || !defined(CB) || !defined(IDX_T)
+#if !defined(KH) || !defined(KW) || !defined(LX) || !defined(LY) ||            \
+    !defined(CB) || !defined(IDX_T)
 #error "corr2d_fwd_local.cl needs -DKH, -DKW, -DLX, -DLY, -DCB, -DIDX_T"
 #endif
 
 __kernel __attribute__((reqd_work_group_size(LX, LY, 1))) void corr2d_fwd_local(
     __global const float *restrict x, __global const float *restrict w,
     __global const float *restrict bias, __global float *restrict y,
-    const long total, CORR2D_GEOMETRY_PARAMS, const int has_bias, const int patch_h,
-    const int patch_w, __local float *restrict patch,
+    const long total, CORR2D_GEOMETRY_PARAMS, const int has_bias,
+    const int patch_h, const int patch_w, __local float *restrict patch,
     __local float *restrict wl) {
   const int lx = (int)get_local_id(0), ly = (int)get_local_id(1);
   const int ow = (int)get_global_id(0), oh = (int)get_global_id(1);

@@ -1,5 +1,5 @@
-/* corr2d_fwd_naive.cl: forward cross-correlation, one work-item per output element
- * (N, Cout, Hout, Wout), any padding, stride, dilation and groups. */
+/* corr2d_fwd_naive.cl: forward cross-correlation, one work-item per output
+ * element (N, Cout, Hout, Wout), any padding, stride, dilation and groups. */
 
 /* Build options the host must give (host/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
@@ -10,10 +10,10 @@
 /* Kernel size, fixed at build time so the inner loops can be unrolled. */
 /* 1: add bias[co] to every output of channel co. */
 __kernel void corr2d_fwd_naive(__global const float *restrict x,
-                         __global const float *restrict w,
-                         __global const float *restrict bias,
-                         __global float *restrict y, const long total,
-                         CORR2D_GEOMETRY_PARAMS) {
+                               __global const float *restrict w,
+                               __global const float *restrict bias,
+                               __global float *restrict y, const long total,
+                               CORR2D_GEOMETRY_PARAMS) {
   const idx_t gid = (idx_t)get_global_id(0);
   if ((long)gid >= total)
     return;

@@ -24,8 +24,8 @@ __kernel void sgd_update(__global float *restrict w,
   const float wv = w[gid];
   float g = grad[gid] + weight_decay * wv;
 #if MOMENTUM
-  const float b = buffer_is_set ? momentum * buf[gid] + one_minus_dampening * g
-                                : g;
+  const float b =
+      buffer_is_set ? momentum * buf[gid] + one_minus_dampening * g : g;
   buf[gid] = b;
 #if NESTEROV
   g = g + momentum * b;

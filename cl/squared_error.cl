@@ -5,8 +5,10 @@
 
 /* Build options the host must give (host/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
-#if !defined(LOCAL_SIZE) || !defined(WRITE_GRAD) || !defined(WRITE_LOSS) || !defined(IDX_T)
-#error "squared_error.cl needs -DLOCAL_SIZE, -DWRITE_GRAD, -DWRITE_LOSS, -DIDX_T"
+#if !defined(LOCAL_SIZE) || !defined(WRITE_GRAD) || !defined(WRITE_LOSS) ||    \
+    !defined(IDX_T)
+#error                                                                         \
+    "squared_error.cl needs -DLOCAL_SIZE, -DWRITE_GRAD, -DWRITE_LOSS, -DIDX_T"
 #endif
 
 /* 1: write the gradient; 0: only the loss. */

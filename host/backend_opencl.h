@@ -20,7 +20,7 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
  * @p ctx's device: 32-bit indices, its tile within the local memory and
  * work-group size. */
 int clconv__cl_corr2d_fwd_local_fits(const clconv_context *ctx,
-                              const clconv__corr2d_geom *g);
+                                     const clconv__corr2d_geom *g);
 
 /* Queues the local-memory forward of @p g, the default on GPUs when it fits
  * (TOO_LARGE otherwise). @p b may be NULL. */
@@ -55,9 +55,10 @@ clconv_status clconv__cl_corr2d_bwd_bias(clconv_context *ctx,
 /* Squared error: queues grad = grad_scale * (y_hat - y) when @p grad is not
  * NULL; when @p loss is not NULL, waits and stores sum (y_hat - y)^2. */
 clconv_status clconv__cl_loss_squared_error(clconv_context *ctx,
-                                       const clconv_tensor *y_hat,
-                                       const clconv_tensor *y, float grad_scale,
-                                       clconv_tensor *grad, double *loss);
+                                            const clconv_tensor *y_hat,
+                                            const clconv_tensor *y,
+                                            float grad_scale,
+                                            clconv_tensor *grad, double *loss);
 
 /* Queues one SGD step on @p w; @p buf is used when k->use_momentum. */
 clconv_status clconv__cl_sgd_update(clconv_context *ctx,

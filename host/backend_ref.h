@@ -23,8 +23,8 @@ void clconv__ref_corr2d_fwd(const clconv__corr2d_geom *g, const float *x,
  * (of y, dX or dW); the sum and the magnitude S go to the last two. The whole
  * ops above and below are loops over these. */
 void clconv__ref_corr2d_fwd_at(const clconv__corr2d_geom *g, const float *x,
-                               const float *weight, const float *b, int64_t index,
-                               double *sum, double *magnitude);
+                               const float *weight, const float *b,
+                               int64_t index, double *sum, double *magnitude);
 void clconv__ref_corr2d_bwd_data_at(const clconv__corr2d_geom *g,
                                     const float *dy, const float *weight,
                                     int64_t index, double *sum,
@@ -39,7 +39,8 @@ void clconv__ref_corr2d_bwd_weight_at(const clconv__corr2d_geom *g,
  * dX: inputs that no window reads get 0. With @p old not NULL the sums are
  * added to it (gradient accumulation). */
 void clconv__ref_corr2d_bwd_data(const clconv__corr2d_geom *g, const float *dy,
-                                 const float *weight, double *dx, double *magnitude);
+                                 const float *weight, double *dx,
+                                 double *magnitude);
 void clconv__ref_corr2d_bwd_weight(const clconv__corr2d_geom *g, const float *x,
                                    const float *dy, const float *old,
                                    double *dw, double *magnitude);
@@ -50,10 +51,10 @@ void clconv__ref_corr2d_bwd_bias(const clconv__corr2d_geom *g, const float *dy,
 /* Squared error over @p count elements: *loss = sum (y_hat - y)^2 (not yet
  * divided for the mean), grad = grad_scale * (y_hat - y). Outputs may be
  * NULL. */
-void clconv__ref_loss_squared_error(const float *y_hat, const float *y, size_t count,
-                               float grad_scale, double *loss,
-                               double *loss_magnitude, double *grad,
-                               double *grad_magnitude);
+void clconv__ref_loss_squared_error(const float *y_hat, const float *y,
+                                    size_t count, float grad_scale,
+                                    double *loss, double *loss_magnitude,
+                                    double *grad, double *grad_magnitude);
 
 /* One SGD step over @p count parameters with the constants of @p k; writes
  * the new parameters and momentum buffer (when k->use_momentum). */

@@ -6,8 +6,8 @@
 #include "cl_launch.h"
 #include "cl_pad_input.h"
 #include "cl_program.h"
-#include "error.h"
 #include "cl_scratch.h"
+#include "error.h"
 #include "kernel_options.h"
 #include "tuning.h"
 
@@ -39,7 +39,7 @@ static clconv_status pack_weights(clconv_context *ctx, cl_mem w, size_t count,
   clconv__cl_args_int(&a, cin_g);
   clconv__cl_args_int(&a, taps);
   return clconv__cl_launch_1d(ctx, &a, count, CLCONV__ELEMENTWISE_LOCAL,
-                           "pack_weights");
+                              "pack_weights");
 }
 
 clconv_status
@@ -111,6 +111,5 @@ clconv__cl_corr2d_blocked_run(clconv_context *ctx, const clconv__corr2d_geom *g,
 
   /* Launches one work-item per tile. */
   return clconv__cl_launch_3d(ctx, &a, range, CLCONV__ELEMENTWISE_LOCAL,
-                           "corr2d_fwd_blocked");
+                              "corr2d_fwd_blocked");
 }
-

@@ -27,5 +27,5 @@ clconv_status clconv__cl_corr2d_bwd_bias(clconv_context *ctx,
   clconv__cl_args_int(&a, g->cout);
   clconv__cl_args_long(&a, g->hout * g->wout);
   return clconv__cl_launch_1d(ctx, &a, db->count, CLCONV__ELEMENTWISE_LOCAL,
-                           "corr2d_bwd_bias");
+                              "corr2d_bwd_bias");
 }

@@ -31,13 +31,14 @@ static clconv_status flip_weights(clconv_context *ctx,
   CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_get(
       ctx, CLCONV__SCRATCH_FLIPPED, *count * sizeof(float), what, flipped));
   CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_get(ctx, CLCONV__SCRATCH_FLAG,
-                                              sizeof zero, what, nonfinite));
+                                                 sizeof zero, what, nonfinite));
   err = clEnqueueFillBuffer(ctx->queue, *nonfinite, &zero, sizeof zero, 0,
                             sizeof zero, 0, NULL, NULL);
   if (err != CL_SUCCESS)
-    return clconv__error_fail_cl(ctx, err, "corr2d_bwd_data: clEnqueueFillBuffer");
-  CLCONV_FORWARD_IF_ERROR(
-      clconv__cl_program_kernel(ctx, "flip_weights", "", "flip_weights", &kernel));
+    return clconv__error_fail_cl(ctx, err,
+                                 "corr2d_bwd_data: clEnqueueFillBuffer");
+  CLCONV_FORWARD_IF_ERROR(clconv__cl_program_kernel(ctx, "flip_weights", "",
+                                                    "flip_weights", &kernel));
   clconv__cl_args_begin(&a, kernel);
   clconv__cl_args_mem(&a, w->mem);
   clconv__cl_args_mem(&a, *flipped);
@@ -54,7 +55,7 @@ static clconv_status flip_weights(clconv_context *ctx,
   clconv__cl_args_int(&a, ph->first_w);
   clconv__cl_args_int(&a, ph->step_w);
   return clconv__cl_launch_1d(ctx, &a, *count, CLCONV__ELEMENTWISE_LOCAL,
-                           "flip_weights");
+                              "flip_weights");
 }
 
 clconv_status clconv__cl_corr2d_bwd_data_by_forward(
@@ -63,9 +64,10 @@ clconv_status clconv__cl_corr2d_bwd_data_by_forward(
   clconv__input_grad_phase ph;
   clconv__cl_corr2d_blocked_operands o;
   if (g->needs_long_index || !clconv__corr2d_geometry_input_grad_by_phases(g))
-    return clconv__error_fail(ctx, CLCONV_STATUS_INVALID_ARGUMENT,
-                        "corr2d_bwd_data: the input gradient is not a set of "
-                        "forward correlations with 32-bit indices");
+    return clconv__error_fail(
+        ctx, CLCONV_STATUS_INVALID_ARGUMENT,
+        "corr2d_bwd_data: the input gradient is not a set of "
+        "forward correlations with 32-bit indices");
   o.x = dy->mem;
   o.b = NULL;
   o.y = dx->mem;
@@ -97,7 +99,8 @@ static clconv_status corr2d_bwd_data_walk(clconv_context *ctx,
                                           const clconv_tensor *w,
                                           clconv_tensor *dx) {
   const int blocked = !g->needs_long_index;
-  const char *name = blocked ? "corr2d_bwd_data_phases" : "corr2d_bwd_data_naive";
+  const char *name =
+      blocked ? "corr2d_bwd_data_phases" : "corr2d_bwd_data_naive";
   clconv__kernel_options options;
   clconv__corr2d_geom f = *g;
   clconv__tiles_bwd_data t = {0, 0};

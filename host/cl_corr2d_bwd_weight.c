@@ -8,8 +8,8 @@
 #include "cl_launch.h"
 #include "cl_pad_input.h"
 #include "cl_program.h"
-#include "error.h"
 #include "cl_scratch.h"
+#include "error.h"
 #include "kernel_options.h"
 #include "tiles_bwd_weight.h"
 
@@ -32,7 +32,7 @@ static clconv_status sum_chunks(clconv_context *ctx, cl_mem partial, cl_mem out,
   clconv__cl_args_int(&a, chunks);
   clconv__cl_args_int(&a, accumulate);
   return clconv__cl_launch_1d(ctx, &a, count, CLCONV__ELEMENTWISE_LOCAL,
-                           "sum_chunks");
+                              "sum_chunks");
 }
 
 /* The naive kernel: one work-item per weight, 64-bit indices when needed. */
@@ -57,7 +57,7 @@ corr2d_bwd_weight_naive(clconv_context *ctx, const clconv__corr2d_geom *g,
   clconv__cl_args_int(&a, g->n);
   clconv__cl_args_geometry(&a, g);
   return clconv__cl_launch_1d(ctx, &a, dw->count, CLCONV__ELEMENTWISE_LOCAL,
-                           "corr2d_bwd_weight");
+                              "corr2d_bwd_weight");
 }
 
 clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
@@ -89,8 +89,8 @@ clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
           (uint64_t)(f.cin_g * f.kh * f.kw / t.tb);
   if (t.chunks > 1)
     CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_get(ctx, CLCONV__SCRATCH_PARTIAL,
-                                                (size_t)t.chunks * dw->bytes,
-                                                "corr2d_bwd_weight", &out));
+                                                   (size_t)t.chunks * dw->bytes,
+                                                   "corr2d_bwd_weight", &out));
 
   t.padded = padded;
   clconv__kernel_options_begin(&options);
@@ -113,4 +113,3 @@ clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
     return CLCONV_STATUS_OK;
   return sum_chunks(ctx, out, dw->mem, dw->count, t.chunks, accumulate);
 }
-

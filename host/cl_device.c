@@ -138,18 +138,20 @@ static clconv_status list_devices(device_table *table, char *msg,
         "(pocl-opencl-icd) or use CLCONV_DEVICE=reference for the plain-C "
         "backend");
   if (err != CL_SUCCESS)
-    return clconv__error_fail_buf(msg, msg_size, CLCONV_STATUS_OPENCL_ERROR,
-                            "clGetPlatformIDs failed: %s (%d); use "
-                            "CLCONV_DEVICE=reference for the plain-C backend",
-                            clconv__error_cl_name(err), (int)err);
+    return clconv__error_fail_buf(
+        msg, msg_size, CLCONV_STATUS_OPENCL_ERROR,
+        "clGetPlatformIDs failed: %s (%d); use "
+        "CLCONV_DEVICE=reference for the plain-C backend",
+        clconv__error_cl_name(err), (int)err);
   if (num_platforms > MAX_PLATFORMS)
     num_platforms = MAX_PLATFORMS;
 
   table->entries = clconv__alloc_zeroed(
       (size_t)num_platforms * MAX_DEVICES_PER_PLATFORM, sizeof *table->entries);
   if (table->entries == NULL)
-    return clconv__error_fail_buf(msg, msg_size, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                            "out of host memory listing devices");
+    return clconv__error_fail_buf(msg, msg_size,
+                                  CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                                  "out of host memory listing devices");
 
   /* Collects each platform's devices; a platform without any is skipped. */
   for (cl_uint p = 0; p < num_platforms; p++) {
@@ -263,10 +265,10 @@ static void append_device_names(const device_table *table, char *out,
 }
 
 clconv_status clconv__cl_device_select(const char *spec, const char *origin,
-                                    cl_platform_id *platform,
-                                    cl_device_id *device,
-                                    clconv_device_info *info, char *msg,
-                                    size_t msg_size) {
+                                       cl_platform_id *platform,
+                                       cl_device_id *device,
+                                       clconv_device_info *info, char *msg,
+                                       size_t msg_size) {
   device_table table;
   size_t index;
   clconv_status status = list_devices(&table, msg, msg_size);

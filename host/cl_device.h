@@ -13,10 +13,10 @@ int clconv__cl_device_spec_is_reference(const char *spec);
  * @return OK, NO_PLATFORM, DEVICE_NOT_FOUND, OPENCL_ERROR or
  *         OUT_OF_HOST_MEMORY, with a message in @p msg. */
 clconv_status clconv__cl_device_select(const char *spec, const char *origin,
-                                    cl_platform_id *platform,
-                                    cl_device_id *device,
-                                    clconv_device_info *info, char *msg,
-                                    size_t msg_size);
+                                       cl_platform_id *platform,
+                                       cl_device_id *device,
+                                       clconv_device_info *info, char *msg,
+                                       size_t msg_size);
 
 /* The capabilities of @p device (described by @p info): its native float
  * vector width and the limits in @p info (device_caps.h). */

@@ -10,8 +10,8 @@ clconv_status clconv__cl_init_uniform(clconv_context *ctx, clconv_tensor *t,
                                       uint64_t seed, float lo, float scale) {
   cl_kernel kernel;
   clconv__cl_args a;
-  CLCONV_FORWARD_IF_ERROR(
-      clconv__cl_program_kernel(ctx, "init_uniform", "", "init_uniform", &kernel));
+  CLCONV_FORWARD_IF_ERROR(clconv__cl_program_kernel(ctx, "init_uniform", "",
+                                                    "init_uniform", &kernel));
   clconv__cl_args_begin(&a, kernel);
   clconv__cl_args_mem(&a, t->mem);
   clconv__cl_args_long(&a, (int64_t)t->count);
@@ -19,5 +19,5 @@ clconv_status clconv__cl_init_uniform(clconv_context *ctx, clconv_tensor *t,
   clconv__cl_args_float(&a, lo);
   clconv__cl_args_float(&a, scale);
   return clconv__cl_launch_1d(ctx, &a, t->count, CLCONV__ELEMENTWISE_LOCAL,
-                           "init_uniform");
+                              "init_uniform");
 }

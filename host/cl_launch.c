@@ -15,9 +15,9 @@ static clconv_status prepare_launch(clconv_context *ctx, clconv__cl_args *a,
   cl_int err;
   if (a->err != CL_SUCCESS)
     return clconv__error_fail(ctx, clconv__error_status_from_cl(a->err),
-                        "%s: clSetKernelArg %u failed: %s (%d)", what,
-                        (unsigned)a->failed_index,
-                        clconv__error_cl_name(a->err), (int)a->err);
+                              "%s: clSetKernelArg %u failed: %s (%d)", what,
+                              (unsigned)a->failed_index,
+                              clconv__error_cl_name(a->err), (int)a->err);
   err = clGetKernelWorkGroupInfo(a->kernel, ctx->device,
                                  CL_KERNEL_WORK_GROUP_SIZE, sizeof kernel_max,
                                  &kernel_max, NULL);
@@ -34,17 +34,17 @@ static clconv_status prepare_launch(clconv_context *ctx, clconv__cl_args *a,
 }
 
 /* Enqueues an N-D range and flushes it. */
-static clconv_status enqueue(clconv_context *ctx, clconv__cl_args *a, cl_uint dims,
-                             const size_t *global, const size_t *local,
-                             const char *what) {
+static clconv_status enqueue(clconv_context *ctx, clconv__cl_args *a,
+                             cl_uint dims, const size_t *global,
+                             const size_t *local, const char *what) {
   cl_int err = clEnqueueNDRangeKernel(ctx->queue, a->kernel, dims, NULL, global,
                                       local, 0, NULL, NULL);
   if (err != CL_SUCCESS)
-    return clconv__error_fail(ctx, clconv__error_status_from_cl(err),
-                        "%s: clEnqueueNDRangeKernel (global %zu, local %zu) "
-                        "failed: %s (%d)",
-                        what, global[0], local[0], clconv__error_cl_name(err),
-                        (int)err);
+    return clconv__error_fail(
+        ctx, clconv__error_status_from_cl(err),
+        "%s: clEnqueueNDRangeKernel (global %zu, local %zu) "
+        "failed: %s (%d)",
+        what, global[0], local[0], clconv__error_cl_name(err), (int)err);
   err = clFlush(ctx->queue);
   if (err != CL_SUCCESS)
     return clconv__context_lost(ctx, err, "clFlush");
@@ -52,8 +52,8 @@ static clconv_status enqueue(clconv_context *ctx, clconv__cl_args *a, cl_uint di
 }
 
 clconv_status clconv__cl_launch_1d(clconv_context *ctx, clconv__cl_args *a,
-                                uint64_t items, size_t preferred_local,
-                                const char *what) {
+                                   uint64_t items, size_t preferred_local,
+                                   const char *what) {
   size_t local, global;
   CLCONV_FORWARD_IF_ERROR(
       prepare_launch(ctx, a, preferred_local, what, &local));
@@ -97,8 +97,8 @@ static clconv_status enqueue_3d(clconv_context *ctx, clconv__cl_args *a,
 #define CPU_LOCAL_3D 8
 
 clconv_status clconv__cl_launch_3d(clconv_context *ctx, clconv__cl_args *a,
-                                const uint64_t items[3], size_t preferred_local,
-                                const char *what) {
+                                   const uint64_t items[3],
+                                   size_t preferred_local, const char *what) {
   size_t local[3] = {1, 1, 1};
   CLCONV_FORWARD_IF_ERROR(
       prepare_launch(ctx, a, preferred_local, what, &local[0]));
@@ -119,9 +119,11 @@ clconv_status clconv__cl_launch_3d(clconv_context *ctx, clconv__cl_args *a,
   return enqueue_3d(ctx, a, items, local, what);
 }
 
-clconv_status clconv__cl_launch_3d_exact(clconv_context *ctx, clconv__cl_args *a,
-                                      const uint64_t items[3],
-                                      const size_t local[3], const char *what) {
+clconv_status clconv__cl_launch_3d_exact(clconv_context *ctx,
+                                         clconv__cl_args *a,
+                                         const uint64_t items[3],
+                                         const size_t local[3],
+                                         const char *what) {
   size_t allowed = 0;
   CLCONV_FORWARD_IF_ERROR(
       prepare_launch(ctx, a, local[0] * local[1] * local[2], what, &allowed));

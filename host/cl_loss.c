@@ -19,9 +19,10 @@ static size_t reduction_local_size(const clconv_context *ctx) {
 }
 
 clconv_status clconv__cl_loss_squared_error(clconv_context *ctx,
-                                       const clconv_tensor *y_hat,
-                                       const clconv_tensor *y, float grad_scale,
-                                       clconv_tensor *grad, double *loss) {
+                                            const clconv_tensor *y_hat,
+                                            const clconv_tensor *y,
+                                            float grad_scale,
+                                            clconv_tensor *grad, double *loss) {
   const size_t local = reduction_local_size(ctx);
   const size_t groups = (y_hat->count + local - 1) / local;
   clconv__kernel_options options;
@@ -63,7 +64,7 @@ clconv_status clconv__cl_loss_squared_error(clconv_context *ctx,
   sums = clconv__alloc(groups * sizeof *sums);
   if (sums == NULL) {
     status = clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                          "squared_error: out of host memory");
+                                "squared_error: out of host memory");
     goto done;
   }
   err = clEnqueueReadBuffer(ctx->queue, partial, CL_TRUE, 0,
@@ -81,4 +82,3 @@ done:
     (void)clReleaseMemObject(partial);
   return status;
 }
-

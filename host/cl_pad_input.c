@@ -2,12 +2,12 @@
  * room for every tile, so that the blocked kernels load without checks. */
 #include "cl_pad_input.h"
 
-#include "context.h"
 #include "cl_launch.h"
-#include "error.h"
-#include "kernel_options.h"
 #include "cl_program.h"
 #include "cl_scratch.h"
+#include "context.h"
+#include "error.h"
+#include "kernel_options.h"
 
 clconv_status clconv__cl_pad_input(clconv_context *ctx, cl_mem x, int64_t cols,
                                    int64_t rows, const char *what,
@@ -29,12 +29,11 @@ clconv_status clconv__cl_pad_input(clconv_context *ctx, cl_mem x, int64_t cols,
     *padded = 0;
     return CLCONV_STATUS_OK;
   }
-  CLCONV_FORWARD_IF_ERROR(
-      clconv__cl_scratch_get(ctx, CLCONV__SCRATCH_INPUT, (size_t)bytes, what, xp));
+  CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_get(ctx, CLCONV__SCRATCH_INPUT,
+                                                 (size_t)bytes, what, xp));
   /* The copy stays below 2^31 elements (checked above): int indices. */
   clconv__kernel_options_begin(&options);
-  clconv__kernel_options_index(&options,
-                               planes * (uint64_t)hp * (uint64_t)wp);
+  clconv__kernel_options_index(&options, planes * (uint64_t)hp * (uint64_t)wp);
   CLCONV_FORWARD_IF_ERROR(clconv__cl_program_kernel(
       ctx, "pad_input", clconv__kernel_options_string(&options), "pad_input",
       &kernel));

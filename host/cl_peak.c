@@ -1,10 +1,10 @@
 /* cl_peak.c: measures the device's arithmetic peak and memory bandwidth with
  * the micro-kernels of cl/peak.cl, as references for benchmark figures. */
+#include "cl_launch.h"
+#include "cl_program.h"
 #include "context.h"
 #include "error.h"
-#include "cl_launch.h"
 #include "os.h"
-#include "cl_program.h"
 
 #include <string.h>
 
@@ -104,8 +104,8 @@ clconv_status clconv_context_measure_peak(clconv_context *ctx,
     copy = clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE, bytes, NULL, &err);
   if (copy == NULL || err != CL_SUCCESS) {
     status = clconv__error_fail_cl(ctx, err,
-                             "clconv_context_measure_peak: "
-                             "clCreateBuffer");
+                                   "clconv_context_measure_peak: "
+                                   "clCreateBuffer");
     goto done;
   }
   status = measure_flops(ctx, out, items, &peak->gflops);

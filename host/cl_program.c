@@ -70,11 +70,12 @@ static clconv_status fail_build(clconv_context *ctx, cl_program program,
     clconv__alloc_free(log);
     log = NULL;
   }
-  clconv__error_fail(ctx, status,
-               "building kernel source '%s.cl' with options '%s' for '%s' "
-               "failed: %s (%d); build log:\n%s",
-               name, options, ctx->info.device_name, clconv__error_cl_name(err),
-               (int)err, log != NULL ? log : "(no build log available)");
+  clconv__error_fail(
+      ctx, status,
+      "building kernel source '%s.cl' with options '%s' for '%s' "
+      "failed: %s (%d); build log:\n%s",
+      name, options, ctx->info.device_name, clconv__error_cl_name(err),
+      (int)err, log != NULL ? log : "(no build log available)");
   clconv__alloc_free(log);
   return status;
 }
@@ -201,7 +202,8 @@ void clconv__cl_program_save_all(clconv_context *ctx) {
     binary = program_binary(e->program, &size);
     key.text = e->cache_key_text;
     key.hash = e->cache_key_hash;
-    if (binary != NULL && clconv__disk_cache_store(ctx, &key, binary, size) == 0)
+    if (binary != NULL &&
+        clconv__disk_cache_store(ctx, &key, binary, size) == 0)
       ctx->cache_writes++;
     clconv__alloc_free(binary);
   }
@@ -234,12 +236,13 @@ static clconv_status get_program(clconv_context *ctx, const char *name,
     }
   }
   entry = clconv__alloc_zeroed(1, sizeof *entry);
-  if (entry == NULL || (entry->source_name = clconv__alloc_strdup(name)) == NULL ||
+  if (entry == NULL ||
+      (entry->source_name = clconv__alloc_strdup(name)) == NULL ||
       (entry->options = clconv__alloc_strdup(options)) == NULL) {
     if (entry != NULL)
       free_entry(entry);
     return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                        "out of host memory caching program '%s'", name);
+                              "out of host memory caching program '%s'", name);
   }
   status = build_program(ctx, name, options, entry);
   if (status != CLCONV_STATUS_OK) {
@@ -252,16 +255,18 @@ static clconv_status get_program(clconv_context *ctx, const char *name,
   return CLCONV_STATUS_OK;
 }
 
-clconv_status clconv__cl_program_kernel(clconv_context *ctx, const char *source_name,
-                                 const char *options, const char *kernel_name,
-                                 cl_kernel *out) {
+clconv_status clconv__cl_program_kernel(clconv_context *ctx,
+                                        const char *source_name,
+                                        const char *options,
+                                        const char *kernel_name,
+                                        cl_kernel *out) {
   clconv__program *entry = NULL;
   cl_int err;
   int slot;
   *out = NULL;
   CLCONV_RETURN_IF(ctx, options == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s.cl: its build options exceed %d characters",
-                   source_name, CLCONV__KERNEL_OPTIONS_MAX - 1);
+                   "%s.cl: its build options exceed %d characters", source_name,
+                   CLCONV__KERNEL_OPTIONS_MAX - 1);
   CLCONV_FORWARD_IF_ERROR(get_program(ctx, source_name, options, &entry));
   entry->launched = 1;
 
@@ -286,10 +291,10 @@ clconv_status clconv__cl_program_kernel(clconv_context *ctx, const char *source_
     clconv__alloc_free(entry->kernel_names[slot]);
     entry->kernel_names[slot] = NULL;
     entry->kernels[slot] = NULL;
-    return clconv__error_fail(ctx, clconv__error_status_from_cl(err),
-                        "clCreateKernel '%s' from '%s.cl' failed: %s (%d)",
-                        kernel_name, source_name, clconv__error_cl_name(err),
-                        (int)err);
+    return clconv__error_fail(
+        ctx, clconv__error_status_from_cl(err),
+        "clCreateKernel '%s' from '%s.cl' failed: %s (%d)", kernel_name,
+        source_name, clconv__error_cl_name(err), (int)err);
   }
   *out = entry->kernels[slot];
   return CLCONV_STATUS_OK;

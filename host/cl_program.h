@@ -19,9 +19,11 @@
  * the program on first use.
  * @return OK, KERNEL_SOURCE_ERROR, BUILD_FAILED (build log in the message),
  *         OUT_OF_HOST_MEMORY or OPENCL_ERROR. */
-clconv_status clconv__cl_program_kernel(clconv_context *ctx, const char *source_name,
-                                 const char *options, const char *kernel_name,
-                                 cl_kernel *out);
+clconv_status clconv__cl_program_kernel(clconv_context *ctx,
+                                        const char *source_name,
+                                        const char *options,
+                                        const char *kernel_name,
+                                        cl_kernel *out);
 
 /* Stores the binaries of programs built from source and launched since in
  * the disk cache (best effort). Call after the queue has finished. */

@@ -17,8 +17,8 @@ static void release_slot(clconv_context *ctx, clconv__scratch_slot slot) {
 }
 
 clconv_status clconv__cl_scratch_get(clconv_context *ctx,
-                                  clconv__scratch_slot slot, size_t bytes,
-                                  const char *what, cl_mem *out) {
+                                     clconv__scratch_slot slot, size_t bytes,
+                                     const char *what, cl_mem *out) {
   cl_int err = CL_SUCCESS;
   char call[128];
   if (ctx->scratch[slot] != NULL && ctx->scratch_bytes[slot] >= bytes) {

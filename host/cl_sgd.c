@@ -32,6 +32,5 @@ clconv_status clconv__cl_sgd_update(clconv_context *ctx,
   clconv__cl_args_float(&a, k->one_minus_dampening);
   clconv__cl_args_int(&a, k->buffer_is_set);
   return clconv__cl_launch_1d(ctx, &a, w->count, CLCONV__ELEMENTWISE_LOCAL,
-                           "sgd_update");
+                              "sgd_update");
 }
-

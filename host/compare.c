@@ -23,8 +23,9 @@ static int max_abs_integer(const float *v, size_t n, double *max_abs) {
   return 1;
 }
 
-int clconv__compare_exact_inputs(const float *a, size_t na, const float *b, size_t nb,
-                         const float *c, size_t nc, double terms) {
+int clconv__compare_exact_inputs(const float *a, size_t na, const float *b,
+                                 size_t nb, const float *c, size_t nc,
+                                 double terms) {
   double ma = 0.0, mb = 0.0, mc = 0.0;
   if (!max_abs_integer(a, na, &ma) || !max_abs_integer(b, nb, &mb))
     return 0;
@@ -50,8 +51,8 @@ static double element_ratio(float device, double reference, double magnitude,
 }
 
 void clconv__compare_values(const float *device, const double *reference,
-                     const double *magnitude, double terms, int exact,
-                     size_t count, clconv_verify_report *report) {
+                            const double *magnitude, double terms, int exact,
+                            size_t count, clconv_verify_report *report) {
   double sum_error = 0.0;
   size_t finite = 0;
   memset(report, 0, sizeof *report);

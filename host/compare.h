@@ -1,5 +1,6 @@
-/* compare.h: the one definition of "agrees with the reference" (DESIGN.md),
- * used by verify mode, clconv_*_verify, the tool and the tests. */
+/* compare.h: the one definition of "agrees with the reference"
+ * (docs/design.md), used by verify mode, clconv_*_verify, the tool and the
+ * tests. */
 #ifndef CLCONV_COMPARE_H
 #define CLCONV_COMPARE_H
 
@@ -13,14 +14,15 @@ double clconv__compare_tolerance(double terms, double magnitude);
 
 /* 1 when every value is an integer and terms * max|a| * max|b| + max|c| <
  * 2^24, so any summation order is exact in float32. @p c may be NULL. */
-int clconv__compare_exact_inputs(const float *a, size_t na, const float *b, size_t nb,
-                         const float *c, size_t nc, double terms);
+int clconv__compare_exact_inputs(const float *a, size_t na, const float *b,
+                                 size_t nb, const float *c, size_t nc,
+                                 double terms);
 
 /* Compares @p device with @p reference element by element: exactly when
- * @p exact, else within clconv__compare_tolerance(terms, magnitude[i]). NaN must meet
- * NaN and an infinity the same infinity. Fills @p report. */
+ * @p exact, else within clconv__compare_tolerance(terms, magnitude[i]). NaN
+ * must meet NaN and an infinity the same infinity. Fills @p report. */
 void clconv__compare_values(const float *device, const double *reference,
-                     const double *magnitude, double terms, int exact,
-                     size_t count, clconv_verify_report *report);
+                            const double *magnitude, double terms, int exact,
+                            size_t count, clconv_verify_report *report);
 
 #endif

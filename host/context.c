@@ -4,11 +4,11 @@
 
 #include "alloc.h"
 #include "cl_device.h"
+#include "cl_program.h"
+#include "cl_scratch.h"
 #include "disk_cache.h"
 #include "error.h"
 #include "os.h"
-#include "cl_program.h"
-#include "cl_scratch.h"
 #include "tuning.h"
 
 #include <stdio.h>
@@ -45,16 +45,16 @@ static clconv_status open_device(clconv_context *ctx, const char *spec,
   ctx->caps = clconv__cl_device_caps(ctx->device, &ctx->info);
   ctx->cl_ctx = clCreateContext(NULL, 1, &ctx->device, NULL, NULL, &err);
   if (ctx->cl_ctx == NULL || err != CL_SUCCESS)
-    return clconv__error_fail_buf(msg, msg_size, clconv__error_status_from_cl(err),
-                            "clCreateContext on '%s' failed: %s (%d)",
-                            ctx->info.device_name, clconv__error_cl_name(err),
-                            (int)err);
+    return clconv__error_fail_buf(
+        msg, msg_size, clconv__error_status_from_cl(err),
+        "clCreateContext on '%s' failed: %s (%d)", ctx->info.device_name,
+        clconv__error_cl_name(err), (int)err);
   ctx->queue = clCreateCommandQueue(ctx->cl_ctx, ctx->device, 0, &err);
   if (ctx->queue == NULL || err != CL_SUCCESS)
-    return clconv__error_fail_buf(msg, msg_size, clconv__error_status_from_cl(err),
-                            "clCreateCommandQueue on '%s' failed: %s (%d)",
-                            ctx->info.device_name, clconv__error_cl_name(err),
-                            (int)err);
+    return clconv__error_fail_buf(
+        msg, msg_size, clconv__error_status_from_cl(err),
+        "clCreateCommandQueue on '%s' failed: %s (%d)", ctx->info.device_name,
+        clconv__error_cl_name(err), (int)err);
   return CLCONV_STATUS_OK;
 }
 
@@ -70,8 +70,8 @@ clconv_status clconv_context_create(const clconv_context_options *options,
     message[0] = '\0';
   if (out == NULL)
     return clconv__error_fail_buf(message, message_size,
-                            CLCONV_STATUS_INVALID_ARGUMENT,
-                            "clconv_context_create: out is NULL");
+                                  CLCONV_STATUS_INVALID_ARGUMENT,
+                                  "clconv_context_create: out is NULL");
   *out = NULL;
   if (options == NULL)
     options = &defaults;
@@ -91,8 +91,8 @@ clconv_status clconv_context_create(const clconv_context_options *options,
   ctx = clconv__alloc_zeroed(1, sizeof *ctx);
   if (ctx == NULL)
     return clconv__error_fail_buf(message, message_size,
-                            CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                            "clconv_context_create: out of host memory");
+                                  CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                                  "clconv_context_create: out of host memory");
   ctx->verify = options->verify == 1 ||
                 (verify_env != NULL && strcmp(verify_env, "1") == 0);
   ctx->verify_sample = options->verify_sample;
@@ -100,9 +100,9 @@ clconv_status clconv_context_create(const clconv_context_options *options,
   if (kernel_dir != NULL) {
     ctx->kernel_dir = clconv__alloc_strdup(kernel_dir);
     if (ctx->kernel_dir == NULL) {
-      status = clconv__error_fail_buf(message, message_size,
-                                CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                                "clconv_context_create: out of host memory");
+      status = clconv__error_fail_buf(
+          message, message_size, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+          "clconv_context_create: out of host memory");
       goto fail;
     }
   }
@@ -177,8 +177,8 @@ clconv_status clconv__context_lost(clconv_context *ctx, cl_int err,
                                    const char *what) {
   ctx->unusable = 1;
   return clconv__error_fail(ctx, clconv__error_status_from_cl(err),
-                      "%s failed: %s (%d); the context is now unusable", what,
-                      clconv__error_cl_name(err), (int)err);
+                            "%s failed: %s (%d); the context is now unusable",
+                            what, clconv__error_cl_name(err), (int)err);
 }
 
 clconv_status clconv_context_finish(clconv_context *ctx) {

@@ -50,11 +50,10 @@ clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
   return CLCONV_STATUS_OK;
 }
 
-clconv_status
-clconv__corr2d_check_problem(clconv_context *ctx, const char *fn,
-                        const clconv_corr2d_params *p, const clconv_tensor *x,
-                        const char *x_name, const clconv_tensor *w,
-                        const clconv_tensor *b, clconv__corr2d_geom *g) {
+clconv_status clconv__corr2d_check_problem(
+    clconv_context *ctx, const char *fn, const clconv_corr2d_params *p,
+    const clconv_tensor *x, const char *x_name, const clconv_tensor *w,
+    const clconv_tensor *b, clconv__corr2d_geom *g) {
   memset(g, 0, sizeof *g);
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_params(ctx, fn, p));
 
@@ -88,7 +87,8 @@ clconv__corr2d_check_problem(clconv_context *ctx, const char *fn,
                    "%s: w has %lld output channels, not divisible by groups = "
                    "%lld",
                    fn, (long long)g->cout, (long long)g->groups);
-  CLCONV_RETURN_IF(ctx, w->dims[1] != g->cin / g->groups, CLCONV_STATUS_SHAPE_MISMATCH,
+  CLCONV_RETURN_IF(ctx, w->dims[1] != g->cin / g->groups,
+                   CLCONV_STATUS_SHAPE_MISMATCH,
                    "%s: w has %lld input channels per group, but %s has %lld "
                    "channels / %lld groups = %lld",
                    fn, (long long)w->dims[1], x_name, (long long)g->cin,
@@ -136,4 +136,3 @@ clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
                    (long long)g->wout);
   return CLCONV_STATUS_OK;
 }
-

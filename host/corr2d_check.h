@@ -11,13 +11,10 @@
  * @p b, and fills @p g.
  * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH or WRONG_CONTEXT, with a
  *         message that starts with @p fn and names the bad argument. */
-clconv_status clconv__corr2d_check_problem(clconv_context *ctx, const char *fn,
-                                           const clconv_corr2d_params *p,
-                                           const clconv_tensor *x,
-                                           const char *x_name,
-                                           const clconv_tensor *w,
-                                           const clconv_tensor *b,
-                                           clconv__corr2d_geom *g);
+clconv_status clconv__corr2d_check_problem(
+    clconv_context *ctx, const char *fn, const clconv_corr2d_params *p,
+    const clconv_tensor *x, const char *x_name, const clconv_tensor *w,
+    const clconv_tensor *b, clconv__corr2d_geom *g);
 
 /* Checks that @p y (named @p y_name) is a tensor of @p ctx with the output
  * dims of @p g. */

@@ -93,9 +93,9 @@ static int phase_axis(int64_t stride, int64_t dil, int64_t pad, int64_t k,
   return *new_pad >= 0;
 }
 
-int clconv__corr2d_geometry_input_grad_phase(const clconv__corr2d_geom *g, int64_t row0,
-                                    int64_t col0,
-                                    clconv__input_grad_phase *out) {
+int clconv__corr2d_geometry_input_grad_phase(const clconv__corr2d_geom *g,
+                                             int64_t row0, int64_t col0,
+                                             clconv__input_grad_phase *out) {
   clconv__corr2d_geom *f = &out->f;
   *f = *g;
   out->row0 = row0;

@@ -60,9 +60,9 @@ typedef struct clconv__input_grad_phase {
  * @p g, row0 < stride_h, col0 < stride_w. @return 1, or 0 when the phase
  * is not such a correlation: no tap reaches it, or dY would have to start
  * before its first row or column (padding beyond the kernel's reach). */
-int clconv__corr2d_geometry_input_grad_phase(const clconv__corr2d_geom *g, int64_t row0,
-                                    int64_t col0,
-                                    clconv__input_grad_phase *out);
+int clconv__corr2d_geometry_input_grad_phase(const clconv__corr2d_geom *g,
+                                             int64_t row0, int64_t col0,
+                                             clconv__input_grad_phase *out);
 
 /* Whether every stride phase of the input gradient of @p g is such a
  * correlation. */

@@ -73,8 +73,8 @@ char *clconv__disk_cache_dir_from_env(void) {
 }
 
 int clconv__disk_cache_key_make(const clconv_context *ctx, const char *name,
-                           const char *options, const char *const *sources,
-                           int source_count, clconv__disk_cache_key *key) {
+                                const char *options, const char *const *sources,
+                                int source_count, clconv__disk_cache_key *key) {
   uint64_t source_hash = FNV_OFFSET;
   size_t size;
   int n;
@@ -107,16 +107,17 @@ void clconv__disk_cache_key_free(clconv__disk_cache_key *key) {
   key->text = NULL;
 }
 
-static int entry_path(const clconv_context *ctx, const clconv__disk_cache_key *key,
-                      char *out, size_t size) {
+static int entry_path(const clconv_context *ctx,
+                      const clconv__disk_cache_key *key, char *out,
+                      size_t size) {
   char file[64];
   snprintf(file, sizeof file, "%016llx.clbin", (unsigned long long)key->hash);
   return clconv__os_join_path(out, size, ctx->cache_dir, file);
 }
 
-clconv__disk_cache_result clconv__disk_cache_load(clconv_context *ctx,
-                                        const clconv__disk_cache_key *key,
-                                        unsigned char **binary, size_t *size) {
+clconv__disk_cache_result
+clconv__disk_cache_load(clconv_context *ctx, const clconv__disk_cache_key *key,
+                        unsigned char **binary, size_t *size) {
   char path[4096];
   char *data = NULL;
   size_t file_size, key_len = strlen(key->text), binary_size;
@@ -150,8 +151,9 @@ rejected:
   return CLCONV__CACHE_REJECTED;
 }
 
-int clconv__disk_cache_store(clconv_context *ctx, const clconv__disk_cache_key *key,
-                        const unsigned char *binary, size_t size) {
+int clconv__disk_cache_store(clconv_context *ctx,
+                             const clconv__disk_cache_key *key,
+                             const unsigned char *binary, size_t size) {
   char path[4096];
   size_t key_len = strlen(key->text), total;
   unsigned char *file;

@@ -35,8 +35,8 @@ char *clconv__disk_cache_dir_from_env(void);
 /* Builds the key of program @p name built with @p options from the
  * concatenation of @p sources. @return 0, or -1 when out of memory. */
 int clconv__disk_cache_key_make(const clconv_context *ctx, const char *name,
-                           const char *options, const char *const *sources,
-                           int source_count, clconv__disk_cache_key *key);
+                                const char *options, const char *const *sources,
+                                int source_count, clconv__disk_cache_key *key);
 void clconv__disk_cache_key_free(clconv__disk_cache_key *key);
 
 typedef enum clconv__disk_cache_result {
@@ -46,12 +46,13 @@ typedef enum clconv__disk_cache_result {
 } clconv__disk_cache_result;
 
 /* Looks the key up; on a hit, *binary (clconv__alloc) and *size hold it. */
-clconv__disk_cache_result clconv__disk_cache_load(clconv_context *ctx,
-                                        const clconv__disk_cache_key *key,
-                                        unsigned char **binary, size_t *size);
+clconv__disk_cache_result
+clconv__disk_cache_load(clconv_context *ctx, const clconv__disk_cache_key *key,
+                        unsigned char **binary, size_t *size);
 
 /* Stores a binary under the key (best effort). @return 0 when written. */
-int clconv__disk_cache_store(clconv_context *ctx, const clconv__disk_cache_key *key,
-                        const unsigned char *binary, size_t size);
+int clconv__disk_cache_store(clconv_context *ctx,
+                             const clconv__disk_cache_key *key,
+                             const unsigned char *binary, size_t size);
 
 #endif

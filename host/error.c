@@ -13,7 +13,7 @@ static void format_into(char *buf, size_t buf_size, const char *fmt,
 }
 
 clconv_status clconv__error_fail(clconv_context *ctx, clconv_status status,
-                           const char *fmt, ...) {
+                                 const char *fmt, ...) {
   va_list args;
   if (ctx == NULL)
     return status;
@@ -23,8 +23,9 @@ clconv_status clconv__error_fail(clconv_context *ctx, clconv_status status,
   return status;
 }
 
-clconv_status clconv__error_fail_buf(char *buf, size_t buf_size, clconv_status status,
-                               const char *fmt, ...) {
+clconv_status clconv__error_fail_buf(char *buf, size_t buf_size,
+                                     clconv_status status, const char *fmt,
+                                     ...) {
   va_list args;
   va_start(args, fmt);
   format_into(buf, buf_size, fmt, args);
@@ -129,7 +130,8 @@ clconv_status clconv__error_status_from_cl(cl_int err) {
 }
 
 clconv_status clconv__error_fail_cl(clconv_context *ctx, cl_int err,
-                              const char *what) {
-  return clconv__error_fail(ctx, clconv__error_status_from_cl(err), "%s failed: %s (%d)",
-                      what, clconv__error_cl_name(err), (int)err);
+                                    const char *what) {
+  return clconv__error_fail(ctx, clconv__error_status_from_cl(err),
+                            "%s failed: %s (%d)", what,
+                            clconv__error_cl_name(err), (int)err);
 }

@@ -15,11 +15,12 @@
 /* Stores a formatted message in @p ctx (when not NULL) and returns @p status.
  */
 clconv_status clconv__error_fail(clconv_context *ctx, clconv_status status,
-                           const char *fmt, ...) CLCONV__PRINTF(3, 4);
+                                 const char *fmt, ...) CLCONV__PRINTF(3, 4);
 
 /* Same, into a caller's buffer (for functions that have no context yet). */
-clconv_status clconv__error_fail_buf(char *buf, size_t buf_size, clconv_status status,
-                               const char *fmt, ...) CLCONV__PRINTF(4, 5);
+clconv_status clconv__error_fail_buf(char *buf, size_t buf_size,
+                                     clconv_status status, const char *fmt, ...)
+    CLCONV__PRINTF(4, 5);
 
 /* Clears the context's message at the start of a public call. */
 void clconv__error_clear(clconv_context *ctx);
@@ -32,13 +33,13 @@ clconv_status clconv__error_status_from_cl(cl_int err);
 
 /* Fails with the status for an OpenCL error, naming the call and the error. */
 clconv_status clconv__error_fail_cl(clconv_context *ctx, cl_int err,
-                              const char *what);
+                                    const char *what);
 
 /* Returns from the function with a message when @p cond holds. */
 #define CLCONV_RETURN_IF(ctx, cond, status, ...)                               \
   do {                                                                         \
     if (cond)                                                                  \
-      return clconv__error_fail((ctx), (status), __VA_ARGS__);                       \
+      return clconv__error_fail((ctx), (status), __VA_ARGS__);                 \
   } while (0)
 
 /* Returns the status of @p expr when it is not OK. */

@@ -14,6 +14,16 @@
 /* Longest message kept per context; a longer build log is cut, with a note. */
 #define CLCONV__MESSAGE_MAX 16384
 
+/* What each scratch buffer of a context holds (cl_scratch.h). */
+typedef enum clconv__scratch_slot {
+  CLCONV__SCRATCH_WEIGHTS = 0, /* weights packed for a blocked kernel */
+  CLCONV__SCRATCH_INPUT = 1,   /* a padded copy of an input */
+  CLCONV__SCRATCH_PARTIAL = 2, /* partial sums of a split reduction */
+  CLCONV__SCRATCH_FLIPPED = 3, /* weights flipped for an input gradient */
+  CLCONV__SCRATCH_FLAG = 4,    /* one int: a flipped weight is not finite */
+  CLCONV__SCRATCH_SLOTS = 5    /* how many there are */
+} clconv__scratch_slot;
+
 /* One built program and the kernels created from it, cached in a context by
  * (source name, build options). */
 #define CLCONV__MAX_KERNELS_PER_PROGRAM 4
@@ -44,8 +54,8 @@ struct clconv_context {
   cl_context cl_ctx;
   cl_command_queue queue;
   clconv__program *programs;     /* built programs, newest first */
-  cl_mem scratch[5];             /* intermediate data of an op (cl_scratch.h) */
-  size_t scratch_bytes[5];       /* their sizes */
+  cl_mem scratch[CLCONV__SCRATCH_SLOTS]; /* an op's intermediate data */
+  size_t scratch_bytes[CLCONV__SCRATCH_SLOTS]; /* their sizes */
   struct clconv__tuning *tuning; /* tuned tiles (tuning.h); NULL: none yet */
   clconv_verify_report verify_report; /* of the last verified op */
   clconv_verify_report verify_total;  /* of every op since the last reset */

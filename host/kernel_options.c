@@ -15,8 +15,8 @@ void clconv__kernel_options_text(clconv__kernel_options *o, const char *name,
   int n;
   if (o->overflow)
     return;
-  n = snprintf(o->text + o->length, room, "%s-D%s=%s",
-               o->length > 0 ? " " : "", name, value);
+  n = snprintf(o->text + o->length, room, "%s-D%s=%s", o->length > 0 ? " " : "",
+               name, value);
   if (n < 0 || (size_t)n >= room) {
     o->overflow = 1;
     o->text[o->length] = '\0';
@@ -41,7 +41,8 @@ void clconv__kernel_options_geometry(clconv__kernel_options *o,
 
 void clconv__kernel_options_index(clconv__kernel_options *o, uint64_t count) {
   clconv__kernel_options_text(
-      o, "IDX_T", count > (uint64_t)CLCONV__CORR2D_INDEX_LIMIT ? "long" : "int");
+      o, "IDX_T",
+      count > (uint64_t)CLCONV__CORR2D_INDEX_LIMIT ? "long" : "int");
 }
 
 const char *clconv__kernel_options_string(const clconv__kernel_options *o) {

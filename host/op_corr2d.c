@@ -79,7 +79,7 @@ static clconv_status verify_forward(clconv_context *ctx, const char *fn,
   status = clconv__verify_elements(
       ctx, fn, "y", y, forward_element, &args, terms,
       clconv__compare_exact_inputs(hx, x->count, hw, w->count, hb,
-                           b != NULL ? b->count : 0, terms));
+                                   b != NULL ? b->count : 0, terms));
 done:
   clconv__alloc_free(hb);
   clconv__alloc_free(hw);

@@ -209,8 +209,8 @@ static clconv_status verify_bias(clconv_context *ctx, const char *fn,
   clconv_status status;
   clconv__verify_begin(ctx);
   if ((status = clconv__tensor_download(dy, &h.a)) == CLCONV_STATUS_OK &&
-      (status = clconv__verify_alloc_ref(ctx, fn, db->count, &h.ref,
-                                         &h.mag)) == CLCONV_STATUS_OK) {
+      (status = clconv__verify_alloc_ref(ctx, fn, db->count, &h.ref, &h.mag)) ==
+          CLCONV_STATUS_OK) {
     clconv__ref_corr2d_bwd_bias(g, h.a, old, h.ref, h.mag);
     status = clconv__verify_tensor(
         ctx, fn, "db", db, h.ref, h.mag, terms + (old != NULL),

@@ -44,7 +44,7 @@ clconv_status clconv_tensor_fill_uniform(clconv_tensor *t, float lo, float hi,
   expected = clconv__alloc(t->bytes);
   status = expected == NULL
                ? clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                              "%s: out of host memory", fn)
+                                    "%s: out of host memory", fn)
                : clconv__verify_alloc_ref(ctx, fn, t->count, &ref, NULL);
   if (status == CLCONV_STATUS_OK) {
     clconv__ref_init_uniform(expected, t->count, seed, lo, scale);

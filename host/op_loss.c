@@ -24,10 +24,11 @@ static clconv_status verify_loss(clconv_context *ctx, const char *fn,
   clconv__verify_begin(ctx);
   if ((status = clconv__tensor_download(y_hat, &hy_hat)) != 0 ||
       (status = clconv__tensor_download(y, &hy)) != 0 ||
-      (status = clconv__verify_alloc_ref(ctx, fn, y_hat->count, &ref, &mag)) != 0)
+      (status = clconv__verify_alloc_ref(ctx, fn, y_hat->count, &ref, &mag)) !=
+          0)
     goto done;
-  clconv__ref_loss_squared_error(hy_hat, hy, y_hat->count, grad_scale, &ref_loss,
-                            &loss_mag, ref, mag);
+  clconv__ref_loss_squared_error(hy_hat, hy, y_hat->count, grad_scale,
+                                 &ref_loss, &loss_mag, ref, mag);
   if (grad != NULL &&
       (status = clconv__verify_tensor(ctx, fn, "grad", grad, ref, mag, 1.0,
                                       0)) != CLCONV_STATUS_OK)
@@ -100,8 +101,8 @@ clconv_status clconv_squared_error(clconv_context *ctx,
     if (grad != NULL)
       CLCONV_FORWARD_IF_ERROR(
           clconv__verify_alloc_ref(ctx, fn, grad->count, &g, NULL));
-    clconv__ref_loss_squared_error(y_hat->host, y->host, y_hat->count, grad_scale,
-                              &sum, NULL, g, NULL);
+    clconv__ref_loss_squared_error(y_hat->host, y->host, y_hat->count,
+                                   grad_scale, &sum, NULL, g, NULL);
     for (size_t i = 0; grad != NULL && i < grad->count; i++)
       grad->host[i] = (float)g[i];
     clconv__alloc_free(g);

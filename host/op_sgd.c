@@ -126,9 +126,8 @@ static clconv_status verify_step(clconv_context *ctx, const char *fn,
   CLCONV_FORWARD_IF_ERROR(clconv__verify_tensor(
       ctx, fn, "param", param, h->w_ref, h->w_mag, SGD_TERMS, 0));
   if (k->use_momentum)
-    CLCONV_FORWARD_IF_ERROR(clconv__verify_tensor(ctx, fn, "momentum_buffer",
-                                                  buf, h->buf_ref, h->buf_mag,
-                                                  SGD_TERMS, 0));
+    CLCONV_FORWARD_IF_ERROR(clconv__verify_tensor(
+        ctx, fn, "momentum_buffer", buf, h->buf_ref, h->buf_mag, SGD_TERMS, 0));
   return CLCONV_STATUS_OK;
 }
 
@@ -167,10 +166,10 @@ clconv_status clconv_sgd_step(clconv_context *ctx, const clconv_sgd_params *p,
         clconv__tensor_check(ctx, buf, buf->rank, fn, "momentum_buffer"));
     CLCONV_FORWARD_IF_ERROR(clconv__tensor_check_same_dims(
         ctx, fn, buf, "momentum_buffer", param, "param"));
-    CLCONV_FORWARD_IF_ERROR(
-        clconv__tensor_check_distinct(ctx, fn, buf, "momentum_buffer",
-                               (const clconv_tensor *const[]){param, grad},
-                               (const char *const[]){"param", "grad"}, 2));
+    CLCONV_FORWARD_IF_ERROR(clconv__tensor_check_distinct(
+        ctx, fn, buf, "momentum_buffer",
+        (const clconv_tensor *const[]){param, grad},
+        (const char *const[]){"param", "grad"}, 2));
   }
   if (param->count == 0)
     return CLCONV_STATUS_OK;

@@ -52,11 +52,10 @@ static int by_value(const void *a, const void *b) {
 
 /* Runs the forward with tiles @p t once to build and check it, then
  * @p repeat times; @p *median_ms receives the median. */
-static clconv_status time_candidate(clconv_context *ctx,
-                                    const clconv_corr2d_params *p,
-                                    const problem *pr,
-                                    const clconv__tiles_fwd_blocked *t, int repeat,
-                                    double *times, double *median_ms) {
+static clconv_status
+time_candidate(clconv_context *ctx, const clconv_corr2d_params *p,
+               const problem *pr, const clconv__tiles_fwd_blocked *t,
+               int repeat, double *times, double *median_ms) {
   CLCONV_FORWARD_IF_ERROR(clconv__tuning_force(ctx, t));
   CLCONV_FORWARD_IF_ERROR(
       clconv_corr2d_forward(ctx, p, pr->x, pr->w, pr->b, pr->y));
@@ -76,10 +75,10 @@ static clconv_status time_candidate(clconv_context *ctx,
 
 /* Times every candidate; the default (first) must agree with the reference,
  * a later one that fails in any way but a lost context is rejected. */
-static clconv_status search(clconv_context *ctx, const clconv_corr2d_params *p,
-                            const problem *pr, const clconv__tiles_fwd_blocked *cands,
-                            int count, int repeat, double *times,
-                            clconv__tiles_fwd_blocked *best, clconv_tune_report *r) {
+static clconv_status
+search(clconv_context *ctx, const clconv_corr2d_params *p, const problem *pr,
+       const clconv__tiles_fwd_blocked *cands, int count, int repeat,
+       double *times, clconv__tiles_fwd_blocked *best, clconv_tune_report *r) {
   for (int i = 0; i < count; i++) {
     double ms = 0.0;
     const clconv_status status =
@@ -94,7 +93,7 @@ static clconv_status search(clconv_context *ctx, const clconv_corr2d_params *p,
     if (i == 0) {
       r->default_ms = ms;
       clconv__tiles_fwd_blocked_format(&cands[i], r->default_tiles,
-                               sizeof r->default_tiles);
+                                       sizeof r->default_tiles);
     }
     if (i == 0 || ms < r->best_ms) {
       r->best_ms = ms;
@@ -138,13 +137,14 @@ clconv_status clconv_tune_forward(clconv_context *ctx,
   memset(&r, 0, sizeof r);
   status = problem_make(ctx, p, x_dims, w_dims, has_bias, &pr);
   if (status == CLCONV_STATUS_OK)
-    status =
-        clconv__corr2d_check_problem(ctx, fn, p, pr.x, "x_dims", pr.w, pr.b, &g);
+    status = clconv__corr2d_check_problem(ctx, fn, p, pr.x, "x_dims", pr.w,
+                                          pr.b, &g);
   if (status == CLCONV_STATUS_OK && g.needs_long_index)
-    status = clconv__error_fail(ctx, CLCONV_STATUS_TOO_LARGE,
-                          "%s: an index of this problem reaches 2^31; it runs "
-                          "on the untiled kernel, which has nothing to tune",
-                          fn);
+    status =
+        clconv__error_fail(ctx, CLCONV_STATUS_TOO_LARGE,
+                           "%s: an index of this problem reaches 2^31; it runs "
+                           "on the untiled kernel, which has nothing to tune",
+                           fn);
   if (status != CLCONV_STATUS_OK)
     goto done;
 
@@ -154,7 +154,7 @@ clconv_status clconv_tune_forward(clconv_context *ctx,
   times = clconv__alloc((size_t)repeat * sizeof *times);
   if (cands == NULL || times == NULL) {
     status = clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                          "%s: out of host memory", fn);
+                                "%s: out of host memory", fn);
     goto done;
   }
   count = clconv__tiles_fwd_blocked_candidates(

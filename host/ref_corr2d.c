@@ -6,8 +6,9 @@
 #include <math.h>
 
 void clconv__ref_corr2d_fwd_at(const clconv__corr2d_geom *g, const float *x,
-                               const float *weight, const float *b, int64_t index,
-                               double *sum_out, double *mag_out) {
+                               const float *weight, const float *b,
+                               int64_t index, double *sum_out,
+                               double *mag_out) {
   const int64_t ow = index % g->wout, oh = (index / g->wout) % g->hout;
   const int64_t co = (index / (g->wout * g->hout)) % g->cout;
   const int64_t n = index / (g->wout * g->hout * g->cout);
@@ -80,7 +81,8 @@ void clconv__ref_corr2d_bwd_data_at(const clconv__corr2d_geom *g,
             (double)
                 dy[((n * g->cout + co) * g->hout + th / g->stride_h) * g->wout +
                    tw / g->stride_w] *
-            (double)weight[((co * g->cin_g + ci_local) * g->kh + kh) * g->kw + kw];
+            (double)
+                weight[((co * g->cin_g + ci_local) * g->kh + kh) * g->kw + kw];
         sum += product;
         mag += fabs(product);
       }

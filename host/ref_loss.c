@@ -4,10 +4,10 @@
 
 #include <math.h>
 
-void clconv__ref_loss_squared_error(const float *y_hat, const float *y, size_t count,
-                               float grad_scale, double *loss,
-                               double *loss_magnitude, double *grad,
-                               double *grad_magnitude) {
+void clconv__ref_loss_squared_error(const float *y_hat, const float *y,
+                                    size_t count, float grad_scale,
+                                    double *loss, double *loss_magnitude,
+                                    double *grad, double *grad_magnitude) {
   double sum = 0.0;
   for (size_t i = 0; i < count; i++) {
     const double d = (double)y_hat[i] - (double)y[i];

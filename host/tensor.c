@@ -69,15 +69,16 @@ clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
     if (t->host == NULL) {
       clconv__alloc_free(t);
       return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                          "%s: out of host memory for %zu bytes", fn,
-                          count * sizeof(float));
+                                "%s: out of host memory for %zu bytes", fn,
+                                count * sizeof(float));
     }
   } else if (t->bytes > 0) {
     t->mem =
         clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE, t->bytes, NULL, &err);
     if (t->mem == NULL || err != CL_SUCCESS) {
       clconv__alloc_free(t);
-      return clconv__error_fail_cl(ctx, err, "clconv_tensor_create: clCreateBuffer");
+      return clconv__error_fail_cl(ctx, err,
+                                   "clconv_tensor_create: clCreateBuffer");
     }
   }
   *out = t;
@@ -192,10 +193,11 @@ clconv_status clconv__tensor_download(const clconv_tensor *t, float **out) {
 }
 
 clconv_status clconv__tensor_check_distinct(clconv_context *ctx, const char *fn,
-                                     const clconv_tensor *out,
-                                     const char *out_name,
-                                     const clconv_tensor *const *inputs,
-                                     const char *const *names, int count) {
+                                            const clconv_tensor *out,
+                                            const char *out_name,
+                                            const clconv_tensor *const *inputs,
+                                            const char *const *names,
+                                            int count) {
   for (int i = 0; i < count; i++)
     CLCONV_RETURN_IF(ctx, inputs[i] != NULL && inputs[i] == out,
                      CLCONV_STATUS_INVALID_ARGUMENT,
@@ -204,11 +206,10 @@ clconv_status clconv__tensor_check_distinct(clconv_context *ctx, const char *fn,
   return CLCONV_STATUS_OK;
 }
 
-clconv_status clconv__tensor_check_same_dims(clconv_context *ctx, const char *fn,
-                                      const clconv_tensor *a,
-                                      const char *a_name,
-                                      const clconv_tensor *b,
-                                      const char *b_name) {
+clconv_status
+clconv__tensor_check_same_dims(clconv_context *ctx, const char *fn,
+                               const clconv_tensor *a, const char *a_name,
+                               const clconv_tensor *b, const char *b_name) {
   int same = a->rank == b->rank;
   for (int i = 0; same && i < a->rank; i++)
     same = a->dims[i] == b->dims[i];

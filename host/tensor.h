@@ -13,17 +13,17 @@ clconv_status clconv__tensor_check(clconv_context *ctx, const clconv_tensor *t,
  * the @p count inputs in @p inputs (NULL entries are skipped), named by
  * @p names. */
 clconv_status clconv__tensor_check_distinct(clconv_context *ctx, const char *fn,
-                                     const clconv_tensor *out,
-                                     const char *out_name,
-                                     const clconv_tensor *const *inputs,
-                                     const char *const *names, int count);
+                                            const clconv_tensor *out,
+                                            const char *out_name,
+                                            const clconv_tensor *const *inputs,
+                                            const char *const *names,
+                                            int count);
 
 /* Fails unless @p a and @p b (named) have the same rank and dims. */
-clconv_status clconv__tensor_check_same_dims(clconv_context *ctx, const char *fn,
-                                      const clconv_tensor *a,
-                                      const char *a_name,
-                                      const clconv_tensor *b,
-                                      const char *b_name);
+clconv_status
+clconv__tensor_check_same_dims(clconv_context *ctx, const char *fn,
+                               const clconv_tensor *a, const char *a_name,
+                               const clconv_tensor *b, const char *b_name);
 
 /* Sets every element to zero (queued on a device). */
 clconv_status clconv__tensor_zero(clconv_tensor *t);

@@ -61,8 +61,7 @@ clconv__tiles_bwd_weight_default(const clconv__device_caps *caps,
     for (int tb = 1; tb <= 16 && tb <= taps; tb++) {
       const int acc = tb * cb;
       double score;
-      if (taps % tb != 0 || acc > accumulators ||
-          (!gpu && acc + tb + 1 > live))
+      if (taps % tb != 0 || acc > accumulators || (!gpu && acc + tb + 1 > live))
         continue;
       score = (double)acc / (double)(tb + cb);
       if (score > best * 1.0001) {
@@ -99,7 +98,8 @@ int clconv__tiles_bwd_weight_valid(const clconv__tiles_bwd_weight *t,
   const int64_t taps = g->cin_g * g->kh * g->kw;
   return (t->vw == 4 || t->vw == 8 || t->vw == 16) && t->cb >= 1 &&
          g->cout_g % t->cb == 0 && t->tb >= 1 && taps % t->tb == 0 &&
-         t->chunks >= 1 && t->chunks <= (g->n * g->hout > 1 ? g->n * g->hout : 1) &&
+         t->chunks >= 1 &&
+         t->chunks <= (g->n * g->hout > 1 ? g->n * g->hout : 1) &&
          (t->padded == 0 || t->padded == 1);
 }
 

@@ -64,8 +64,8 @@ clconv__tiles_fwd_blocked_default(const clconv__device_caps *caps,
     t.vw = g->wout >= 16 ? 16 : 8;
     accumulators = clconv__device_caps_accumulators(caps, t.vw);
     t.cb = largest_divisor(g->cout_g, cpu_channel_blocks, accumulators);
-    budget = t.cb == 1 ? (accumulators < 8 ? accumulators : 8)
-                       : accumulators / t.cb;
+    budget =
+        t.cb == 1 ? (accumulators < 8 ? accumulators : 8) : accumulators / t.cb;
     if (forward_flops(g) < SMALL_PROBLEM_FLOPS)
       budget = 1;
     for (int cv = 1; cv <= budget; cv++) {
@@ -85,7 +85,7 @@ clconv__tiles_fwd_blocked_default(const clconv__device_caps *caps,
 }
 
 int clconv__tiles_fwd_blocked_valid(const clconv__tiles_fwd_blocked *t,
-                            const clconv__corr2d_geom *g) {
+                                    const clconv__corr2d_geom *g) {
   return (t->vw == 4 || t->vw == 8 || t->vw == 16) && t->cv >= 1 &&
          t->rh >= 1 && t->cb >= 1 && g->cout_g % t->cb == 0 &&
          t->cv <= CLCONV__MAX_ACCUMULATORS &&
@@ -118,8 +118,9 @@ static int64_t inside_tiles(int64_t tiles, int64_t size, int64_t stride,
   return inside;
 }
 
-double clconv__tiles_fwd_blocked_edge_fraction(const clconv__tiles_fwd_blocked *t,
-                                       const clconv__corr2d_geom *g) {
+double
+clconv__tiles_fwd_blocked_edge_fraction(const clconv__tiles_fwd_blocked *t,
+                                        const clconv__corr2d_geom *g) {
   const int64_t col_size = (int64_t)t->vw * t->cv;
   const int64_t col_tiles = (g->wout + col_size - 1) / col_size;
   const int64_t row_tiles = (g->hout + t->rh - 1) / t->rh;
@@ -137,8 +138,8 @@ double clconv__tiles_fwd_blocked_edge_fraction(const clconv__tiles_fwd_blocked *
   return 1.0 - (double)(cols_in * rows_in) / (double)(col_tiles * row_tiles);
 }
 
-void clconv__tiles_fwd_blocked_format(const clconv__tiles_fwd_blocked *t, char *out,
-                              size_t size) {
+void clconv__tiles_fwd_blocked_format(const clconv__tiles_fwd_blocked *t,
+                                      char *out, size_t size) {
   snprintf(out, size, "vw%d cv%d rh%d cb%d %s", t->vw, t->cv, t->rh, t->cb,
            t->padded ? "padded" : "unpadded");
 }
@@ -154,7 +155,8 @@ static int by_merit(const void *a, const void *b) {
   return (ma < mb) - (ma > mb);
 }
 
-static int same_tiles(const clconv__tiles_fwd_blocked *a, const clconv__tiles_fwd_blocked *b) {
+static int same_tiles(const clconv__tiles_fwd_blocked *a,
+                      const clconv__tiles_fwd_blocked *b) {
   return a->vw == b->vw && a->cv == b->cv && a->rh == b->rh && a->cb == b->cb &&
          a->padded == b->padded;
 }

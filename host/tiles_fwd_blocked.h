@@ -33,12 +33,13 @@ clconv__tiles_fwd_blocked_default(const clconv__device_caps *caps,
  * divides the output channels per group; at most 32 accumulators; padded 0
  * or 1. */
 int clconv__tiles_fwd_blocked_valid(const clconv__tiles_fwd_blocked *t,
-                            const clconv__corr2d_geom *g);
+                                    const clconv__corr2d_geom *g);
 
 /* The fraction of @p t's tiles that read outside the input (padding, or
  * past its end) and so, unpadded, take the kernel's slower edge path. */
-double clconv__tiles_fwd_blocked_edge_fraction(const clconv__tiles_fwd_blocked *t,
-                                       const clconv__corr2d_geom *g);
+double
+clconv__tiles_fwd_blocked_edge_fraction(const clconv__tiles_fwd_blocked *t,
+                                        const clconv__corr2d_geom *g);
 
 /* The tilings of @p g worth timing on a device with capabilities @p caps,
  * into @p out (room for @p max): the default first, then the others by a
@@ -49,8 +50,8 @@ int clconv__tiles_fwd_blocked_candidates(const clconv__device_caps *caps,
                                          int max);
 
 /* Writes @p t as "vw16 cv1 rh3 cb8 padded" (or "unpadded"). */
-void clconv__tiles_fwd_blocked_format(const clconv__tiles_fwd_blocked *t, char *out,
-                              size_t size);
+void clconv__tiles_fwd_blocked_format(const clconv__tiles_fwd_blocked *t,
+                                      char *out, size_t size);
 
 /* Appends the options that build corr2d_fwd_blocked for @p t on problem
  * @p f: the geometry's, the tiles, MASKED (the input gradient's guard

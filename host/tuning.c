@@ -32,10 +32,12 @@ struct clconv__tuning {
 
 /* Everything about @p g that tiles may depend on (not the bias). */
 static void geom_fields(const clconv__corr2d_geom *g, int64_t out[]) {
-  const int64_t v[GEOM_FIELDS] = {g->n,        g->cin,      g->h,     g->w,
-                                  g->cout,     g->kh,       g->kw,    g->groups,
-                                  g->stride_h, g->stride_w, g->pad_h, g->pad_w,
-                                  g->dil_h,    g->dil_w};
+  const int64_t v[] = {g->n,        g->cin,      g->h,     g->w,
+                       g->cout,     g->kh,       g->kw,    g->groups,
+                       g->stride_h, g->stride_w, g->pad_h, g->pad_w,
+                       g->dil_h,    g->dil_w};
+  _Static_assert(sizeof v / sizeof *v == GEOM_FIELDS,
+                 "GEOM_FIELDS counts the fields of geom_fields");
   memcpy(out, v, sizeof v);
 }
 
@@ -60,8 +62,8 @@ static int tiles_key(clconv_context *ctx, const int64_t geom[],
   for (int i = 0; i < GEOM_FIELDS; i++)
     n += snprintf(problem + n, sizeof problem - (size_t)n, "%s%lld",
                   i > 0 ? " " : "", (long long)geom[i]);
-  return clconv__disk_cache_key_make(ctx, "tuned tiles of corr2d_fwd_blocked", problem,
-                                texts, 1, key);
+  return clconv__disk_cache_key_make(ctx, "tuned tiles of corr2d_fwd_blocked",
+                                     problem, texts, 1, key);
 }
 
 /* Reads the tuned tiles of @p geom from the disk cache. @return 1 when a
@@ -105,9 +107,9 @@ static remembered *add(struct clconv__tuning *tn, const int64_t geom[]) {
   return e;
 }
 
-clconv__tiles_fwd_blocked clconv__tuning_tiles_for(clconv_context *ctx,
-                                        const clconv__corr2d_geom *g,
-                                        const clconv__corr2d_geom *f) {
+clconv__tiles_fwd_blocked
+clconv__tuning_tiles_for(clconv_context *ctx, const clconv__corr2d_geom *g,
+                         const clconv__corr2d_geom *f) {
   struct clconv__tuning *tn = tuning_of(ctx);
   int64_t geom[GEOM_FIELDS];
   remembered *e;
@@ -127,7 +129,7 @@ clconv__tiles_fwd_blocked clconv__tuning_tiles_for(clconv_context *ctx,
 }
 
 clconv_status clconv__tuning_force(clconv_context *ctx,
-                                  const clconv__tiles_fwd_blocked *t) {
+                                   const clconv__tiles_fwd_blocked *t) {
   struct clconv__tuning *tn = tuning_of(ctx);
   CLCONV_RETURN_IF(ctx, tn == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                    "clconv_tune_forward: out of host memory");
@@ -138,8 +140,9 @@ clconv_status clconv__tuning_force(clconv_context *ctx,
 }
 
 clconv_status clconv__tuning_remember(clconv_context *ctx,
-                                     const clconv__corr2d_geom *g,
-                                     const clconv__tiles_fwd_blocked *t, int *stored) {
+                                      const clconv__corr2d_geom *g,
+                                      const clconv__tiles_fwd_blocked *t,
+                                      int *stored) {
   struct clconv__tuning *tn = tuning_of(ctx);
   int64_t geom[GEOM_FIELDS];
   clconv__disk_cache_key key = {NULL, 0};
@@ -160,7 +163,7 @@ clconv_status clconv__tuning_remember(clconv_context *ctx,
   n = snprintf(text, sizeof text, "%d %d %d %d %d\n", t->vw, t->cv, t->rh,
                t->cb, t->padded);
   *stored = clconv__disk_cache_store(ctx, &key, (const unsigned char *)text,
-                                (size_t)n) == 0;
+                                     (size_t)n) == 0;
   clconv__disk_cache_key_free(&key);
   return CLCONV_STATUS_OK;
 }

@@ -69,7 +69,7 @@ clconv_status clconv__verify_tensor(clconv_context *ctx, const char *fn,
 }
 
 clconv_status clconv__verify_alloc_ref(clconv_context *ctx, const char *fn,
-                                size_t count, double **a, double **b) {
+                                       size_t count, double **a, double **b) {
   int too_many = count > SIZE_MAX / sizeof(double);
   *a = too_many ? NULL : clconv__alloc(count * sizeof **a);
   if (b != NULL)
@@ -82,7 +82,8 @@ clconv_status clconv__verify_alloc_ref(clconv_context *ctx, const char *fn,
       *b = NULL;
     }
     return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                        "%s: out of host memory for reference results", fn);
+                              "%s: out of host memory for reference results",
+                              fn);
   }
   return CLCONV_STATUS_OK;
 }
@@ -105,7 +106,7 @@ clconv_status clconv__verify_elements(clconv_context *ctx, const char *fn,
   picked = clconv__alloc(n * sizeof *picked);
   if (picked == NULL) {
     status = clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                          "%s: out of host memory for verification", fn);
+                                "%s: out of host memory for verification", fn);
     goto done;
   }
 

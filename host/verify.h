@@ -40,6 +40,6 @@ clconv_status clconv__verify_elements(clconv_context *ctx, const char *fn,
 /* Allocates @p count doubles for reference results in *a and, unless @p b
  * is NULL, their magnitudes in *b; fails with a message, leaving them NULL. */
 clconv_status clconv__verify_alloc_ref(clconv_context *ctx, const char *fn,
-                                size_t count, double **a, double **b);
+                                       size_t count, double **a, double **b);
 
 #endif

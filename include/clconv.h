@@ -282,7 +282,7 @@ CLCONV_API clconv_status clconv_corr2d_forward(
 
 /* ---------------------------------------------------------------- Verify */
 
-/* How a result compares with the reference backend (see DESIGN.md):
+/* How a result compares with the reference backend (see docs/design.md):
  * exact   integer-valued inputs small enough that every partial sum is exact
  *         in float32: the device must match the reference bit for bit;
  * bounded otherwise: |device - reference| <= 2 * (K + 2) * 2^-24 * S + 1e-30

@@ -25,7 +25,7 @@ void random_case(test_rng *r, int i, corr2d_case *c);
 /* Frees the data of @p c. */
 void case_free(corr2d_case *c);
 
-/* The output dims by the formula of DESIGN.md, computed independently. */
+/* The output dims by the formula of docs/design.md, computed independently. */
 void case_output_dims(const corr2d_case *c, int64_t y_dims[4]);
 
 /* Prints @p c's shapes and parameters to stderr, for a failure report. */

@@ -80,14 +80,19 @@ static void test_real_sources_from_folder(void) {
 /* Every kernel file that takes build options refuses to build without them
  * (#error naming what it needs) instead of building with guessed values. */
 static void test_missing_options_fail(void) {
-  static const char *const kernels[] = {
-      "corr2d_fwd_naive",          "corr2d_fwd_blocked",
-      "corr2d_fwd_local",          "corr2d_bwd_data_naive",
-      "corr2d_bwd_data_phases",    "corr2d_bwd_weight_naive",
-      "corr2d_bwd_weight_blocked", "corr2d_bwd_bias",
-      "pack_weights",              "pad_input",
-      "sgd_update",                "squared_error",
-      "sum_chunks"};
+  static const char *const kernels[] = {"corr2d_fwd_naive",
+                                        "corr2d_fwd_blocked",
+                                        "corr2d_fwd_local",
+                                        "corr2d_bwd_data_naive",
+                                        "corr2d_bwd_data_phases",
+                                        "corr2d_bwd_weight_naive",
+                                        "corr2d_bwd_weight_blocked",
+                                        "corr2d_bwd_bias",
+                                        "pack_weights",
+                                        "pad_input",
+                                        "sgd_update",
+                                        "squared_error",
+                                        "sum_chunks"};
   clconv_context *probe = test_open_device();
   clconv_context *ctx = open_with_dir(CLCONV_SOURCE_CL_DIR);
   clconv_context_release(probe);
@@ -100,7 +105,8 @@ static void test_missing_options_fail(void) {
     char needle[64];
     snprintf(needle, sizeof needle, "%s.cl needs -D", kernels[i]);
     TEST_EXPECT_ERROR(
-        ctx, clconv__cl_program_kernel(ctx, kernels[i], "", kernels[i], &kernel),
+        ctx,
+        clconv__cl_program_kernel(ctx, kernels[i], "", kernels[i], &kernel),
         CLCONV_STATUS_BUILD_FAILED, needle);
   }
   clconv_context_release(ctx);

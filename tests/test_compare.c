@@ -1,5 +1,6 @@
 /* test_compare.c: the comparison that defines "agrees with the reference":
- * it must pass what is within the DESIGN.md bound and fail what is not. */
+ * it must pass what is within the bound of docs/design.md and fail what is not.
+ */
 #include "compare.h"
 #include "support.h"
 
@@ -13,14 +14,15 @@ static clconv_verify_report compare_one(float device, double reference,
                                         double magnitude, double terms,
                                         int exact) {
   clconv_verify_report report;
-  clconv__compare_values(&device, &reference, &magnitude, terms, exact, 1, &report);
+  clconv__compare_values(&device, &reference, &magnitude, terms, exact, 1,
+                         &report);
   return report;
 }
 
 /* The tolerance is 2 * (K + 2) * 2^-24 * S + 1e-30. */
 static void test_tolerance_formula(void) {
-  CU_ASSERT_DOUBLE_EQUAL(clconv__compare_tolerance(4, 1.0), 12.0 * ULP_24 + 1e-30,
-                         1e-20);
+  CU_ASSERT_DOUBLE_EQUAL(clconv__compare_tolerance(4, 1.0),
+                         12.0 * ULP_24 + 1e-30, 1e-20);
   CU_ASSERT_DOUBLE_EQUAL(clconv__compare_tolerance(0, 0.0), 1e-30, 1e-40);
 }
 

@@ -73,7 +73,8 @@ static void test_loss_finite_differences(void) {
     yh[i] = saved + 0.125f;
     clconv__ref_loss_squared_error(yh, y, 50, 2.0f, &loss_up, NULL, NULL, NULL);
     yh[i] = saved - 0.125f;
-    clconv__ref_loss_squared_error(yh, y, 50, 2.0f, &loss_down, NULL, NULL, NULL);
+    clconv__ref_loss_squared_error(yh, y, 50, 2.0f, &loss_down, NULL, NULL,
+                                   NULL);
     yh[i] = saved;
     CU_ASSERT_DOUBLE_EQUAL((loss_up - loss_down) / 0.25, grad[i], 1e-12);
   }

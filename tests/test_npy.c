@@ -148,5 +148,7 @@ int main(void) {
       {"malformed files", test_malformed},
       {"truncated header, version, missing file", test_truncated_header},
   };
-  return test_run_suite("npy", tests, sizeof tests / sizeof tests[0]);
+  /* The files the suite writes go to a temporary working folder. */
+  return test_run_suite_in_temp_cwd("npy", tests,
+                                    sizeof tests / sizeof tests[0]);
 }

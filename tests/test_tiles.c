@@ -81,7 +81,8 @@ static void test_defaults_fit_every_device(void) {
           clconv__tiles_fwd_blocked_default(&caps, &g);
       const clconv__tiles_bwd_weight w =
           clconv__tiles_bwd_weight_default(&caps, &g);
-      const clconv__tiles_bwd_data x = clconv__tiles_bwd_data_default(&caps, &g);
+      const clconv__tiles_bwd_data x =
+          clconv__tiles_bwd_data_default(&caps, &g);
       const clconv__tiles_fwd_local l =
           clconv__tiles_fwd_local_default(&caps, &g);
       CU_ASSERT(clconv__tiles_fwd_blocked_valid(&f, &g));
@@ -89,7 +90,8 @@ static void test_defaults_fit_every_device(void) {
       CU_ASSERT(clconv__tiles_bwd_data_valid(&x, &g));
       CU_ASSERT((size_t)(l.lx * l.ly) <= caps.max_work_group_size);
       if (clconv__tiles_fwd_local_fits(&l, &caps, &g))
-        CU_ASSERT(clconv__tiles_fwd_local_bytes(&l, &g) <= caps.local_mem_bytes);
+        CU_ASSERT(clconv__tiles_fwd_local_bytes(&l, &g) <=
+                  caps.local_mem_bytes);
       if (!caps.simt) {
         const int live = clconv__device_caps_vectors(&caps, w.vw);
         CU_ASSERT(f.cv * f.rh * f.cb <=
@@ -113,7 +115,8 @@ static void test_candidates_valid(void) {
     const clconv__corr2d_geom g = random_problem(&r);
     for (int d = 0; d < DEVICES; d++) {
       const clconv__device_caps caps = device(d);
-      const int count = clconv__tiles_fwd_blocked_candidates(&caps, &g, out, MAX);
+      const int count =
+          clconv__tiles_fwd_blocked_candidates(&caps, &g, out, MAX);
       const clconv__tiles_fwd_blocked first =
           clconv__tiles_fwd_blocked_default(&caps, &g);
       CU_ASSERT(count >= 1 && count <= MAX);
@@ -178,7 +181,8 @@ int main(void) {
       {"register budget from the vector width", test_register_budget},
       {"defaults fit every device", test_defaults_fit_every_device},
       {"tuning candidates are valid", test_candidates_valid},
-      {"local tile follows the device's limits", test_local_tile_follows_limits},
+      {"local tile follows the device's limits",
+       test_local_tile_follows_limits},
       {"kernel options", test_options},
   };
   return test_run_suite("tiles", tests, sizeof tests / sizeof tests[0]);

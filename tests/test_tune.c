@@ -5,8 +5,8 @@
  * invalid stored entry is never used; bad arguments are named. */
 #define _POSIX_C_SOURCE 200809L
 #include "backend_opencl.h"
-#include "corr2d_check.h"
 #include "corr2d_cases.h"
+#include "corr2d_check.h"
 #include "support.h"
 #include "tuning.h"
 
@@ -37,8 +37,9 @@ static clconv__corr2d_geom geometry(clconv_context *ctx,
   clconv_tensor *x = test_tensor(ctx, 4, x_dims, NULL);
   clconv_tensor *w = test_tensor(ctx, 4, w_dims, NULL);
   memset(&g, 0, sizeof g);
-  CU_ASSERT_EQUAL(clconv__corr2d_check_problem(ctx, "test", p, x, "x", w, NULL, &g),
-                  CLCONV_STATUS_OK);
+  CU_ASSERT_EQUAL(
+      clconv__corr2d_check_problem(ctx, "test", p, x, "x", w, NULL, &g),
+      CLCONV_STATUS_OK);
   clconv_tensor_release(w);
   clconv_tensor_release(x);
   return g;
@@ -116,8 +117,8 @@ static void test_random_tilings(void) {
     }
     g = geometry(ctx, &c.p, c.x_dims, c.w_dims);
     f = clconv__corr2d_geometry_flatten_pointwise(&g);
-    count = clconv__tiles_fwd_blocked_candidates(&ctx->caps, &f, cands,
-                                                 CANDIDATES);
+    count =
+        clconv__tiles_fwd_blocked_candidates(&ctx->caps, &f, cands, CANDIDATES);
     CU_ASSERT(count >= 1);
     if (count >= 1) {
       clconv__tiles_fwd_blocked t = cands[test_int(&r, 0, count - 1)];

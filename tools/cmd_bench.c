@@ -1,6 +1,7 @@
-/* cmd_bench.c: `clconv bench`: times the ops on DESIGN.md's benchmark shapes,
- * reports GFLOP/s, GB/s and the fraction of the device's measured peak, and
- * checks every result against the reference backend (sampled). */
+/* cmd_bench.c: `clconv bench`: times the ops on the benchmark shapes of
+ * docs/design.md, reports GFLOP/s, GB/s and the fraction of the device's
+ * measured peak, and checks every result against the reference backend
+ * (sampled). */
 #include "cli.h"
 #include "commands.h"
 #include "shapes.h"

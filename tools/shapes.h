@@ -1,4 +1,4 @@
-/* shapes.h: the benchmark shapes of DESIGN.md, which `clconv bench` times
+/* shapes.h: the benchmark shapes of docs/design.md, which `clconv bench` times
  * and `clconv tune` tunes, and the comma lists that select them. */
 #ifndef CLCONV_TOOL_SHAPES_H
 #define CLCONV_TOOL_SHAPES_H

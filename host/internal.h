@@ -53,7 +53,7 @@ struct clconv_context {
   cl_device_id device;
   cl_context cl_ctx;
   cl_command_queue queue;
-  clconv__program *programs;     /* built programs, newest first */
+  clconv__program *programs;             /* built programs, newest first */
   cl_mem scratch[CLCONV__SCRATCH_SLOTS]; /* an op's intermediate data */
   size_t scratch_bytes[CLCONV__SCRATCH_SLOTS]; /* their sizes */
   struct clconv__tuning *tuning; /* tuned tiles (tuning.h); NULL: none yet */

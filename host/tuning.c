@@ -32,10 +32,9 @@ struct clconv__tuning {
 
 /* Everything about @p g that tiles may depend on (not the bias). */
 static void geom_fields(const clconv__corr2d_geom *g, int64_t out[]) {
-  const int64_t v[] = {g->n,        g->cin,      g->h,     g->w,
-                       g->cout,     g->kh,       g->kw,    g->groups,
-                       g->stride_h, g->stride_w, g->pad_h, g->pad_w,
-                       g->dil_h,    g->dil_w};
+  const int64_t v[] = {g->n,     g->cin,   g->h,      g->w,        g->cout,
+                       g->kh,    g->kw,    g->groups, g->stride_h, g->stride_w,
+                       g->pad_h, g->pad_w, g->dil_h,  g->dil_w};
   _Static_assert(sizeof v / sizeof *v == GEOM_FIELDS,
                  "GEOM_FIELDS counts the fields of geom_fields");
   memcpy(out, v, sizeof v);

@@ -20,6 +20,11 @@ extern "C" {
   (CLCONV_VERSION_MAJOR * 10000 + CLCONV_VERSION_MINOR * 100 +                 \
    CLCONV_VERSION_PATCH)
 
+/* CLCONV_API marks what the shared library exports. The build defines
+ * CLCONV_BUILDING_SHARED or CLCONV_BUILDING_STATIC (whose objects export
+ * nothing, so a program or library that links clconv statically does not
+ * re-export it); CMake's clconv::clconv_shared gives its users
+ * CLCONV_USING_SHARED (dllimport on Windows). */
 #if defined(_WIN32)
 #if defined(CLCONV_BUILDING_SHARED)
 #define CLCONV_API __declspec(dllexport)
@@ -28,7 +33,7 @@ extern "C" {
 #else
 #define CLCONV_API
 #endif
-#elif defined(__GNUC__)
+#elif defined(__GNUC__) && !defined(CLCONV_BUILDING_STATIC)
 #define CLCONV_API __attribute__((visibility("default")))
 #else
 #define CLCONV_API

@@ -2,6 +2,7 @@
  * context and queue, and the options read from the environment. */
 #include "context.h"
 
+#include "abi.h"
 #include "alloc.h"
 #include "cl_device.h"
 #include "cl_program.h"
@@ -14,10 +15,23 @@
 #include <stdio.h>
 #include <string.h>
 
-clconv_context_options clconv_context_options_default(void) {
-  clconv_context_options options;
-  memset(&options, 0, sizeof options);
-  return options;
+void clconv_context_options_init(clconv_context_options *options,
+                                 size_t struct_size) {
+  clconv_context_options o;
+  memset(&o, 0, sizeof o);
+  o.verify = CLCONV_FROM_ENVIRONMENT;
+  o.cache = CLCONV_FROM_ENVIRONMENT;
+  clconv__abi_init(options, struct_size, &o, sizeof o);
+}
+
+/* Whether a switch of the options is on: as the program set it, else as
+ * the environment variable @p env says ("1" on, anything else off). */
+static int switch_on(int value, const char *env) {
+  const char *text;
+  if (value != CLCONV_FROM_ENVIRONMENT)
+    return value != 0;
+  text = clconv__os_getenv(env);
+  return text != NULL && strcmp(text, "1") == 0;
 }
 
 static void describe_reference(clconv_device_info *info) {
@@ -62,7 +76,7 @@ clconv_status clconv_context_create(const clconv_context_options *options,
                                     clconv_context **out, char *message,
                                     size_t message_size) {
   clconv_context_options defaults = clconv_context_options_default();
-  const char *spec, *origin, *kernel_dir, *verify_env;
+  const char *spec, *origin, *kernel_dir;
   clconv_context *ctx;
   clconv_status status;
 
@@ -75,6 +89,26 @@ clconv_status clconv_context_create(const clconv_context_options *options,
   *out = NULL;
   if (options == NULL)
     options = &defaults;
+  if (!clconv__abi_size_ok(options->struct_size, sizeof *options))
+    return clconv__error_fail_buf(
+        message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
+        "clconv_context_create: options.struct_size is %zu: make options "
+        "with clconv_context_options_default()",
+        options->struct_size);
+  if (options->verify != 0 && options->verify != 1 &&
+      options->verify != CLCONV_FROM_ENVIRONMENT)
+    return clconv__error_fail_buf(
+        message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
+        "clconv_context_create: options.verify must be 0, 1 or "
+        "CLCONV_FROM_ENVIRONMENT, got %d",
+        options->verify);
+  if (options->cache != 0 && options->cache != 1 &&
+      options->cache != CLCONV_FROM_ENVIRONMENT)
+    return clconv__error_fail_buf(
+        message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
+        "clconv_context_create: options.cache must be 0, 1 or "
+        "CLCONV_FROM_ENVIRONMENT, got %d",
+        options->cache);
 
   /* Reads the selection from the options, else from the environment. */
   spec = options->device;
@@ -86,15 +120,13 @@ clconv_status clconv_context_create(const clconv_context_options *options,
   kernel_dir = options->kernel_dir != NULL && options->kernel_dir[0] != '\0'
                    ? options->kernel_dir
                    : clconv__os_getenv("CLCONV_KERNEL_DIR");
-  verify_env = clconv__os_getenv("CLCONV_VERIFY");
 
   ctx = clconv__alloc_zeroed(1, sizeof *ctx);
   if (ctx == NULL)
     return clconv__error_fail_buf(message, message_size,
                                   CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                                   "clconv_context_create: out of host memory");
-  ctx->verify = options->verify == 1 ||
-                (verify_env != NULL && strcmp(verify_env, "1") == 0);
+  ctx->verify = switch_on(options->verify, "CLCONV_VERIFY");
   ctx->verify_sample = options->verify_sample;
   ctx->verify_total.exact = 1;
   if (kernel_dir != NULL) {
@@ -107,12 +139,10 @@ clconv_status clconv_context_create(const clconv_context_options *options,
     }
   }
 
-  /* The disk cache: the option, else the environment (best effort: without
+  /* The disk cache: the options, else the environment (best effort: without
    * memory for the path the cache is simply off). */
-  if (options->cache_dir != NULL && options->cache_dir[0] != '\0')
-    ctx->cache_dir = clconv__alloc_strdup(options->cache_dir);
-  else
-    ctx->cache_dir = clconv__disk_cache_dir_from_env();
+  ctx->cache_dir =
+      clconv__disk_cache_dir_choose(options->cache, options->cache_dir);
 
   /* Opens the device, unless the reference backend was asked for. */
   if (clconv__cl_device_spec_is_reference(spec)) {

@@ -2,6 +2,7 @@
  * shapes once, before any backend runs, and derives its geometry. */
 #include "corr2d_check.h"
 
+#include "abi.h"
 #include "error.h"
 #include "tensor.h"
 
@@ -40,6 +41,11 @@ clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
                                           const clconv_corr2d_params *p) {
   CLCONV_RETURN_IF(ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
+  CLCONV_RETURN_IF(ctx, !clconv__abi_size_ok(p->struct_size, sizeof *p),
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: params.struct_size is %zu: make params with "
+                   "clconv_corr2d_params_default()",
+                   fn, p->struct_size);
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "pad_h", p->pad_h, 0));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "pad_w", p->pad_w, 0));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "stride_h", p->stride_h, 1));

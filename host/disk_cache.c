@@ -45,29 +45,17 @@ static uint64_t get_u64(const unsigned char *p) {
   return v;
 }
 
-char *clconv__disk_cache_dir_from_env(void) {
+char *clconv__disk_cache_dir_choose(int enabled, const char *dir) {
   const char *off = clconv__os_getenv("CLCONV_CACHE");
-  const char *dir = clconv__os_getenv("CLCONV_CACHE_DIR");
-  const char *base;
-  const char *suffix;
+  const char *env_dir = clconv__os_getenv("CLCONV_CACHE_DIR");
   char path[4096];
-  if (off != NULL && strcmp(off, "0") == 0)
+  if (enabled == 0 || (enabled != 1 && off != NULL && strcmp(off, "0") == 0))
     return NULL;
-  if (dir != NULL)
+  if (dir != NULL && dir[0] != '\0')
     return clconv__alloc_strdup(dir);
-#ifdef _WIN32
-  base = clconv__os_getenv("LOCALAPPDATA");
-  suffix = "clconv";
-#else
-  base = clconv__os_getenv("XDG_CACHE_HOME");
-  suffix = "clconv";
-  if (base == NULL) {
-    base = clconv__os_getenv("HOME");
-    suffix = ".cache/clconv";
-  }
-#endif
-  if (base == NULL ||
-      clconv__os_join_path(path, sizeof path, base, suffix) != 0)
+  if (env_dir != NULL)
+    return clconv__alloc_strdup(env_dir);
+  if (clconv__os_user_cache_dir(path, sizeof path, "clconv") != 0)
     return NULL;
   return clconv__alloc_strdup(path);
 }

@@ -13,9 +13,9 @@
  * best effort: a folder that cannot be made or written is bypassed silently,
  * and no cache failure ever fails an op.
  *
- * Folder: CLCONV_CACHE_DIR, else $XDG_CACHE_HOME/clconv, else
- * $HOME/.cache/clconv (%LOCALAPPDATA%\clconv on Windows). CLCONV_CACHE=0
- * turns the cache off. */
+ * Folder: the context option, else CLCONV_CACHE_DIR, else the user's cache
+ * folder (os.h). CLCONV_CACHE=0 turns the cache off unless the context
+ * option turns it on. */
 #ifndef CLCONV_DISK_CACHE_H
 #define CLCONV_DISK_CACHE_H
 
@@ -28,9 +28,11 @@ typedef struct clconv__disk_cache_key {
   uint64_t hash; /* of the text: names the file */
 } clconv__disk_cache_key;
 
-/* @return the cache folder from the environment (clconv__alloc), or NULL
- * when the cache is off or no folder can be named. */
-char *clconv__disk_cache_dir_from_env(void);
+/* The cache folder (clconv__alloc), or NULL when the cache is off or no
+ * folder can be named. @p enabled: 1 on, 0 off, CLCONV_FROM_ENVIRONMENT
+ * off when CLCONV_CACHE is 0; @p dir (NULL or "": none) wins over
+ * CLCONV_CACHE_DIR, which wins over the user's cache folder. */
+char *clconv__disk_cache_dir_choose(int enabled, const char *dir);
 
 /* Builds the key of program @p name built with @p options from the
  * concatenation of @p sources. @return 0, or -1 when out of memory. */

@@ -1,5 +1,6 @@
 /* layer.c: the Conv2D layer: parameters, gradients and momentum buffers on
  * one context, built from the ops (forward, gradients, SGD, init). */
+#include "abi.h"
 #include "alloc.h"
 #include "context.h"
 #include "corr2d_check.h"
@@ -20,7 +21,8 @@ struct clconv_conv2d {
   int buffers_set;                      /* the momentum buffers hold values */
 };
 
-clconv_conv2d_params clconv_conv2d_params_default(void) {
+void clconv_conv2d_params_init(clconv_conv2d_params *params,
+                               size_t struct_size) {
   clconv_conv2d_params p;
   memset(&p, 0, sizeof p);
   p.out_channels = 1;
@@ -28,13 +30,18 @@ clconv_conv2d_params clconv_conv2d_params_default(void) {
   p.conv = clconv_corr2d_params_default();
   p.bias = 1;
   p.init = CLCONV_INIT_PYTORCH;
-  return p;
+  clconv__abi_init(params, struct_size, &p, sizeof p);
 }
 
 static clconv_status check_params(clconv_context *ctx, const char *fn,
                                   const clconv_conv2d_params *p) {
   CLCONV_RETURN_IF(ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
+  CLCONV_RETURN_IF(ctx, !clconv__abi_size_ok(p->struct_size, sizeof *p),
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: params.struct_size is %zu: make params with "
+                   "clconv_conv2d_params_default()",
+                   fn, p->struct_size);
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_params(ctx, fn, &p->conv));
   CLCONV_RETURN_IF(ctx, p->out_channels < 1 || p->out_channels > INT32_MAX,
                    CLCONV_STATUS_INVALID_ARGUMENT,

@@ -1,5 +1,6 @@
 /* op_corr2d.c: the public cross-correlation entry points: validate once, then
  * dispatch to the reference or OpenCL backend, and verify when asked. */
+#include "abi.h"
 #include "alloc.h"
 #include "backend_opencl.h"
 #include "backend_ref.h"
@@ -12,13 +13,14 @@
 
 #include <string.h>
 
-clconv_corr2d_params clconv_corr2d_params_default(void) {
+void clconv_corr2d_params_init(clconv_corr2d_params *params,
+                               size_t struct_size) {
   clconv_corr2d_params p;
   memset(&p, 0, sizeof p);
   p.stride_h = p.stride_w = 1;
   p.dilation_h = p.dilation_w = 1;
   p.groups = 1;
-  return p;
+  clconv__abi_init(params, struct_size, &p, sizeof p);
 }
 
 clconv_status clconv_corr2d_output_dims(clconv_context *ctx,

@@ -1,5 +1,6 @@
 /* op_sgd.c: the SGD update with PyTorch's semantics: check; reference or
  * device; verify (from snapshots taken before the in-place update). */
+#include "abi.h"
 #include "alloc.h"
 #include "backend_opencl.h"
 #include "backend_ref.h"
@@ -14,11 +15,11 @@
 /* Rounding steps in one update, for the tolerance (docs/design.md). */
 #define SGD_TERMS 6.0
 
-clconv_sgd_params clconv_sgd_params_default(void) {
+void clconv_sgd_params_init(clconv_sgd_params *params, size_t struct_size) {
   clconv_sgd_params p;
   memset(&p, 0, sizeof p);
   p.lr = 0.001f;
-  return p;
+  clconv__abi_init(params, struct_size, &p, sizeof p);
 }
 
 /* Checks the hyper-parameters as torch.optim.SGD does. */
@@ -26,6 +27,11 @@ static clconv_status check_params(clconv_context *ctx, const char *fn,
                                   const clconv_sgd_params *p) {
   CLCONV_RETURN_IF(ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
+  CLCONV_RETURN_IF(ctx, !clconv__abi_size_ok(p->struct_size, sizeof *p),
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: params.struct_size is %zu: make params with "
+                   "clconv_sgd_params_default()",
+                   fn, p->struct_size);
   CLCONV_RETURN_IF(ctx, !(p->lr >= 0.0f) || isinf(p->lr),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: lr must be finite and >= 0, got %g", fn, (double)p->lr);

@@ -64,6 +64,30 @@ done:
   return err;
 }
 
+int clconv__os_user_cache_dir(char *out, size_t out_size, const char *name) {
+  const char *base;
+  const char *sub;
+  char relative[512];
+#if defined(_WIN32)
+  base = clconv__os_getenv("LOCALAPPDATA");
+  sub = "";
+#elif defined(__APPLE__)
+  base = clconv__os_getenv("HOME");
+  sub = "Library/Caches/";
+#else
+  base = clconv__os_getenv("XDG_CACHE_HOME");
+  sub = "";
+  if (base == NULL) {
+    base = clconv__os_getenv("HOME");
+    sub = ".cache/";
+  }
+#endif
+  if (base == NULL || snprintf(relative, sizeof relative, "%s%s", sub, name) >=
+                          (int)sizeof relative)
+    return -1;
+  return clconv__os_join_path(out, out_size, base, relative);
+}
+
 int clconv__os_join_path(char *out, size_t out_size, const char *dir,
                          const char *name) {
   size_t dir_len = strlen(dir);

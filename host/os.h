@@ -17,6 +17,11 @@ int clconv__os_read_file(const char *path, char **data, size_t *size);
 int clconv__os_join_path(char *out, size_t out_size, const char *dir,
                          const char *name);
 
+/* The user's cache folder for @p name into @p out: %LOCALAPPDATA%\NAME on
+ * Windows, $HOME/Library/Caches/NAME on macOS, else $XDG_CACHE_HOME/NAME or
+ * $HOME/.cache/NAME. @return 0, or -1 when no folder can be named. */
+int clconv__os_user_cache_dir(char *out, size_t out_size, const char *name);
+
 /* Creates @p path and its parents as needed. @return 0 when it exists. */
 int clconv__os_make_dirs(const char *path);
 

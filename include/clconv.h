@@ -13,9 +13,9 @@ extern "C" {
 /* ---------------------------------------------------------------- Version */
 
 #define CLCONV_VERSION_MAJOR 0
-#define CLCONV_VERSION_MINOR 1
+#define CLCONV_VERSION_MINOR 2
 #define CLCONV_VERSION_PATCH 0
-/* MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 100 for 0.1.0. */
+/* MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 200 for 0.2.0. */
 #define CLCONV_VERSION_NUMBER                                                  \
   (CLCONV_VERSION_MAJOR * 10000 + CLCONV_VERSION_MINOR * 100 +                 \
    CLCONV_VERSION_PATCH)
@@ -37,6 +37,19 @@ extern "C" {
 #define CLCONV_API __attribute__((visibility("default")))
 #else
 #define CLCONV_API
+#endif
+
+/* ABI policy. Until 1.0 every minor version may change the ABI, and the
+ * shared library's SONAME names it (libclconv.so.0.2). Within one, and from
+ * 1.0 on, parameter structs may grow at their end: each begins with
+ * struct_size, which its *_default() function, defined here inline, sets to
+ * the size your program was compiled with, so the library reads only the
+ * fields your program knows. Make every parameter struct with its
+ * *_default() function (or *_init()); one with struct_size 0 is refused. */
+#if defined(_MSC_VER) && !defined(__cplusplus)
+#define CLCONV_INLINE static __inline
+#else
+#define CLCONV_INLINE static inline
 #endif
 
 /** @return CLCONV_VERSION_NUMBER of the library actually linked. */
@@ -146,20 +159,29 @@ CLCONV_API clconv_status clconv_devices_list(clconv_device_info *infos,
  * used by one thread at a time; separate contexts may run in parallel. */
 typedef struct clconv_context clconv_context;
 
+/* A switch that the environment decides unless the program does. */
+#define CLCONV_FROM_ENVIRONMENT (-1)
+
+/* How a context is made. A setting the program gives here wins over the
+ * environment; one it leaves at its default is read from the environment. */
 typedef struct clconv_context_options {
+  size_t struct_size; /* set by clconv_context_options_default() */
   /* Device selection (see above). Default NULL: $CLCONV_DEVICE, else the
    * default selection. */
   const char *device;
   /* 1: after every op, re-run it on the reference backend and fail with
-   * VERIFY_MISMATCH when the result is outside tolerance. Default 0: on only
-   * when the environment variable CLCONV_VERIFY is 1. */
+   * VERIFY_MISMATCH when the result is outside tolerance; 0: never. Default
+   * CLCONV_FROM_ENVIRONMENT: on when CLCONV_VERIFY is 1. */
   int verify;
   /* Folder with .cl files that replace the embedded kernel sources. Default
    * NULL: $CLCONV_KERNEL_DIR, else the embedded sources. */
   const char *kernel_dir;
-  /* Folder of the disk cache of compiled programs. Default NULL:
-   * $CLCONV_CACHE_DIR, else $XDG_CACHE_HOME/clconv, else ~/.cache/clconv;
-   * CLCONV_CACHE=0 turns the cache off. */
+  /* 1: keep compiled programs in a disk cache; 0: no disk cache. Default
+   * CLCONV_FROM_ENVIRONMENT: on unless CLCONV_CACHE is 0. */
+  int cache;
+  /* Folder of the disk cache. Default NULL: $CLCONV_CACHE_DIR, else
+   * %LOCALAPPDATA%\clconv on Windows, ~/Library/Caches/clconv on macOS,
+   * $XDG_CACHE_HOME/clconv or ~/.cache/clconv elsewhere. */
   const char *cache_dir;
   /* In verify mode, compare at most this many elements of each
    * cross-correlation output, spread evenly (for large problems, whose full
@@ -167,8 +189,17 @@ typedef struct clconv_context_options {
   size_t verify_sample;
 } clconv_context_options;
 
+/** Sets every field of @p options, of @p struct_size bytes as the caller
+ * knows the struct, to its default. */
+CLCONV_API void clconv_context_options_init(clconv_context_options *options,
+                                            size_t struct_size);
+
 /** @return options with every field at its default. */
-CLCONV_API clconv_context_options clconv_context_options_default(void);
+CLCONV_INLINE clconv_context_options clconv_context_options_default(void) {
+  clconv_context_options options;
+  clconv_context_options_init(&options, sizeof options);
+  return options;
+}
 
 /** Creates a context on the selected device.
  * @param options  may be NULL for all defaults
@@ -253,14 +284,24 @@ CLCONV_API clconv_status clconv_tensor_read(const clconv_tensor *tensor,
  * clconv_corr2d_params_default() and change what differs: a zero stride,
  * dilation or group count is an error, not a default. */
 typedef struct clconv_corr2d_params {
+  size_t struct_size;             /* set by clconv_corr2d_params_default() */
   int64_t pad_h, pad_w;           /* zero padding per side; default 0 */
   int64_t stride_h, stride_w;     /* default 1 */
   int64_t dilation_h, dilation_w; /* default 1 */
   int64_t groups;                 /* default 1 */
 } clconv_corr2d_params;
 
+/** Sets @p params (@p struct_size bytes as the caller knows the struct) to
+ * padding 0, stride 1, dilation 1, one group. */
+CLCONV_API void clconv_corr2d_params_init(clconv_corr2d_params *params,
+                                          size_t struct_size);
+
 /** @return padding 0, stride 1, dilation 1, one group. */
-CLCONV_API clconv_corr2d_params clconv_corr2d_params_default(void);
+CLCONV_INLINE clconv_corr2d_params clconv_corr2d_params_default(void) {
+  clconv_corr2d_params params;
+  clconv_corr2d_params_init(&params, sizeof params);
+  return params;
+}
 
 /** Computes the output dims (N, Cout, Hout, Wout) for input @p x (N, Cin, H,
  * W) and weight @p w (Cout, Cin/groups, KH, KW), after checking every
@@ -382,6 +423,7 @@ CLCONV_API clconv_status clconv_squared_error(
  *                  g = nesterov ? g + momentum * buf : buf
  *   w = w - lr * g */
 typedef struct clconv_sgd_params {
+  size_t struct_size; /* set by clconv_sgd_params_default() */
   float lr;           /* default 0.001 */
   float momentum;     /* default 0: no momentum buffer */
   float dampening;    /* default 0 */
@@ -389,8 +431,17 @@ typedef struct clconv_sgd_params {
   int nesterov;       /* default 0; needs momentum > 0 and dampening 0 */
 } clconv_sgd_params;
 
+/** Sets @p params (@p struct_size bytes as the caller knows the struct) to
+ * lr 0.001 (PyTorch's default), no momentum, no weight decay. */
+CLCONV_API void clconv_sgd_params_init(clconv_sgd_params *params,
+                                       size_t struct_size);
+
 /** @return lr 0.001 (PyTorch's default), no momentum, no weight decay. */
-CLCONV_API clconv_sgd_params clconv_sgd_params_default(void);
+CLCONV_INLINE clconv_sgd_params clconv_sgd_params_default(void) {
+  clconv_sgd_params params;
+  clconv_sgd_params_init(&params, sizeof params);
+  return params;
+}
 
 /** Updates @p param in place from @p grad.
  * @param momentum_buffer  same shape as @p param; required when momentum is
@@ -470,6 +521,7 @@ typedef enum clconv_init {
 } clconv_init;
 
 typedef struct clconv_conv2d_params {
+  size_t struct_size;         /* set by clconv_conv2d_params_default() */
   int64_t in_channels;        /* default 0: inferred at the first forward, as
                                  nn.LazyConv2d */
   int64_t out_channels;       /* default 1 */
@@ -480,9 +532,18 @@ typedef struct clconv_conv2d_params {
   uint64_t seed;              /* default 0 */
 } clconv_conv2d_params;
 
-/** @return one input channel inferred, one output channel, 1x1, with bias,
- * PyTorch's init, seed 0, and clconv_corr2d_params_default(). */
-CLCONV_API clconv_conv2d_params clconv_conv2d_params_default(void);
+/** Sets @p params (@p struct_size bytes as the caller knows the struct) to
+ * input channels inferred, one output channel, 1x1, with bias, PyTorch's
+ * init, seed 0, and clconv_corr2d_params_default(). */
+CLCONV_API void clconv_conv2d_params_init(clconv_conv2d_params *params,
+                                          size_t struct_size);
+
+/** @return the defaults of clconv_conv2d_params_init(). */
+CLCONV_INLINE clconv_conv2d_params clconv_conv2d_params_default(void) {
+  clconv_conv2d_params params;
+  clconv_conv2d_params_init(&params, sizeof params);
+  return params;
+}
 
 /** Creates a layer and initializes its parameters from the seed (at the first
  * forward when in_channels is 0). The layer borrows @p ctx.

@@ -213,6 +213,51 @@ static void test_turned_off(void) {
   CU_ASSERT_EQUAL(count_files(dir, ".clbin"), 0);
 }
 
+/* Switches set in the options win over the environment: options.cache = 0
+ * keeps the cache off though CLCONV_CACHE_DIR names a folder, 1 turns it on
+ * though CLCONV_CACHE=0, and options.verify = 0 keeps verify mode off
+ * though CLCONV_VERIFY=1. Left at CLCONV_FROM_ENVIRONMENT, the environment
+ * decides. */
+static void test_options_win(void) {
+  char env_dir[300], option_dir[300];
+  clconv_context_options options = clconv_context_options_default();
+  clconv_context *off = NULL, *on = NULL, *quiet = NULL, *env = NULL;
+  clconv_verify_report report;
+  snprintf(env_dir, sizeof env_dir, "%s/env", folder);
+  snprintf(option_dir, sizeof option_dir, "%s/option", folder);
+  CU_ASSERT_EQUAL(options.cache, CLCONV_FROM_ENVIRONMENT);
+  CU_ASSERT_EQUAL(options.verify, CLCONV_FROM_ENVIRONMENT);
+  setenv("CLCONV_CACHE_DIR", env_dir, 1);
+  options.cache = 0;
+  CU_ASSERT_EQUAL(clconv_context_create(&options, &off, NULL, 0), 0);
+  setenv("CLCONV_CACHE", "0", 1);
+  options.cache = 1;
+  options.cache_dir = option_dir;
+  CU_ASSERT_EQUAL(clconv_context_create(&options, &on, NULL, 0), 0);
+  setenv("CLCONV_VERIFY", "1", 1);
+  options = clconv_context_options_default();
+  options.verify = 0;
+  CU_ASSERT_EQUAL(clconv_context_create(&options, &quiet, NULL, 0), 0);
+  options.verify = CLCONV_FROM_ENVIRONMENT;
+  CU_ASSERT_EQUAL(clconv_context_create(&options, &env, NULL, 0), 0);
+  unsetenv("CLCONV_VERIFY");
+  unsetenv("CLCONV_CACHE");
+  unsetenv("CLCONV_CACHE_DIR");
+  CU_ASSERT_FATAL(off != NULL && on != NULL && quiet != NULL && env != NULL);
+  CU_ASSERT(notebook_forward(off) && notebook_forward(on));
+  CU_ASSERT(notebook_forward(quiet) && notebook_forward(env));
+  CU_ASSERT_EQUAL(clconv_context_last_verify(quiet, &report), 0);
+  CU_ASSERT_EQUAL(report.count, 0);
+  CU_ASSERT_EQUAL(clconv_context_last_verify(env, &report), 0);
+  CU_ASSERT_EQUAL(report.count, 4);
+  clconv_context_release(env);
+  clconv_context_release(quiet);
+  clconv_context_release(on);
+  clconv_context_release(off);
+  CU_ASSERT_EQUAL(count_files(env_dir, ".clbin"), 0);
+  CU_ASSERT(count_files(option_dir, ".clbin") >= 1);
+}
+
 /* Several writers of the same entries at once, as threads and as processes. */
 static void *writer_thread(void *arg) {
   int *ok = arg;
@@ -270,6 +315,7 @@ int main(int argc, char **argv) {
       {"damaged entries are rebuilt", test_damaged_entries},
       {"unusable folder is bypassed", test_unusable_folder},
       {"CLCONV_CACHE=0", test_turned_off},
+      {"options win over the environment", test_options_win},
       {"concurrent writers", test_concurrent_writers},
   };
   /* Writer mode, for the concurrent-process test. */

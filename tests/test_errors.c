@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "support.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -310,11 +311,58 @@ static void test_status_strings(void) {
   for (int s = 0; s < CLCONV_STATUS_COUNT__; s++)
     CU_ASSERT(strlen(clconv_status_string((clconv_status)s)) > 0);
   CU_ASSERT_EQUAL(clconv_version(), CLCONV_VERSION_NUMBER);
-  CU_ASSERT_STRING_EQUAL(clconv_version_string(), "0.1.0");
+  CU_ASSERT_STRING_EQUAL(clconv_version_string(), "0.2.0");
+}
+
+/* A parameter struct not made by its _default() function (struct_size 0)
+ * is refused with a message that says how to make it. */
+static void test_struct_size(void) {
+  clconv_context *ctx = test_open_reference();
+  clconv_context *other = NULL;
+  clconv_context_options options;
+  clconv_corr2d_params p;
+  clconv_sgd_params s;
+  clconv_conv2d_params l;
+  clconv_conv2d *layer = NULL;
+  int64_t dims[4] = {1, 1, 3, 3}, y_dims[4];
+  clconv_tensor *x = test_tensor(ctx, 4, dims, NULL);
+  char message[256];
+  memset(&p, 0, sizeof p);
+  p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = p.groups = 1;
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_output_dims(ctx, &p, x, x, y_dims),
+                    CLCONV_STATUS_INVALID_ARGUMENT,
+                    "clconv_corr2d_params_default()");
+  memset(&s, 0, sizeof s);
+  s.lr = 0.1f;
+  TEST_EXPECT_ERROR(ctx, clconv_sgd_step(ctx, &s, x, x, NULL, 0),
+                    CLCONV_STATUS_INVALID_ARGUMENT,
+                    "clconv_sgd_params_default()");
+  l = clconv_conv2d_params_default();
+  l.struct_size = 0;
+  TEST_EXPECT_ERROR(ctx, clconv_conv2d_create(ctx, &l, &layer),
+                    CLCONV_STATUS_INVALID_ARGUMENT,
+                    "clconv_conv2d_params_default()");
+  CU_ASSERT_PTR_NULL(layer);
+  memset(&options, 0, sizeof options);
+  options.device = "reference";
+  CU_ASSERT_EQUAL(
+      clconv_context_create(&options, &other, message, sizeof message),
+      CLCONV_STATUS_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(message, "clconv_context_options_default()"));
+  CU_ASSERT_PTR_NULL(other);
+  /* _init() fills only the bytes the caller says it has. */
+  memset(&p, 0x55, sizeof p);
+  clconv_corr2d_params_init(&p, offsetof(clconv_corr2d_params, stride_h));
+  CU_ASSERT_EQUAL(p.struct_size, offsetof(clconv_corr2d_params, stride_h));
+  CU_ASSERT(p.pad_h == 0 && p.pad_w == 0);
+  CU_ASSERT_EQUAL(p.stride_h, 0x5555555555555555LL);
+  clconv_tensor_release(x);
+  clconv_context_release(ctx);
 }
 
 int main(void) {
   static const test_case tests[] = {
+      {"parameter structs need their struct_size", test_struct_size},
       {"bad params (reference)", test_bad_params_reference},
       {"bad params (device)", test_bad_params_device},
       {"bad tensors (reference)", test_bad_tensors_reference},

@@ -3,6 +3,7 @@
 #include "cl_device.h"
 
 #include "alloc.h"
+#include "device_check.h"
 #include "error.h"
 
 #include <ctype.h>
@@ -116,6 +117,10 @@ static void describe_device(device_entry *e, int platform_index,
     info->max_work_group_size = 0;
   if (info->max_work_group_size == 0)
     info->max_work_group_size = 1;
+  info->usable = clconv__device_check_requirements(
+      info->device_version, device_uint(e->device, CL_DEVICE_AVAILABLE) != 0,
+      device_uint(e->device, CL_DEVICE_COMPILER_AVAILABLE) != 0,
+      info->unusable_reason, sizeof info->unusable_reason);
 }
 
 /* Fills @p table with every device of every platform. */
@@ -173,11 +178,16 @@ static clconv_status list_devices(device_table *table, char *msg,
   return CLCONV_STATUS_OK;
 }
 
+/* The first usable GPU, else the first usable device, else SIZE_MAX. */
 static size_t default_index(const device_table *table) {
   for (size_t i = 0; i < table->count; i++)
-    if (table->entries[i].info.type == CLCONV_DEVICE_TYPE_GPU)
+    if (table->entries[i].info.usable &&
+        table->entries[i].info.type == CLCONV_DEVICE_TYPE_GPU)
       return i;
-  return table->count > 0 ? 0 : SIZE_MAX;
+  for (size_t i = 0; i < table->count; i++)
+    if (table->entries[i].info.usable)
+      return i;
+  return SIZE_MAX;
 }
 
 static int contains_nocase(const char *haystack, const char *needle) {
@@ -237,15 +247,20 @@ static size_t find_device(const device_table *table, const char *spec) {
     wanted = equals_nocase(spec, "gpu")   ? CLCONV_DEVICE_TYPE_GPU
              : equals_nocase(spec, "cpu") ? CLCONV_DEVICE_TYPE_CPU
                                           : CLCONV_DEVICE_TYPE_ACCELERATOR;
-    for (size_t i = 0; i < table->count; i++)
-      if (table->entries[i].info.type == wanted)
-        return i;
+    /* A usable device of that type first; else the first, to refuse. */
+    for (int usable_only = 1; usable_only >= 0; usable_only--)
+      for (size_t i = 0; i < table->count; i++)
+        if (table->entries[i].info.type == wanted &&
+            (table->entries[i].info.usable || !usable_only))
+          return i;
     return SIZE_MAX;
   }
-  for (size_t i = 0; i < table->count; i++)
-    if (contains_nocase(table->entries[i].info.device_name, spec) ||
-        contains_nocase(table->entries[i].info.platform_name, spec))
-      return i;
+  for (int usable_only = 1; usable_only >= 0; usable_only--)
+    for (size_t i = 0; i < table->count; i++)
+      if ((contains_nocase(table->entries[i].info.device_name, spec) ||
+           contains_nocase(table->entries[i].info.platform_name, spec)) &&
+          (table->entries[i].info.usable || !usable_only))
+        return i;
   return SIZE_MAX;
 }
 
@@ -275,6 +290,17 @@ clconv_status clconv__cl_device_select(const char *spec, const char *origin,
   if (status != CLCONV_STATUS_OK)
     goto done;
   index = find_device(&table, spec);
+  if (index == SIZE_MAX && (spec == NULL || spec[0] == '\0') &&
+      table.count > 0) {
+    const clconv_device_info *first = &table.entries[0].info;
+    status = clconv__error_fail_buf(
+        msg, msg_size, CLCONV_STATUS_DEVICE_UNSUPPORTED,
+        "no OpenCL device can run clconv (%d:%d '%s': %s); use "
+        "CLCONV_DEVICE=reference for the plain-C backend",
+        first->platform_index, first->device_index, first->device_name,
+        first->unusable_reason);
+    goto done;
+  }
   if (index == SIZE_MAX) {
     char names[1024] = "";
     append_device_names(&table, names, sizeof names);
@@ -283,6 +309,16 @@ clconv_status clconv__cl_device_select(const char *spec, const char *origin,
         "no OpenCL device matches %s '%s' (use 'reference', 'P:D', 'gpu', "
         "'cpu' or part of a device name); devices: %s",
         origin, spec != NULL ? spec : "", names[0] != '\0' ? names : "none");
+    goto done;
+  }
+  if (!table.entries[index].info.usable) {
+    const clconv_device_info *bad = &table.entries[index].info;
+    status = clconv__error_fail_buf(
+        msg, msg_size, CLCONV_STATUS_DEVICE_UNSUPPORTED,
+        "the device %d:%d '%s' that %s '%s' selects cannot run clconv: %s; "
+        "choose another device, or CLCONV_DEVICE=reference",
+        bad->platform_index, bad->device_index, bad->device_name, origin,
+        spec != NULL ? spec : "", bad->unusable_reason);
     goto done;
   }
   *platform = table.entries[index].platform;

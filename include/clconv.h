@@ -81,7 +81,9 @@ CLCONV_API const char *clconv_version_string(void);
   X(OPENCL_ERROR, 11, "an OpenCL call failed")                                 \
   X(CONTEXT_UNUSABLE, 12, "the context is unusable after a device failure")    \
   X(VERIFY_MISMATCH, 13, "a result differs from the reference backend")        \
-  X(WRONG_CONTEXT, 14, "a tensor belongs to another context")
+  X(WRONG_CONTEXT, 14, "a tensor belongs to another context")                  \
+  /* an OpenCL version before 1.2, no compiler, not available */               \
+  X(DEVICE_UNSUPPORTED, 15, "the device lacks what clconv needs")
 
 #define CLCONV__STATUS_ENUM(name, value, text) CLCONV_STATUS_##name = value,
 typedef enum clconv_status {
@@ -133,6 +135,12 @@ typedef struct clconv_device_info {
   uint64_t max_alloc_bytes;
   uint64_t local_mem_bytes;
   size_t max_work_group_size;
+  /* 1 when clconv can run on the device (OpenCL 1.2 or newer, available,
+   * with a compiler); else 0, and unusable_reason says what it lacks. Such
+   * a device is never the default, and selecting it fails with
+   * DEVICE_UNSUPPORTED. */
+  int usable;
+  char unusable_reason[160];
 } clconv_device_info;
 
 /** @return a static name for @p type: "reference", "cpu", "gpu", ... */

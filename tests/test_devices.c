@@ -1,5 +1,6 @@
 /* test_devices.c: device listing and every form of device selection. */
 #define _POSIX_C_SOURCE 200809L
+#include "device_check.h"
 #include "support.h"
 
 #include <stdlib.h>
@@ -131,6 +132,33 @@ static void test_environment_variable(void) {
   unsetenv("CLCONV_DEVICE");
 }
 
+/* What a device must offer: OpenCL 1.2 or newer, available, a compiler;
+ * each lack is named. Every device this machine lists (PoCL) has it. */
+static void test_requirements(void) {
+  char reason[160];
+  CU_ASSERT(clconv__device_check_requirements("OpenCL 1.2 pocl", 1, 1, reason,
+                                              sizeof reason));
+  CU_ASSERT_STRING_EQUAL(reason, "");
+  CU_ASSERT(clconv__device_check_requirements("OpenCL 3.0 CUDA", 1, 1, reason,
+                                              sizeof reason));
+  CU_ASSERT_FALSE(clconv__device_check_requirements("OpenCL 1.1 CUDA", 1, 1,
+                                                    reason, sizeof reason));
+  CU_ASSERT_PTR_NOT_NULL(strstr(reason, "OpenCL 1.1; clconv needs OpenCL 1.2"));
+  CU_ASSERT_FALSE(clconv__device_check_requirements("OpenCL 2.0", 0, 1, reason,
+                                                    sizeof reason));
+  CU_ASSERT_PTR_NOT_NULL(strstr(reason, "not available"));
+  CU_ASSERT_FALSE(clconv__device_check_requirements("OpenCL 2.0", 1, 0, reason,
+                                                    sizeof reason));
+  CU_ASSERT_PTR_NOT_NULL(strstr(reason, "no OpenCL C compiler"));
+  CU_ASSERT_FALSE(clconv__device_check_requirements("Vendor 9", 1, 1, reason,
+                                                    sizeof reason));
+  CU_ASSERT_PTR_NOT_NULL(strstr(reason, "'Vendor 9'"));
+  for (size_t i = 0; i < device_count && i < 64; i++) {
+    CU_ASSERT_EQUAL(devices[i].usable, 1);
+    CU_ASSERT_STRING_EQUAL(devices[i].unusable_reason, "");
+  }
+}
+
 int main(void) {
   static const test_case tests[] = {
       {"list", test_list},
@@ -138,6 +166,7 @@ int main(void) {
       {"select by type", test_select_by_type},
       {"select the reference", test_select_reference},
       {"CLCONV_DEVICE", test_environment_variable},
+      {"what a device must offer", test_requirements},
   };
   char message[1024];
   clconv_context *probe;

@@ -75,6 +75,10 @@ int cmd_devices(int argc, char **argv) {
     print_size(", local ", d->local_mem_bytes);
     printf("\n       %s, %s, driver %s\n", d->device_version,
            d->opencl_c_version, d->driver_version);
+    if (d->usable)
+      printf("       usable by clconv\n");
+    else
+      printf("       NOT usable by clconv: %s\n", d->unusable_reason);
   }
   printf("%sreference  the plain-C reference backend (double accumulation), "
          "always available\n",

@@ -329,6 +329,17 @@ done:
   return status;
 }
 
+void clconv__cl_device_describe(cl_device_id device, clconv_device_info *info) {
+  device_entry e;
+  e.device = device;
+  e.platform = NULL;
+  if (clGetDeviceInfo(device, CL_DEVICE_PLATFORM, sizeof e.platform,
+                      &e.platform, NULL) != CL_SUCCESS)
+    e.platform = NULL;
+  describe_device(&e, -1, -1);
+  *info = e.info;
+}
+
 clconv__device_caps clconv__cl_device_caps(cl_device_id device,
                                            const clconv_device_info *info) {
   cl_uint native = 0;

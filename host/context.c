@@ -72,51 +72,34 @@ static clconv_status open_device(clconv_context *ctx, const char *spec,
   return CLCONV_STATUS_OK;
 }
 
-clconv_status clconv_context_create(const clconv_context_options *options,
-                                    clconv_context **out, char *message,
-                                    size_t message_size) {
+clconv_status clconv__context_new(const clconv_context_options *options,
+                                  const char *fn, clconv_context **out,
+                                  char *message, size_t message_size) {
   clconv_context_options defaults = clconv_context_options_default();
-  const char *spec, *origin, *kernel_dir;
+  const char *kernel_dir;
   clconv_context *ctx;
-  clconv_status status;
 
-  if (message != NULL && message_size > 0)
-    message[0] = '\0';
-  if (out == NULL)
-    return clconv__error_fail_buf(message, message_size,
-                                  CLCONV_STATUS_INVALID_ARGUMENT,
-                                  "clconv_context_create: out is NULL");
   *out = NULL;
   if (options == NULL)
     options = &defaults;
   if (!clconv__abi_size_ok(options->struct_size, sizeof *options))
     return clconv__error_fail_buf(
         message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
-        "clconv_context_create: options.struct_size is %zu: make options "
-        "with clconv_context_options_default()",
-        options->struct_size);
+        "%s: options.struct_size is %zu: make options with "
+        "clconv_context_options_default()",
+        fn, options->struct_size);
   if (options->verify != 0 && options->verify != 1 &&
       options->verify != CLCONV_FROM_ENVIRONMENT)
     return clconv__error_fail_buf(
         message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
-        "clconv_context_create: options.verify must be 0, 1 or "
-        "CLCONV_FROM_ENVIRONMENT, got %d",
-        options->verify);
+        "%s: options.verify must be 0, 1 or CLCONV_FROM_ENVIRONMENT, got %d",
+        fn, options->verify);
   if (options->cache != 0 && options->cache != 1 &&
       options->cache != CLCONV_FROM_ENVIRONMENT)
     return clconv__error_fail_buf(
         message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
-        "clconv_context_create: options.cache must be 0, 1 or "
-        "CLCONV_FROM_ENVIRONMENT, got %d",
+        "%s: options.cache must be 0, 1 or CLCONV_FROM_ENVIRONMENT, got %d", fn,
         options->cache);
-
-  /* Reads the selection from the options, else from the environment. */
-  spec = options->device;
-  origin = "the device option";
-  if (spec == NULL || spec[0] == '\0') {
-    spec = clconv__os_getenv("CLCONV_DEVICE");
-    origin = "CLCONV_DEVICE";
-  }
   kernel_dir = options->kernel_dir != NULL && options->kernel_dir[0] != '\0'
                    ? options->kernel_dir
                    : clconv__os_getenv("CLCONV_KERNEL_DIR");
@@ -125,17 +108,17 @@ clconv_status clconv_context_create(const clconv_context_options *options,
   if (ctx == NULL)
     return clconv__error_fail_buf(message, message_size,
                                   CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                                  "clconv_context_create: out of host memory");
+                                  "%s: out of host memory", fn);
   ctx->verify = switch_on(options->verify, "CLCONV_VERIFY");
   ctx->verify_sample = options->verify_sample;
   ctx->verify_total.exact = 1;
   if (kernel_dir != NULL) {
     ctx->kernel_dir = clconv__alloc_strdup(kernel_dir);
     if (ctx->kernel_dir == NULL) {
-      status = clconv__error_fail_buf(
-          message, message_size, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-          "clconv_context_create: out of host memory");
-      goto fail;
+      clconv_context_release(ctx);
+      return clconv__error_fail_buf(message, message_size,
+                                    CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                                    "%s: out of host memory", fn);
     }
   }
 
@@ -143,6 +126,35 @@ clconv_status clconv_context_create(const clconv_context_options *options,
    * memory for the path the cache is simply off). */
   ctx->cache_dir =
       clconv__disk_cache_dir_choose(options->cache, options->cache_dir);
+  *out = ctx;
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_context_create(const clconv_context_options *options,
+                                    clconv_context **out, char *message,
+                                    size_t message_size) {
+  static const char *fn = "clconv_context_create";
+  const char *spec, *origin;
+  clconv_context *ctx;
+  clconv_status status;
+
+  if (message != NULL && message_size > 0)
+    message[0] = '\0';
+  if (out == NULL)
+    return clconv__error_fail_buf(message, message_size,
+                                  CLCONV_STATUS_INVALID_ARGUMENT,
+                                  "%s: out is NULL", fn);
+  *out = NULL;
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__context_new(options, fn, &ctx, message, message_size));
+
+  /* Reads the selection from the options, else from the environment. */
+  spec = options != NULL ? options->device : NULL;
+  origin = "the device option";
+  if (spec == NULL || spec[0] == '\0') {
+    spec = clconv__os_getenv("CLCONV_DEVICE");
+    origin = "CLCONV_DEVICE";
+  }
 
   /* Opens the device, unless the reference backend was asked for. */
   if (clconv__cl_device_spec_is_reference(spec)) {

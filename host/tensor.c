@@ -11,12 +11,10 @@
 /* Dimensions stay below 2^31 so kernels can take them as int. */
 #define MAX_DIM INT32_MAX
 
-clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
-                                   const int64_t *dims, clconv_tensor **out) {
-  static const char *fn = "clconv_tensor_create";
+clconv_status clconv__tensor_new(clconv_context *ctx, const char *fn, int rank,
+                                 const int64_t *dims, clconv_tensor **out) {
   clconv_tensor *t;
   size_t count = 1;
-  cl_int err;
 
   if (out != NULL)
     *out = NULL;
@@ -55,7 +53,6 @@ clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
                    (unsigned long long)ctx->info.max_alloc_bytes,
                    ctx->info.device_name);
 
-  /* Allocates the handle, then the storage on the host or the device. */
   t = clconv__alloc_zeroed(1, sizeof *t);
   CLCONV_RETURN_IF(ctx, t == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                    "%s: out of host memory", fn);
@@ -64,24 +61,40 @@ clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
   memcpy(t->dims, dims, (size_t)rank * sizeof *dims);
   t->count = count;
   t->bytes = count * sizeof(float);
+  *out = t;
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_tensor_create(clconv_context *ctx, int rank,
+                                   const int64_t *dims, clconv_tensor **out) {
+  static const char *fn = "clconv_tensor_create";
+  clconv_tensor *t;
+  cl_int err;
+
+  /* Checks the dims and makes the handle, then the storage on the host or
+   * the device. */
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_new(ctx, fn, rank, dims, out));
+  t = *out;
   if (ctx->is_reference) {
     t->host = clconv__alloc(t->bytes);
     if (t->host == NULL) {
+      const size_t bytes = t->bytes;
       clconv__alloc_free(t);
+      *out = NULL;
       return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                                 "%s: out of host memory for %zu bytes", fn,
-                                count * sizeof(float));
+                                bytes);
     }
   } else if (t->bytes > 0) {
     t->mem =
         clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE, t->bytes, NULL, &err);
     if (t->mem == NULL || err != CL_SUCCESS) {
       clconv__alloc_free(t);
+      *out = NULL;
       return clconv__error_fail_cl(ctx, err,
                                    "clconv_tensor_create: clCreateBuffer");
     }
   }
-  *out = t;
   return CLCONV_STATUS_OK;
 }
 

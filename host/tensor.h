@@ -4,6 +4,12 @@
 
 #include "internal.h"
 
+/* Checks @p rank and @p dims for a tensor of @p ctx (sizes, overflow, the
+ * device's largest buffer) and makes its handle, without storage, into
+ * @p *out. @p fn names the public function for the message. */
+clconv_status clconv__tensor_new(clconv_context *ctx, const char *fn, int rank,
+                                 const int64_t *dims, clconv_tensor **out);
+
 /* Fails unless @p t is a tensor of @p ctx with @p rank dims; @p fn and
  * @p name (the argument's name) go into the message. */
 clconv_status clconv__tensor_check(clconv_context *ctx, const clconv_tensor *t,

@@ -129,10 +129,16 @@ static clconv_status list_devices(device_table *table, char *msg,
   cl_platform_id platforms[MAX_PLATFORMS];
   cl_uint num_platforms = 0;
   cl_int err;
+  char reason[600];
   table->entries = NULL;
   table->count = 0;
 
-  /* Asks the loader for the platforms. */
+  /* Loads OpenCL (unless linked), then asks the ICD loader for the
+   * platforms. */
+  if (!clconv__cl_loader_load(reason, sizeof reason))
+    return clconv__error_fail_buf(
+        msg, msg_size, CLCONV_STATUS_NO_PLATFORM,
+        "%s; use CLCONV_DEVICE=reference for the plain-C backend", reason);
   err = clGetPlatformIDs(MAX_PLATFORMS, platforms, &num_platforms);
   if (err == -1001 /* CL_PLATFORM_NOT_FOUND_KHR */ ||
       (err == CL_SUCCESS && num_platforms == 0))

@@ -81,6 +81,13 @@ clconv_status clconv_context_create_from_cl(
                                   CLCONV_STATUS_INVALID_ARGUMENT,
                                   "%s: out is NULL", fn);
   *out = NULL;
+  {
+    char reason[600];
+    if (!clconv__cl_loader_load(reason, sizeof reason))
+      return clconv__error_fail_buf(message, message_size,
+                                    CLCONV_STATUS_NO_PLATFORM, "%s: %s", fn,
+                                    reason);
+  }
   CLCONV_FORWARD_IF_ERROR(
       check_objects(context, device, queue, fn, message, message_size));
   CLCONV_FORWARD_IF_ERROR(

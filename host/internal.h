@@ -3,15 +3,7 @@
 #ifndef CLCONV_INTERNAL_H
 #define CLCONV_INTERNAL_H
 
-#ifndef CL_TARGET_OPENCL_VERSION
-#define CL_TARGET_OPENCL_VERSION 120
-#endif
-#ifdef __APPLE__
-#include <OpenCL/opencl.h>
-#else
-#include <CL/cl.h>
-#endif
-
+#include "cl_loader.h" /* the OpenCL API, linked or loaded at run time */
 #include "clconv.h"
 #include "device_caps.h"
 

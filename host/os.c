@@ -1,5 +1,6 @@
-/* os.c: operating-system specific code: environment, whole-file reads, paths
- * and a monotonic clock, for POSIX systems and Windows. */
+/* os.c: operating-system specific code: environment, whole-file reads, paths,
+ * a monotonic clock and loading shared libraries, for POSIX systems and
+ * Windows. */
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -18,6 +19,7 @@
 #include <windows.h>
 #define CLCONV_PATH_SEP '\\'
 #else
+#include <dlfcn.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -195,4 +197,37 @@ double clconv__os_seconds(void) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 #endif
+}
+
+void *clconv__os_library_open(const char *name, char *reason, size_t size) {
+  void *library;
+#ifdef _WIN32
+  library = (void *)LoadLibraryA(name);
+  if (library == NULL)
+    snprintf(reason, size, "cannot load %s (error %lu)", name,
+             (unsigned long)GetLastError());
+#else
+  library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+  if (library == NULL) {
+    const char *error = dlerror();
+    snprintf(reason, size, "cannot load %s (%s)", name,
+             error != NULL ? error : "unknown error");
+  }
+#endif
+  return library;
+}
+
+clconv__os_function clconv__os_library_function(void *library,
+                                                const char *name) {
+  clconv__os_function function = NULL;
+#ifdef _WIN32
+  function = (clconv__os_function)GetProcAddress((HMODULE)library, name);
+#else
+  /* ISO C has no conversion from void * to a function pointer; POSIX
+   * guarantees that the bytes are one. */
+  void *symbol = dlsym(library, name);
+  if (symbol != NULL && sizeof symbol == sizeof function)
+    memcpy(&function, &symbol, sizeof function);
+#endif
+  return function;
 }

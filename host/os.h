@@ -34,6 +34,18 @@ int clconv__os_write_file_atomic(const char *path, const void *data,
 /* @return the current process id (for unique temporary names). */
 unsigned long clconv__os_process_id(void);
 
+/* A function of a loaded library, of no particular type: cast it to its
+ * own before calling it. */
+typedef void (*clconv__os_function)(void);
+
+/* Loads the shared library @p name for the rest of the process.
+ * @return its handle, or NULL with the reason in @p reason. */
+void *clconv__os_library_open(const char *name, char *reason, size_t size);
+
+/* @return function @p name of @p library, or NULL when it has none. */
+clconv__os_function clconv__os_library_function(void *library,
+                                                const char *name);
+
 /* @return a monotonic time in seconds. */
 double clconv__os_seconds(void);
 

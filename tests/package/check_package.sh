@@ -52,7 +52,7 @@ if nm -D --defined-only "$libdir/libclconv.so" | grep -q " clconv__"; then
   exit 1
 fi
 "$cc" -shared -fPIC -o "$work/libwrapper.so" -Wl,--whole-archive \
-  "$libdir/libclconv.a" -Wl,--no-whole-archive -lOpenCL -lm
+  "$libdir/libclconv.a" -Wl,--no-whole-archive -lOpenCL -lm -ldl
 if nm -D --defined-only "$work/libwrapper.so" | grep -q " clconv_"; then
   echo "a library linking clconv statically re-exports its API" >&2
   exit 1

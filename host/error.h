@@ -5,7 +5,13 @@
 
 #include "internal.h"
 
-#if defined(__GNUC__)
+#include <stdio.h> /* MinGW: defines __MINGW_PRINTF_FORMAT */
+
+#if defined(__MINGW32__) && defined(__MINGW_PRINTF_FORMAT)
+/* MinGW's C99 printf (__USE_MINGW_ANSI_STDIO), which knows %zu. */
+#define CLCONV__PRINTF(fmt_index, first_arg)                                   \
+  __attribute__((format(__MINGW_PRINTF_FORMAT, fmt_index, first_arg)))
+#elif defined(__GNUC__)
 #define CLCONV__PRINTF(fmt_index, first_arg)                                   \
   __attribute__((format(printf, fmt_index, first_arg)))
 #else

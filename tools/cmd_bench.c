@@ -3,6 +3,7 @@
  * measured peak, and checks every result against the reference backend
  * (sampled). */
 #include "cli.h"
+#include "clock.h"
 #include "commands.h"
 #include "shapes.h"
 
@@ -47,12 +48,6 @@ typedef struct problem {
   clconv_tensor *x, *w, *b, *y, *dy, *dx, *dw, *target;
   clconv_conv2d *layer;
 } problem;
-
-static double now_seconds(void) {
-  struct timespec ts;
-  timespec_get(&ts, TIME_UTC);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static float *random_floats(size_t n, uint64_t seed) {
   float *v = malloc(n * sizeof *v + 1);
@@ -181,11 +176,11 @@ static int time_op(problem *pr, int op, int repeat, record *r) {
   if (s == CLCONV_STATUS_OK)
     s = clconv_context_finish(pr->ctx);
   for (int i = 0; s == CLCONV_STATUS_OK && i < repeat; i++) {
-    double start = now_seconds();
+    double start = clock_seconds();
     s = run_op(pr, op);
     if (s == CLCONV_STATUS_OK)
       s = clconv_context_finish(pr->ctx);
-    times[i] = (now_seconds() - start) * 1e3;
+    times[i] = (clock_seconds() - start) * 1e3;
   }
   if (s != CLCONV_STATUS_OK) {
     cli_report(pr->ctx, s, op_names[op]);

@@ -126,6 +126,7 @@ clconv_status clconv__context_new(const clconv_context_options *options,
    * memory for the path the cache is simply off). */
   ctx->cache_dir =
       clconv__disk_cache_dir_choose(options->cache, options->cache_dir);
+  ctx->cache_max_bytes = clconv__disk_cache_max_bytes(options->cache_max_bytes);
   *out = ctx;
   return CLCONV_STATUS_OK;
 }

@@ -6,9 +6,11 @@
 #include "os.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAGIC "clconvPB" /* 8 bytes */
+#define ENTRY_SUFFIX ".clbin"
 #define FORMAT_VERSION 1u
 #define HEADER_SIZE (8 + 4 + 4 + 8 + 8)
 
@@ -99,7 +101,8 @@ static int entry_path(const clconv_context *ctx,
                       const clconv__disk_cache_key *key, char *out,
                       size_t size) {
   char file[64];
-  snprintf(file, sizeof file, "%016llx.clbin", (unsigned long long)key->hash);
+  snprintf(file, sizeof file, "%016llx" ENTRY_SUFFIX,
+           (unsigned long long)key->hash);
   return clconv__os_join_path(out, size, ctx->cache_dir, file);
 }
 
@@ -133,10 +136,56 @@ clconv__disk_cache_load(clconv_context *ctx, const clconv__disk_cache_key *key,
   memmove(data, p + HEADER_SIZE + key_len, binary_size);
   *binary = (unsigned char *)data;
   *size = binary_size;
+  clconv__os_touch(path); /* recently used: removed last */
   return CLCONV__CACHE_HIT;
 rejected:
   clconv__alloc_free(data);
   return CLCONV__CACHE_REJECTED;
+}
+
+/* Oldest first; the same time by name, so the order is total. */
+static int by_age(const void *a, const void *b) {
+  const clconv__os_file *x = a, *y = b;
+  if (x->modified != y->modified)
+    return x->modified < y->modified ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+/* Removes the least recently used entries of @p dir until they hold at most
+ * @p max_bytes, keeping @p newest (just written) whatever its size. Best
+ * effort: another process may trim at the same time. */
+static void trim(const char *dir, uint64_t max_bytes, const char *newest) {
+  clconv__os_file *files = NULL;
+  size_t count = 0;
+  uint64_t total = 0;
+  char path[4096];
+  if (clconv__os_list_files(dir, ENTRY_SUFFIX, &files, &count) != 0)
+    return;
+  for (size_t i = 0; i < count; i++)
+    total += files[i].bytes;
+  qsort(files, count, sizeof *files, by_age);
+  for (size_t i = 0; i < count && total > max_bytes; i++) {
+    if (clconv__os_join_path(path, sizeof path, dir, files[i].name) != 0 ||
+        strcmp(path, newest) == 0)
+      continue;
+    if (remove(path) == 0)
+      total -= files[i].bytes;
+  }
+  clconv__alloc_free(files);
+}
+
+uint64_t clconv__disk_cache_max_bytes(uint64_t option) {
+  const char *text = clconv__os_getenv("CLCONV_CACHE_MAX_MB");
+  char *end = NULL;
+  unsigned long long mb;
+  if (option > 0)
+    return option;
+  if (text != NULL) {
+    mb = strtoull(text, &end, 10);
+    if (end != text && *end == '\0' && mb > 0 && mb < (1ull << 40))
+      return (uint64_t)mb << 20;
+  }
+  return CLCONV__DISK_CACHE_DEFAULT_MAX_BYTES;
 }
 
 int clconv__disk_cache_store(clconv_context *ctx,
@@ -163,5 +212,7 @@ int clconv__disk_cache_store(clconv_context *ctx,
   memcpy(file + HEADER_SIZE + key_len, binary, size);
   result = clconv__os_write_file_atomic(path, file, total);
   clconv__alloc_free(file);
+  if (result == 0)
+    trim(ctx->cache_dir, ctx->cache_max_bytes, path);
   return result;
 }

@@ -28,6 +28,16 @@ typedef struct clconv__disk_cache_key {
   uint64_t hash; /* of the text: names the file */
 } clconv__disk_cache_key;
 
+/* The size bound of a cache folder when neither the options nor
+ * CLCONV_CACHE_MAX_MB give one. */
+#define CLCONV__DISK_CACHE_DEFAULT_MAX_BYTES ((uint64_t)512 << 20)
+
+/* The size bound of the cache folder's entries: @p option when not 0, else
+ * CLCONV_CACHE_MAX_MB megabytes, else the default. When a store takes the
+ * entries past it, the least recently used ones (by modification time,
+ * which a hit renews) are removed until they fit. */
+uint64_t clconv__disk_cache_max_bytes(uint64_t option);
+
 /* The cache folder (clconv__alloc), or NULL when the cache is off or no
  * folder can be named. @p enabled: 1 on, 0 off, CLCONV_FROM_ENVIRONMENT
  * off when CLCONV_CACHE is 0; @p dir (NULL or "": none) wins over

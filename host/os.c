@@ -16,14 +16,17 @@
 #ifdef _WIN32
 #include <direct.h>
 #include <process.h>
+#include <sys/utime.h>
 #include <windows.h>
 #define CLCONV_PATH_SEP '\\'
 #else
+#include <dirent.h>
 #include <dlfcn.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
+#include <utime.h>
 #define CLCONV_PATH_SEP '/'
 #endif
 
@@ -230,4 +233,96 @@ clconv__os_function clconv__os_library_function(void *library,
     memcpy(&function, &symbol, sizeof function);
 #endif
   return function;
+}
+
+/* Whether @p name ends in @p suffix. */
+static int has_suffix(const char *name, const char *suffix) {
+  const size_t n = strlen(name), k = strlen(suffix);
+  return n >= k && strcmp(name + n - k, suffix) == 0;
+}
+
+/* Appends a file to a growing array. @return 0, or -1 out of memory. */
+static int append_file(clconv__os_file **files, size_t *count, size_t *capacity,
+                       const char *name, unsigned long long bytes,
+                       double modified) {
+  clconv__os_file *f;
+  if (*count == *capacity) {
+    const size_t grown = *capacity > 0 ? 2 * *capacity : 32;
+    clconv__os_file *bigger = clconv__alloc(grown * sizeof *bigger);
+    if (bigger == NULL)
+      return -1;
+    if (*count > 0)
+      memcpy(bigger, *files, *count * sizeof *bigger);
+    clconv__alloc_free(*files);
+    *files = bigger;
+    *capacity = grown;
+  }
+  f = &(*files)[(*count)++];
+  snprintf(f->name, sizeof f->name, "%s", name);
+  f->bytes = bytes;
+  f->modified = modified;
+  return 0;
+}
+
+int clconv__os_list_files(const char *dir, const char *suffix,
+                          clconv__os_file **files, size_t *count) {
+  size_t capacity = 0;
+  int failed = 0;
+  char path[4096];
+  *files = NULL;
+  *count = 0;
+#ifdef _WIN32
+  WIN32_FIND_DATAA found;
+  HANDLE search;
+  if (clconv__os_join_path(path, sizeof path, dir, "*") != 0)
+    return -1;
+  search = FindFirstFileA(path, &found);
+  if (search == INVALID_HANDLE_VALUE)
+    return -1;
+  do {
+    ULARGE_INTEGER time;
+    if ((found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ||
+        !has_suffix(found.cFileName, suffix) ||
+        strlen(found.cFileName) >= sizeof(*files)->name)
+      continue;
+    time.LowPart = found.ftLastWriteTime.dwLowDateTime;
+    time.HighPart = found.ftLastWriteTime.dwHighDateTime;
+    failed = append_file(files, count, &capacity, found.cFileName,
+                         ((unsigned long long)found.nFileSizeHigh << 32) |
+                             found.nFileSizeLow,
+                         (double)time.QuadPart * 1e-7);
+  } while (!failed && FindNextFileA(search, &found));
+  FindClose(search);
+#else
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  if (d == NULL)
+    return -1;
+  while (!failed && (e = readdir(d)) != NULL) {
+    struct stat st;
+    if (!has_suffix(e->d_name, suffix) ||
+        strlen(e->d_name) >= sizeof(*files)->name ||
+        clconv__os_join_path(path, sizeof path, dir, e->d_name) != 0 ||
+        lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+      continue;
+    failed = append_file(files, count, &capacity, e->d_name,
+                         (unsigned long long)st.st_size, (double)st.st_mtime);
+  }
+  closedir(d);
+#endif
+  if (failed) {
+    clconv__alloc_free(*files);
+    *files = NULL;
+    *count = 0;
+    return -1;
+  }
+  return 0;
+}
+
+void clconv__os_touch(const char *path) {
+#ifdef _WIN32
+  (void)_utime(path, NULL);
+#else
+  (void)utime(path, NULL);
+#endif
 }

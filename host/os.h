@@ -34,6 +34,22 @@ int clconv__os_write_file_atomic(const char *path, const void *data,
 /* @return the current process id (for unique temporary names). */
 unsigned long clconv__os_process_id(void);
 
+/* A file of a folder: its name, size and last modification. */
+typedef struct clconv__os_file {
+  char name[256];
+  unsigned long long bytes;
+  double modified; /* seconds since an arbitrary epoch */
+} clconv__os_file;
+
+/* Lists the regular files of @p dir whose names end in @p suffix into a new
+ * array (clconv__alloc) @p *files of @p *count. @return 0, or -1 when the
+ * folder cannot be read or memory runs out (nothing to free then). */
+int clconv__os_list_files(const char *dir, const char *suffix,
+                          clconv__os_file **files, size_t *count);
+
+/* Sets the modification time of @p path to now (best effort). */
+void clconv__os_touch(const char *path);
+
 /* A function of a loaded library, of no particular type: cast it to its
  * own before calling it. */
 typedef void (*clconv__os_function)(void);

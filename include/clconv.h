@@ -195,6 +195,10 @@ typedef struct clconv_context_options {
    * cross-correlation output, spread evenly (for large problems, whose full
    * reference is slow). Default 0: every element. */
   size_t verify_sample;
+  /* The most bytes the disk cache's entries may take; when a new entry
+   * goes past it, the least recently used are removed. Default 0:
+   * $CLCONV_CACHE_MAX_MB megabytes, else 512 MiB. */
+  uint64_t cache_max_bytes;
 } clconv_context_options;
 
 /** Sets every field of @p options, of @p struct_size bytes as the caller

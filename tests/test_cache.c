@@ -258,6 +258,46 @@ static void test_options_win(void) {
   CU_ASSERT(count_files(option_dir, ".clbin") >= 1);
 }
 
+/* Builds two programs on a context of @p dir with the bound @p max_bytes:
+ * the notebook's forward and the seeded fill. */
+static void two_programs(const char *dir, uint64_t max_bytes) {
+  clconv_context_options options = clconv_context_options_default();
+  const int64_t dims[1] = {8};
+  clconv_context *ctx = NULL;
+  clconv_tensor *t;
+  options.cache_dir = dir;
+  options.cache_max_bytes = max_bytes;
+  CU_ASSERT_EQUAL_FATAL(clconv_context_create(&options, &ctx, NULL, 0), 0);
+  CU_ASSERT(notebook_forward(ctx));
+  t = test_tensor(ctx, 1, dims, NULL);
+  CU_ASSERT_EQUAL(clconv_tensor_fill_uniform(t, 0.0f, 1.0f, 7), 0);
+  clconv_tensor_release(t);
+  clconv_context_release(ctx);
+}
+
+/* The cache folder stays within its bound: a bound smaller than any entry
+ * keeps only the newest; the default bound keeps both; CLCONV_CACHE_MAX_MB
+ * sets the bound when the options do not. */
+static void test_size_bound(void) {
+  char dir[300];
+  clconv_context *ctx = NULL;
+  snprintf(dir, sizeof dir, "%s/bounded", folder);
+  two_programs(dir, 1);
+  CU_ASSERT_EQUAL(count_files(dir, ".clbin"), 1);
+  two_programs(dir, 0);
+  CU_ASSERT_EQUAL(count_files(dir, ".clbin"), 2);
+  setenv("CLCONV_CACHE_MAX_MB", "3", 1);
+  ctx = open_ctx(dir);
+  unsetenv("CLCONV_CACHE_MAX_MB");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+  CU_ASSERT_EQUAL(ctx->cache_max_bytes, (uint64_t)3 << 20);
+  clconv_context_release(ctx);
+  ctx = open_ctx(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+  CU_ASSERT_EQUAL(ctx->cache_max_bytes, (uint64_t)512 << 20);
+  clconv_context_release(ctx);
+}
+
 /* Several writers of the same entries at once, as threads and as processes. */
 static void *writer_thread(void *arg) {
   int *ok = arg;
@@ -316,6 +356,7 @@ int main(int argc, char **argv) {
       {"unusable folder is bypassed", test_unusable_folder},
       {"CLCONV_CACHE=0", test_turned_off},
       {"options win over the environment", test_options_win},
+      {"the folder stays within its size bound", test_size_bound},
       {"concurrent writers", test_concurrent_writers},
   };
   /* Writer mode, for the concurrent-process test. */

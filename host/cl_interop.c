@@ -116,81 +116,86 @@ clconv_status clconv_context_create_from_cl(
   return CLCONV_STATUS_OK;
 }
 
-clconv_status clconv_tensor_wrap_cl(clconv_context *ctx, cl_mem buffer,
-                                    size_t offset, int rank,
-                                    const int64_t *dims, clconv_tensor **out) {
-  static const char *fn = "clconv_tensor_wrap_cl";
+/* Checks that @p buffer, of @p ctx's cl_context, holds @p bytes from
+ * @p offset, and an offset's alignment; @p *parent receives the buffer's
+ * parent when it is a sub-buffer. */
+static clconv_status check_buffer(clconv_context *ctx, const char *fn,
+                                  cl_mem buffer, size_t offset, size_t bytes,
+                                  cl_mem *parent) {
   cl_context owner = NULL;
-  cl_mem parent = NULL;
   size_t size = 0;
   cl_uint align_bits = 0;
-  clconv_tensor *t;
   cl_int err;
-  CLCONV_FORWARD_IF_ERROR(clconv__tensor_new(ctx, fn, rank, dims, out));
-  t = *out;
-  *out = NULL;
-#define FAIL_IF(cond, status, ...)                                             \
-  do {                                                                         \
-    if (cond) {                                                                \
-      clconv_tensor_release(t);                                                \
-      return clconv__error_fail(ctx, (status), __VA_ARGS__);                   \
-    }                                                                          \
-  } while (0)
-  FAIL_IF(ctx->is_reference, CLCONV_STATUS_INVALID_ARGUMENT,
-          "%s: the reference backend has no OpenCL buffers", fn);
-  FAIL_IF(buffer == NULL, CLCONV_STATUS_INVALID_ARGUMENT, "%s: buffer is NULL",
-          fn);
+  CLCONV_RETURN_IF(ctx, ctx->is_reference, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: the reference backend has no OpenCL buffers", fn);
+  CLCONV_RETURN_IF(ctx, buffer == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: buffer is NULL", fn);
   err = clGetMemObjectInfo(buffer, CL_MEM_CONTEXT, sizeof owner, &owner, NULL);
   if (err == CL_SUCCESS)
     err = clGetMemObjectInfo(buffer, CL_MEM_SIZE, sizeof size, &size, NULL);
   if (err == CL_SUCCESS)
-    err = clGetMemObjectInfo(buffer, CL_MEM_ASSOCIATED_MEMOBJECT, sizeof parent,
-                             &parent, NULL);
-  FAIL_IF(err != CL_SUCCESS, CLCONV_STATUS_INVALID_ARGUMENT,
-          "%s: clGetMemObjectInfo(buffer) failed: %s (%d); is it a buffer?", fn,
-          clconv__error_cl_name(err), (int)err);
-  FAIL_IF(owner != ctx->cl_ctx, CLCONV_STATUS_WRONG_CONTEXT,
-          "%s: buffer belongs to another cl_context", fn);
-  FAIL_IF(offset > size || t->bytes > size - offset,
-          CLCONV_STATUS_INVALID_ARGUMENT,
-          "%s: buffer holds %zu bytes, too few for %zu from offset %zu", fn,
-          size, t->bytes, offset);
-  if (t->bytes == 0) {
-    *out = t; /* an empty tensor needs no storage */
+    err = clGetMemObjectInfo(buffer, CL_MEM_ASSOCIATED_MEMOBJECT,
+                             sizeof *parent, parent, NULL);
+  CLCONV_RETURN_IF(
+      ctx, err != CL_SUCCESS, CLCONV_STATUS_INVALID_ARGUMENT,
+      "%s: clGetMemObjectInfo(buffer) failed: %s (%d); is it a buffer?", fn,
+      clconv__error_cl_name(err), (int)err);
+  CLCONV_RETURN_IF(ctx, owner != ctx->cl_ctx, CLCONV_STATUS_WRONG_CONTEXT,
+                   "%s: buffer belongs to another cl_context", fn);
+  CLCONV_RETURN_IF(ctx, offset > size || bytes > size - offset,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: buffer holds %zu bytes, too few for %zu from offset "
+                   "%zu",
+                   fn, size, bytes, offset);
+  if (offset == 0 || bytes == 0)
     return CLCONV_STATUS_OK;
-  }
-  if (offset == 0) {
-    (void)clRetainMemObject(buffer);
-    t->mem = buffer;
-    *out = t;
-    return CLCONV_STATUS_OK;
-  }
-
   /* From an offset: a sub-buffer, which the device allows only at its
    * alignment and only of a whole buffer. */
   (void)clGetDeviceInfo(ctx->device, CL_DEVICE_MEM_BASE_ADDR_ALIGN,
                         sizeof align_bits, &align_bits, NULL);
-  FAIL_IF(align_bits >= 8 && offset % (align_bits / 8) != 0,
-          CLCONV_STATUS_INVALID_ARGUMENT,
-          "%s: offset %zu is not a multiple of the device's "
-          "CL_DEVICE_MEM_BASE_ADDR_ALIGN, %u bytes",
-          fn, offset, align_bits / 8);
-  FAIL_IF(parent != NULL, CLCONV_STATUS_INVALID_ARGUMENT,
-          "%s: buffer is a sub-buffer; give its parent and the offset", fn);
-  {
+  CLCONV_RETURN_IF(ctx, align_bits >= 8 && offset % (align_bits / 8) != 0,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: offset %zu is not a multiple of the device's "
+                   "CL_DEVICE_MEM_BASE_ADDR_ALIGN, %u bytes",
+                   fn, offset, (unsigned)(align_bits / 8));
+  CLCONV_RETURN_IF(ctx, *parent != NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: buffer is a sub-buffer; give its parent and the "
+                   "offset",
+                   fn);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_tensor_wrap_cl(clconv_context *ctx, cl_mem buffer,
+                                    size_t offset, int rank,
+                                    const int64_t *dims, clconv_tensor **out) {
+  static const char *fn = "clconv_tensor_wrap_cl";
+  cl_mem parent = NULL;
+  clconv_tensor *t;
+  clconv_status status;
+  cl_int err = CL_SUCCESS;
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_new(ctx, fn, rank, dims, out));
+  t = *out;
+  *out = NULL;
+  status = check_buffer(ctx, fn, buffer, offset, t->bytes, &parent);
+  if (status != CLCONV_STATUS_OK) {
+    clconv_tensor_release(t);
+    return status;
+  }
+  if (t->bytes > 0 && offset == 0) {
+    (void)clRetainMemObject(buffer);
+    t->mem = buffer;
+  } else if (t->bytes > 0) {
     const cl_buffer_region region = {offset, t->bytes};
     t->mem = clCreateSubBuffer(buffer, CL_MEM_READ_WRITE,
                                CL_BUFFER_CREATE_TYPE_REGION, &region, &err);
+    if (t->mem == NULL || err != CL_SUCCESS) {
+      t->mem = NULL;
+      clconv_tensor_release(t);
+      return clconv__error_fail_cl(ctx, err,
+                                   "clconv_tensor_wrap_cl: clCreateSubBuffer");
+    }
   }
-  if (t->mem == NULL || err != CL_SUCCESS) {
-    t->mem = NULL;
-    clconv_tensor_release(t);
-    return clconv__error_fail_cl(ctx, err,
-                                 "clconv_tensor_wrap_cl: "
-                                 "clCreateSubBuffer");
-  }
-#undef FAIL_IF
-  *out = t;
+  *out = t; /* an empty tensor needs no storage */
   return CLCONV_STATUS_OK;
 }
 

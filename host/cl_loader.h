@@ -12,14 +12,7 @@
 #ifndef CLCONV_CL_LOADER_H
 #define CLCONV_CL_LOADER_H
 
-#ifndef CL_TARGET_OPENCL_VERSION
-#define CL_TARGET_OPENCL_VERSION 120
-#endif
-#ifdef __APPLE__
-#include <OpenCL/opencl.h>
-#else
-#include <CL/cl.h>
-#endif
+#include "clconv_cl.h" /* the OpenCL headers, Apple's or Khronos' */
 
 #include <stddef.h>
 

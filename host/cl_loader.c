@@ -84,9 +84,19 @@ static int load(char *reason, size_t size) {
   const char *names[2];
   const int count = library_names(names);
   char why[512] = "";
+  clconv__cl_loader_table table;
+  void *library;
+  /* The OpenCL the program already has (linked, or preloaded by a tool such
+   * as Oclgrind) comes first, unless CLCONV_OPENCL_LIBRARY names one. */
+  if (clconv__os_getenv("CLCONV_OPENCL_LIBRARY") == NULL &&
+      (library = clconv__os_library_open(NULL, why, sizeof why)) != NULL &&
+      clconv__os_library_function(library, "clGetPlatformIDs") != NULL &&
+      fill(library, "the program", &table, why, sizeof why) == 0) {
+    clconv__cl_loader_api = table;
+    return 1;
+  }
   for (int i = 0; i < count; i++) {
-    void *library = clconv__os_library_open(names[i], why, sizeof why);
-    clconv__cl_loader_table table;
+    library = clconv__os_library_open(names[i], why, sizeof why);
     if (library == NULL)
       continue;
     if (fill(library, names[i], &table, why, sizeof why) == 0) {

@@ -94,7 +94,9 @@ typedef struct clconv__cl_loader_table {
 #undef CLCONV__CL_POINTER
 
 /* Loads the entry points once per process (thread-safe): from the library
- * CLCONV_OPENCL_LIBRARY names, else the system's OpenCL ICD loader.
+ * CLCONV_OPENCL_LIBRARY names; else from the program, when it already has
+ * OpenCL (linked, or preloaded by a tool such as Oclgrind); else from the
+ * system's OpenCL ICD loader.
  * @return 1 when they are there (always, when the build links OpenCL);
  * else 0, with the reason in @p reason. */
 int clconv__cl_loader_load(char *reason, size_t size);

@@ -205,15 +205,18 @@ double clconv__os_seconds(void) {
 void *clconv__os_library_open(const char *name, char *reason, size_t size) {
   void *library;
 #ifdef _WIN32
-  library = (void *)LoadLibraryA(name);
+  library = name != NULL ? (void *)LoadLibraryA(name)
+                         : (void *)GetModuleHandleA(NULL);
   if (library == NULL)
-    snprintf(reason, size, "cannot load %s (error %lu)", name,
+    snprintf(reason, size, "cannot load %s (error %lu)",
+             name != NULL ? name : "the program",
              (unsigned long)GetLastError());
 #else
   library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
   if (library == NULL) {
     const char *error = dlerror();
-    snprintf(reason, size, "cannot load %s (%s)", name,
+    snprintf(reason, size, "cannot load %s (%s)",
+             name != NULL ? name : "the program",
              error != NULL ? error : "unknown error");
   }
 #endif

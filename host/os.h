@@ -54,8 +54,10 @@ void clconv__os_touch(const char *path);
  * own before calling it. */
 typedef void (*clconv__os_function)(void);
 
-/* Loads the shared library @p name for the rest of the process.
- * @return its handle, or NULL with the reason in @p reason. */
+/* Loads the shared library @p name for the rest of the process; NULL: the
+ * program itself, with (on POSIX systems) every library already loaded
+ * globally or preloaded. @return its handle, or NULL with the reason in
+ * @p reason. */
 void *clconv__os_library_open(const char *name, char *reason, size_t size);
 
 /* @return function @p name of @p library, or NULL when it has none. */

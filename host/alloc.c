@@ -4,8 +4,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static long alloc_count; /* allocations since the hook was last set */
-static long fail_from;   /* 0: never fail; else fail from this one on */
+/* The counters are shared by contexts in different threads: atomic, so
+ * that counting is no data race. */
+#if !defined(__STDC_NO_ATOMICS__)
+#include <stdatomic.h>
+static atomic_long alloc_count; /* allocations since the hook was last set */
+static atomic_long fail_from;   /* 0: never fail; else fail from this one on */
+
+static int should_fail(void) {
+  const long n = atomic_fetch_add(&alloc_count, 1) + 1;
+  const long from = atomic_load(&fail_from);
+  return from > 0 && n >= from;
+}
+
+long clconv__alloc_test_fail_from(long n) {
+  const long made = atomic_exchange(&alloc_count, 0);
+  atomic_store(&fail_from, n);
+  return made;
+}
+#else
+static long alloc_count;
+static long fail_from;
 
 static int should_fail(void) {
   alloc_count++;
@@ -18,6 +37,7 @@ long clconv__alloc_test_fail_from(long n) {
   fail_from = n;
   return made;
 }
+#endif
 
 void *clconv__alloc(size_t size) {
   if (should_fail())

@@ -13,7 +13,8 @@ char *clconv__alloc_strdup(const char *text);
 
 /* Test hook: the @p n-th allocation from now (1-based) and every later one
  * fail; 0 turns failures off. Returns how many allocations were made since
- * the previous call. Not thread-safe; for tests only. */
+ * the previous call. Counted atomically, so contexts in other threads may
+ * allocate meanwhile; for tests only. */
 long clconv__alloc_test_fail_from(long n);
 
 #endif

@@ -20,7 +20,10 @@ int clconv__compare_exact_inputs(const float *a, size_t na, const float *b,
 
 /* Compares @p device with @p reference element by element: exactly when
  * @p exact, else within clconv__compare_tolerance(terms, magnitude[i]). NaN
- * must meet NaN and an infinity the same infinity. Fills @p report. */
+ * must meet NaN and an infinity the same infinity, except that a device
+ * infinity is accepted where the float32 partial sums can overflow
+ * (magnitude[i] plus its tolerance beyond FLT_MAX), since whether they do
+ * depends on the summation order. Fills @p report. */
 void clconv__compare_values(const float *device, const double *reference,
                             const double *magnitude, double terms, int exact,
                             size_t count, clconv_verify_report *report);

@@ -5,6 +5,7 @@
 #include "alloc.h"
 #include "os.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,12 @@ static int entry_path(const clconv_context *ctx,
   return clconv__os_join_path(out, size, ctx->cache_dir, file);
 }
 
+/* The largest entry worth reading: the folder's bound, at most 1 GiB. */
+static size_t entry_limit(const clconv_context *ctx) {
+  const uint64_t limit = (uint64_t)1 << 30;
+  return (size_t)(ctx->cache_max_bytes < limit ? ctx->cache_max_bytes : limit);
+}
+
 clconv__disk_cache_result
 clconv__disk_cache_load(clconv_context *ctx, const clconv__disk_cache_key *key,
                         unsigned char **binary, size_t *size) {
@@ -113,11 +120,18 @@ clconv__disk_cache_load(clconv_context *ctx, const clconv__disk_cache_key *key,
   char *data = NULL;
   size_t file_size, key_len = strlen(key->text), binary_size;
   const unsigned char *p;
+  int err;
   *binary = NULL;
   *size = 0;
-  if (ctx->cache_dir == NULL || entry_path(ctx, key, path, sizeof path) != 0 ||
-      clconv__os_read_file(path, &data, &file_size) != 0)
+  if (ctx->cache_dir == NULL || entry_path(ctx, key, path, sizeof path) != 0)
     return CLCONV__CACHE_MISS;
+  /* A link, FIFO, device or oversized file in the entry's place is never
+   * read: rejected, and replaced when the program is stored again. */
+  err = clconv__os_read_regular_file(path, entry_limit(ctx), &data, &file_size);
+  if (err == ENOENT)
+    return CLCONV__CACHE_MISS;
+  if (err != 0)
+    return CLCONV__CACHE_REJECTED;
 
   /* Checks the header, the key, the size and the checksum, in that order. */
   p = (const unsigned char *)data;

@@ -22,6 +22,7 @@
 #else
 #include <dirent.h>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -67,6 +68,68 @@ done:
   clconv__alloc_free(buffer);
   fclose(file);
   return err;
+}
+
+int clconv__os_read_regular_file(const char *path, size_t max_bytes,
+                                 char **data, size_t *size) {
+  char *buffer = NULL;
+  size_t length, done = 0;
+  int err = 0;
+  *data = NULL;
+  *size = 0;
+#ifdef _WIN32
+  struct _stat st;
+  FILE *file;
+  if (_stat(path, &st) != 0)
+    return errno != 0 ? errno : ENOENT;
+  if ((st.st_mode & _S_IFMT) != _S_IFREG)
+    return EINVAL;
+  if ((unsigned long long)st.st_size > max_bytes)
+    return EFBIG;
+  file = fopen(path, "rb");
+  if (file == NULL)
+    return errno != 0 ? errno : ENOENT;
+  length = (size_t)st.st_size;
+  buffer = clconv__alloc(length + 1);
+  if (buffer == NULL)
+    err = ENOMEM;
+  else if (fread(buffer, 1, length, file) != length)
+    err = EIO;
+  done = length;
+  fclose(file);
+#else
+  struct stat st;
+  /* No link followed, no wait on a FIFO or device: only a regular file
+   * whose size is known before anything is read. */
+  const int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return errno != 0 ? errno : ENOENT;
+  if (fstat(fd, &st) != 0)
+    err = EIO;
+  else if (!S_ISREG(st.st_mode))
+    err = EINVAL;
+  else if ((unsigned long long)st.st_size > max_bytes)
+    err = EFBIG;
+  length = err == 0 ? (size_t)st.st_size : 0;
+  if (err == 0 && (buffer = clconv__alloc(length + 1)) == NULL)
+    err = ENOMEM;
+  while (err == 0 && done < length) {
+    const ssize_t n = read(fd, buffer + done, length - done);
+    if (n <= 0)
+      err = EIO;
+    else
+      done += (size_t)n;
+  }
+  close(fd);
+#endif
+  if (err != 0) {
+    clconv__alloc_free(buffer);
+    return err;
+  }
+  buffer[length] = '\0';
+  *data = buffer;
+  *size = length;
+  return 0;
 }
 
 int clconv__os_user_cache_dir(char *out, size_t out_size, const char *name) {

@@ -12,6 +12,14 @@ const char *clconv__os_getenv(const char *name);
  * @return 0 on success, else an errno-style code (the file is left alone). */
 int clconv__os_read_file(const char *path, char **data, size_t *size);
 
+/* Reads @p path like clconv__os_read_file, but only when it is a regular
+ * file of at most @p max_bytes, opened without following a link and
+ * without waiting (a FIFO or device is refused, never read). @return 0, or
+ * an errno-style code: EINVAL not a regular file, EFBIG too large, ELOOP a
+ * link. */
+int clconv__os_read_regular_file(const char *path, size_t max_bytes,
+                                 char **data, size_t *size);
+
 /* Joins a folder and a file name with the platform's separator into @p out.
  * @return 0, or -1 when it does not fit. */
 int clconv__os_join_path(char *out, size_t out_size, const char *dir,

@@ -150,16 +150,51 @@ static void test_store_then_hit(void) {
   clconv_context_release(b);
 }
 
+/* A FIFO in an entry's place: reading it would block forever. */
+static void fifo(const char *p, unsigned char *d, size_t n) {
+  (void)d, (void)n;
+  remove(p);
+  CU_ASSERT_EQUAL(mkfifo(p, 0600), 0);
+}
+
+/* A link to a 3 GB (sparse) file in an entry's place: never followed. */
+static void link_to_huge(const char *p, unsigned char *d, size_t n) {
+  char huge[512];
+  FILE *f;
+  (void)d, (void)n;
+  snprintf(huge, sizeof huge, "%s/huge.data", folder);
+  f = fopen(huge, "ab");
+  if (f != NULL)
+    fclose(f);
+  CU_ASSERT_EQUAL(truncate(huge, (off_t)3 << 30), 0);
+  remove(p);
+  CU_ASSERT_EQUAL(symlink(huge, p), 0);
+}
+
+/* The entry itself grown (sparse) past what an entry may be: its size is
+ * refused before anything is read. */
+static void oversized(const char *p, unsigned char *d, size_t n) {
+  (void)d, (void)n;
+  CU_ASSERT_EQUAL(truncate(p, (off_t)2 << 30), 0);
+}
+
 /* Each kind of damage is rejected, the result stays right, and the entry is
- * rewritten so the next context hits again. */
+ * rewritten so the next context hits again. A damage that made a read block
+ * would end the suite by the alarm. */
 static void test_damaged_entries(void) {
   static const struct {
     const char *name;
     damage_fn fn;
-  } kinds[] = {
-      {"truncated", truncate_half},   {"bit-flipped", flip_payload_bit},
-      {"key changed", flip_key_byte}, {"empty", empty_file},
-      {"other device", other_device}, {"garbage", garbage}};
+  } kinds[] = {{"truncated", truncate_half},
+               {"bit-flipped", flip_payload_bit},
+               {"key changed", flip_key_byte},
+               {"empty", empty_file},
+               {"other device", other_device},
+               {"garbage", garbage},
+               {"FIFO", fifo},
+               {"link to a huge file", link_to_huge},
+               {"oversized", oversized}};
+  alarm(300);
   for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
     clconv_context *ctx;
     damage_all(folder, kinds[k].fn);
@@ -178,6 +213,7 @@ static void test_damaged_entries(void) {
     CU_ASSERT_EQUAL(ctx->cache_rejected, 0);
     clconv_context_release(ctx);
   }
+  alarm(0);
 }
 
 /* A folder that cannot exist (its parent is a file) is bypassed. */

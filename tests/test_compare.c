@@ -85,8 +85,53 @@ static void test_report(void) {
   CU_ASSERT_DOUBLE_EQUAL(report.mean_abs_error, 1.5 / 4, 1e-12);
 }
 
+/* x = [3e38, 3e38, -3e38], w = [1, 1, 1]: the exact sum is 3e38, but a
+ * float32 sum in the order given overflows to inf (as PyTorch's does). With
+ * S = 9e38 past FLT_MAX an infinity of either sign is accepted; where S
+ * cannot pass FLT_MAX, it is not. */
+static void test_overflow_depends_on_order(void) {
+  const float device[3] = {INFINITY, -INFINITY, INFINITY};
+  const double reference[3] = {3e38, 3e38, 1e38};
+  const double magnitude[3] = {9e38, 9e38, 3e38};
+  clconv_verify_report report;
+  float x[3] = {3e38f, 3e38f, -3e38f};
+  volatile float sum = 0.0f;
+  for (int i = 0; i < 3; i++)
+    sum += x[i];
+  CU_ASSERT(isinf(sum)); /* the order given does overflow */
+  clconv__compare_values(device, reference, magnitude, 3, 0, 2, &report);
+  CU_ASSERT_EQUAL(report.mismatches, 0);
+  clconv__compare_values(device + 2, reference + 2, magnitude + 2, 3, 0, 1,
+                         &report);
+  CU_ASSERT_EQUAL(report.mismatches, 1);
+  /* An exact comparison never takes an infinity for a finite value. */
+  clconv__compare_values(device, reference, magnitude, 3, 1, 1, &report);
+  CU_ASSERT_EQUAL(report.mismatches, 1);
+}
+
+/* The same through the library: a forward of that problem in verify mode
+ * on the default device succeeds, whatever order the device sums in. */
+static void test_overflow_in_verify_mode(void) {
+  const float x[3] = {3e38f, 3e38f, -3e38f}, w[3] = {1, 1, 1};
+  const int64_t xd[4] = {1, 1, 1, 3}, wd[4] = {1, 1, 1, 3},
+                yd[4] = {1, 1, 1, 1};
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  clconv_context *ctx = test_open_device_verify();
+  clconv_tensor *tx = test_tensor(ctx, 4, xd, x);
+  clconv_tensor *tw = test_tensor(ctx, 4, wd, w);
+  clconv_tensor *ty = test_tensor(ctx, 4, yd, NULL);
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_forward(ctx, &p, tx, tw, NULL, ty),
+                    CLCONV_STATUS_OK, "");
+  clconv_tensor_release(ty);
+  clconv_tensor_release(tw);
+  clconv_tensor_release(tx);
+  clconv_context_release(ctx);
+}
+
 int main(void) {
   static const test_case tests[] = {
+      {"overflow that depends on the order", test_overflow_depends_on_order},
+      {"overflow in verify mode", test_overflow_in_verify_mode},
       {"tolerance formula", test_tolerance_formula},
       {"bounded comparison at the bound", test_bounded_edges},
       {"exact comparison", test_exact},

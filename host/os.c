@@ -16,6 +16,8 @@
 #ifdef _WIN32
 #include <direct.h>
 #include <process.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/utime.h>
 #include <windows.h>
 #define CLCONV_PATH_SEP '\\'

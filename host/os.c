@@ -95,9 +95,8 @@ int clconv__os_read_regular_file(const char *path, size_t max_bytes,
   buffer = clconv__alloc(length + 1);
   if (buffer == NULL)
     err = ENOMEM;
-  else if (fread(buffer, 1, length, file) != length)
+  else if ((done = fread(buffer, 1, length, file)) != length)
     err = EIO;
-  done = length;
   fclose(file);
 #else
   struct stat st;

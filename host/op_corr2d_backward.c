@@ -39,6 +39,18 @@ static void store(clconv_tensor *t, const double *values) {
     t->host[i] = (float)values[i];
 }
 
+/* A gradient on the reference backend, element by element (the same
+ * elements verify mode compares) from the tensors' host storage into @p t.
+ * In place is safe: element i reads only its own old value. */
+static void reference_elements(clconv_tensor *t, clconv__ref_element_fn ref,
+                               const void *args) {
+  for (size_t i = 0; i < t->count; i++) {
+    double sum, magnitude;
+    ref(args, (int64_t)i, &sum, &magnitude);
+    t->host[i] = (float)sum;
+  }
+}
+
 /* Host copies of a gradient op's device tensors, for verification. */
 typedef struct host_copies {
   float *a, *b, *old;
@@ -51,20 +63,6 @@ static void host_copies_free(host_copies *h) {
   clconv__alloc_free(h->old);
   clconv__alloc_free(h->b);
   clconv__alloc_free(h->a);
-}
-
-/* dX on the reference backend, from the tensors' host storage. */
-static clconv_status reference_data(clconv_context *ctx, const char *fn,
-                                    const clconv__corr2d_geom *g,
-                                    const clconv_tensor *dy,
-                                    const clconv_tensor *w, clconv_tensor *dx) {
-  double *ref = NULL;
-  CLCONV_FORWARD_IF_ERROR(
-      clconv__verify_alloc_ref(ctx, fn, dx->count, &ref, NULL));
-  clconv__ref_corr2d_bwd_data(g, dy->host, w->host, ref, NULL);
-  store(dx, ref);
-  clconv__alloc_free(ref);
-  return CLCONV_STATUS_OK;
 }
 
 /* Compares the device's dX with the reference. */
@@ -106,27 +104,13 @@ clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
   if (dx->count == 0)
     return CLCONV_STATUS_OK;
 
-  if (ctx->is_reference)
-    return reference_data(ctx, fn, &g, dy, w, dx);
+  if (ctx->is_reference) {
+    const grad_args args = {&g, dy->host, w->host, NULL};
+    reference_elements(dx, data_element, &args);
+    return CLCONV_STATUS_OK;
+  }
   CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_bwd_data(ctx, &g, dy, w, dx));
   return ctx->verify ? verify_data(ctx, fn, &g, dy, w, dx) : CLCONV_STATUS_OK;
-}
-
-/* dW on the reference backend, from the tensors' host storage (added to
- * what dW holds when @p accumulate). */
-static clconv_status reference_weight(clconv_context *ctx, const char *fn,
-                                      const clconv__corr2d_geom *g,
-                                      const clconv_tensor *x,
-                                      const clconv_tensor *dy,
-                                      clconv_tensor *dw, int accumulate) {
-  double *ref = NULL;
-  CLCONV_FORWARD_IF_ERROR(
-      clconv__verify_alloc_ref(ctx, fn, dw->count, &ref, NULL));
-  clconv__ref_corr2d_bwd_weight(g, x->host, dy->host,
-                                accumulate ? dw->host : NULL, ref, NULL);
-  store(dw, ref);
-  clconv__alloc_free(ref);
-  return CLCONV_STATUS_OK;
 }
 
 /* Compares the device's dW with the reference; @p old is dW as it was
@@ -172,8 +156,12 @@ clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: accumulate must be 0 or 1, got %d", fn, accumulate);
 
-  if (ctx->is_reference)
-    return reference_weight(ctx, fn, &g, x, dy, dw, accumulate);
+  if (ctx->is_reference) {
+    const grad_args args = {&g, x->host, dy->host,
+                            accumulate ? dw->host : NULL};
+    reference_elements(dw, weight_element, &args);
+    return CLCONV_STATUS_OK;
+  }
   /* Verify mode keeps the gradient the device adds to. */
   if (ctx->verify && accumulate)
     CLCONV_FORWARD_IF_ERROR(clconv__tensor_download(dw, &old));

@@ -29,13 +29,6 @@ clconv__cl_corr2d_fwd_local(clconv_context *ctx, const clconv__corr2d_geom *g,
                             const clconv_tensor *x, const clconv_tensor *w,
                             const clconv_tensor *b, clconv_tensor *y);
 
-/* Queues dX for a problem that clconv__corr2d_geometry_input_grad_by_phases()
- * accepts, with 32-bit indices: per stride phase, the blocked forward kernel
- * on dY and the phase's flipped weights. */
-clconv_status clconv__cl_corr2d_bwd_data_by_forward(
-    clconv_context *ctx, const clconv__corr2d_geom *g, const clconv_tensor *dy,
-    const clconv_tensor *w, clconv_tensor *dx);
-
 /* Queues the gradients: dX, dW (added to dW when @p accumulate) and db. */
 clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
                                          const clconv__corr2d_geom *g,

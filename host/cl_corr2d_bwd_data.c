@@ -58,16 +58,16 @@ static clconv_status flip_weights(clconv_context *ctx,
                               "flip_weights");
 }
 
-clconv_status clconv__cl_corr2d_bwd_data_by_forward(
-    clconv_context *ctx, const clconv__corr2d_geom *g, const clconv_tensor *dy,
-    const clconv_tensor *w, clconv_tensor *dx) {
+/* dX of a problem whose every stride phase is a forward correlation
+ * (clconv__corr2d_geometry_input_grad_by_phases), with 32-bit indices: per
+ * phase, the blocked forward kernel on dY and the phase's flipped weights. */
+static clconv_status corr2d_bwd_data_by_forward(clconv_context *ctx,
+                                                const clconv__corr2d_geom *g,
+                                                const clconv_tensor *dy,
+                                                const clconv_tensor *w,
+                                                clconv_tensor *dx) {
   clconv__input_grad_phase ph;
   clconv__cl_corr2d_blocked_operands o;
-  if (g->needs_long_index || !clconv__corr2d_geometry_input_grad_by_phases(g))
-    return clconv__error_fail(
-        ctx, CLCONV_STATUS_INVALID_ARGUMENT,
-        "corr2d_bwd_data: the input gradient is not a set of "
-        "forward correlations with 32-bit indices");
   o.x = dy->mem;
   o.b = NULL;
   o.y = dx->mem;
@@ -142,6 +142,6 @@ clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
   /* Each stride phase of dX is a forward correlation of dY with some taps
    * of the flipped weights, where the phases allow it. */
   if (!g->needs_long_index && clconv__corr2d_geometry_input_grad_by_phases(g))
-    return clconv__cl_corr2d_bwd_data_by_forward(ctx, g, dy, w, dx);
+    return corr2d_bwd_data_by_forward(ctx, g, dy, w, dx);
   return corr2d_bwd_data_walk(ctx, g, dy, w, dx);
 }

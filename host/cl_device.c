@@ -335,7 +335,8 @@ done:
   return status;
 }
 
-void clconv__cl_device_describe(cl_device_id device, clconv_device_info *info) {
+void clconv__cl_device_describe(cl_device_id device, cl_platform_id *platform,
+                                clconv_device_info *info) {
   device_entry e;
   e.device = device;
   e.platform = NULL;
@@ -343,6 +344,7 @@ void clconv__cl_device_describe(cl_device_id device, clconv_device_info *info) {
                       &e.platform, NULL) != CL_SUCCESS)
     e.platform = NULL;
   describe_device(&e, -1, -1);
+  *platform = e.platform;
   *info = e.info;
 }
 

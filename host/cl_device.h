@@ -19,8 +19,9 @@ clconv_status clconv__cl_device_select(const char *spec, const char *origin,
                                        size_t msg_size);
 
 /* Describes @p device, one of an application's (platform and device
- * indices -1), with whether clconv can run on it. */
-void clconv__cl_device_describe(cl_device_id device, clconv_device_info *info);
+ * indices -1), with whether clconv can run on it, and gives its platform. */
+void clconv__cl_device_describe(cl_device_id device, cl_platform_id *platform,
+                                clconv_device_info *info);
 
 /* The capabilities of @p device (described by @p info): its native float
  * vector width and the limits in @p info (device_caps.h). */

@@ -95,7 +95,7 @@ clconv_status clconv_context_create_from_cl(
 
   /* The device must be one clconv runs on; then the objects are adopted,
    * each retained once and released once by clconv_context_release. */
-  clconv__cl_device_describe(device, &ctx->info);
+  clconv__cl_device_describe(device, &ctx->platform, &ctx->info);
   if (!ctx->info.usable) {
     const clconv_status status = clconv__error_fail_buf(
         message, message_size, CLCONV_STATUS_DEVICE_UNSUPPORTED,
@@ -104,8 +104,6 @@ clconv_status clconv_context_create_from_cl(
     clconv_context_release(ctx);
     return status;
   }
-  (void)clGetDeviceInfo(device, CL_DEVICE_PLATFORM, sizeof ctx->platform,
-                        &ctx->platform, NULL);
   ctx->caps = clconv__cl_device_caps(device, &ctx->info);
   ctx->device = device;
   (void)clRetainContext(context);

@@ -36,41 +36,65 @@ static void copy_cut(const char *text, size_t len, char *out, size_t out_size) {
   out[n] = '\0';
 }
 
+/* The first failed info query while describing a device: a device whose
+ * properties cannot all be read is not used, since its limits are unknown. */
+typedef struct query_log {
+  cl_int err;
+  const char *what;
+} query_log;
+
+static void note_query(query_log *log, cl_int err, const char *what) {
+  if (err != CL_SUCCESS && log->err == CL_SUCCESS) {
+    log->err = err;
+    log->what = what;
+  }
+}
+
 static void get_platform_string(cl_platform_id platform, cl_platform_info what,
-                                char *out, size_t out_size) {
+                                const char *what_name, char *out,
+                                size_t out_size, query_log *log) {
   char buf[1024];
   size_t len = 0;
+  cl_int err = clGetPlatformInfo(platform, what, 0, NULL, &len);
   out[0] = '\0';
-  if (clGetPlatformInfo(platform, what, 0, NULL, &len) == CL_SUCCESS &&
-      len <= sizeof buf &&
-      clGetPlatformInfo(platform, what, len, buf, NULL) == CL_SUCCESS)
+  if (err == CL_SUCCESS && len <= sizeof buf &&
+      (err = clGetPlatformInfo(platform, what, len, buf, NULL)) == CL_SUCCESS)
     copy_cut(buf, len, out, out_size);
+  note_query(log, err, what_name);
 }
 
 static void get_device_string(cl_device_id device, cl_device_info what,
-                              char *out, size_t out_size) {
+                              const char *what_name, char *out, size_t out_size,
+                              query_log *log) {
   char buf[1024];
   size_t len = 0;
+  cl_int err = clGetDeviceInfo(device, what, 0, NULL, &len);
   out[0] = '\0';
-  if (clGetDeviceInfo(device, what, 0, NULL, &len) == CL_SUCCESS &&
-      len <= sizeof buf &&
-      clGetDeviceInfo(device, what, len, buf, NULL) == CL_SUCCESS)
+  if (err == CL_SUCCESS && len <= sizeof buf &&
+      (err = clGetDeviceInfo(device, what, len, buf, NULL)) == CL_SUCCESS)
     copy_cut(buf, len, out, out_size);
+  note_query(log, err, what_name);
 }
 
 /* Numeric device properties; 0 when the query fails. cl_device_type is a
  * cl_ulong bit field. */
-static cl_uint device_uint(cl_device_id device, cl_device_info what) {
+static cl_uint device_uint(cl_device_id device, cl_device_info what,
+                           const char *what_name, query_log *log) {
   cl_uint value = 0;
-  if (clGetDeviceInfo(device, what, sizeof value, &value, NULL) != CL_SUCCESS)
+  cl_int err = clGetDeviceInfo(device, what, sizeof value, &value, NULL);
+  if (err != CL_SUCCESS)
     value = 0;
+  note_query(log, err, what_name);
   return value;
 }
 
-static cl_ulong device_ulong(cl_device_id device, cl_device_info what) {
+static cl_ulong device_ulong(cl_device_id device, cl_device_info what,
+                             const char *what_name, query_log *log) {
   cl_ulong value = 0;
-  if (clGetDeviceInfo(device, what, sizeof value, &value, NULL) != CL_SUCCESS)
+  cl_int err = clGetDeviceInfo(device, what, sizeof value, &value, NULL);
+  if (err != CL_SUCCESS)
     value = 0;
+  note_query(log, err, what_name);
   return value;
 }
 
@@ -84,43 +108,67 @@ static clconv_device_type type_from_cl(cl_device_type type) {
   return CLCONV_DEVICE_TYPE_OTHER;
 }
 
+/* The query's name and the info parameter, for the functions above. */
+#define QUERY(what) what, #what
+
 static void describe_device(device_entry *e, int platform_index,
                             int device_index) {
   clconv_device_info *info = &e->info;
+  query_log log = {CL_SUCCESS, NULL};
+  cl_int err;
+  int available, compiler;
   memset(info, 0, sizeof *info);
   info->platform_index = platform_index;
   info->device_index = device_index;
-  get_platform_string(e->platform, CL_PLATFORM_NAME, info->platform_name,
-                      sizeof info->platform_name);
-  get_platform_string(e->platform, CL_PLATFORM_VERSION, info->platform_version,
-                      sizeof info->platform_version);
-  get_device_string(e->device, CL_DEVICE_NAME, info->device_name,
-                    sizeof info->device_name);
-  get_device_string(e->device, CL_DEVICE_VENDOR, info->device_vendor,
-                    sizeof info->device_vendor);
-  get_device_string(e->device, CL_DRIVER_VERSION, info->driver_version,
-                    sizeof info->driver_version);
-  get_device_string(e->device, CL_DEVICE_VERSION, info->device_version,
-                    sizeof info->device_version);
-  get_device_string(e->device, CL_DEVICE_OPENCL_C_VERSION,
-                    info->opencl_c_version, sizeof info->opencl_c_version);
-  /* A query that fails leaves its zero: the field is informative only. */
-  info->type = type_from_cl(device_ulong(e->device, CL_DEVICE_TYPE));
-  info->compute_units = device_uint(e->device, CL_DEVICE_MAX_COMPUTE_UNITS);
-  info->max_clock_mhz = device_uint(e->device, CL_DEVICE_MAX_CLOCK_FREQUENCY);
-  info->global_mem_bytes = device_ulong(e->device, CL_DEVICE_GLOBAL_MEM_SIZE);
-  info->max_alloc_bytes = device_ulong(e->device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
-  info->local_mem_bytes = device_ulong(e->device, CL_DEVICE_LOCAL_MEM_SIZE);
-  if (clGetDeviceInfo(e->device, CL_DEVICE_MAX_WORK_GROUP_SIZE,
-                      sizeof info->max_work_group_size,
-                      &info->max_work_group_size, NULL) != CL_SUCCESS)
-    info->max_work_group_size = 0;
-  if (info->max_work_group_size == 0)
+  get_platform_string(e->platform, QUERY(CL_PLATFORM_NAME), info->platform_name,
+                      sizeof info->platform_name, &log);
+  get_platform_string(e->platform, QUERY(CL_PLATFORM_VERSION),
+                      info->platform_version, sizeof info->platform_version,
+                      &log);
+  get_device_string(e->device, QUERY(CL_DEVICE_NAME), info->device_name,
+                    sizeof info->device_name, &log);
+  get_device_string(e->device, QUERY(CL_DEVICE_VENDOR), info->device_vendor,
+                    sizeof info->device_vendor, &log);
+  get_device_string(e->device, QUERY(CL_DRIVER_VERSION), info->driver_version,
+                    sizeof info->driver_version, &log);
+  get_device_string(e->device, QUERY(CL_DEVICE_VERSION), info->device_version,
+                    sizeof info->device_version, &log);
+  get_device_string(e->device, QUERY(CL_DEVICE_OPENCL_C_VERSION),
+                    info->opencl_c_version, sizeof info->opencl_c_version,
+                    &log);
+  info->type =
+      type_from_cl(device_ulong(e->device, QUERY(CL_DEVICE_TYPE), &log));
+  info->compute_units =
+      device_uint(e->device, QUERY(CL_DEVICE_MAX_COMPUTE_UNITS), &log);
+  info->max_clock_mhz =
+      device_uint(e->device, QUERY(CL_DEVICE_MAX_CLOCK_FREQUENCY), &log);
+  info->global_mem_bytes =
+      device_ulong(e->device, QUERY(CL_DEVICE_GLOBAL_MEM_SIZE), &log);
+  info->max_alloc_bytes =
+      device_ulong(e->device, QUERY(CL_DEVICE_MAX_MEM_ALLOC_SIZE), &log);
+  info->local_mem_bytes =
+      device_ulong(e->device, QUERY(CL_DEVICE_LOCAL_MEM_SIZE), &log);
+  err = clGetDeviceInfo(e->device, CL_DEVICE_MAX_WORK_GROUP_SIZE,
+                        sizeof info->max_work_group_size,
+                        &info->max_work_group_size, NULL);
+  note_query(&log, err, "CL_DEVICE_MAX_WORK_GROUP_SIZE");
+  if (err != CL_SUCCESS || info->max_work_group_size == 0)
     info->max_work_group_size = 1;
+  available = device_uint(e->device, QUERY(CL_DEVICE_AVAILABLE), &log) != 0;
+  compiler =
+      device_uint(e->device, QUERY(CL_DEVICE_COMPILER_AVAILABLE), &log) != 0;
+  if (log.err != CL_SUCCESS) {
+    info->usable = 0;
+    snprintf(info->unusable_reason, sizeof info->unusable_reason,
+             "its properties cannot be read: %s(%s) failed: %s (%d)",
+             strncmp(log.what, "CL_PLATFORM_", 12) == 0 ? "clGetPlatformInfo"
+                                                        : "clGetDeviceInfo",
+             log.what, clconv__error_cl_name(log.err), (int)log.err);
+    return;
+  }
   info->usable = clconv__device_check_requirements(
-      info->device_version, device_uint(e->device, CL_DEVICE_AVAILABLE) != 0,
-      device_uint(e->device, CL_DEVICE_COMPILER_AVAILABLE) != 0,
-      info->unusable_reason, sizeof info->unusable_reason);
+      info->device_version, available, compiler, info->unusable_reason,
+      sizeof info->unusable_reason);
 }
 
 /* Fills @p table with every device of every platform. */
@@ -170,8 +218,22 @@ static clconv_status list_devices(device_table *table, char *msg,
     cl_uint num_devices = 0;
     err = clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL,
                          MAX_DEVICES_PER_PLATFORM, devices, &num_devices);
-    if (err != CL_SUCCESS)
+    if (err == CL_DEVICE_NOT_FOUND)
       continue;
+    if (err != CL_SUCCESS) {
+      char name[256];
+      query_log ignored = {CL_SUCCESS, NULL};
+      get_platform_string(platforms[p], QUERY(CL_PLATFORM_NAME), name,
+                          sizeof name, &ignored);
+      clconv__alloc_free(table->entries);
+      table->entries = NULL;
+      table->count = 0;
+      return clconv__error_fail_buf(
+          msg, msg_size, CLCONV_STATUS_OPENCL_ERROR,
+          "clGetDeviceIDs failed on OpenCL platform %u '%s': %s (%d); use "
+          "CLCONV_DEVICE=reference for the plain-C backend",
+          (unsigned)p, name, clconv__error_cl_name(err), (int)err);
+    }
     if (num_devices > MAX_DEVICES_PER_PLATFORM)
       num_devices = MAX_DEVICES_PER_PLATFORM;
     for (cl_uint d = 0; d < num_devices; d++) {

@@ -3,6 +3,8 @@
 #include "npy.h"
 #include "support.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,9 +32,7 @@ static void test_round_trip(void) {
     size_t count = 1;
     for (int d = 0; d < ranks[s]; d++)
       count *= (size_t)shapes[s][d];
-    CU_ASSERT_EQUAL(
-        npy_write("roundtrip.npy", ranks[s], shapes[s], data, err, sizeof err),
-        0);
+    CU_ASSERT_EQUAL(npy_write("roundtrip.npy", ranks[s], shapes[s], data), 0);
     CU_ASSERT_EQUAL_FATAL(npy_read("roundtrip.npy", &a, err, sizeof err), 0);
     CU_ASSERT_EQUAL(a.ndim, ranks[s]);
     CU_ASSERT_EQUAL(memcmp(a.shape, shapes[s], (size_t)ranks[s] * 8), 0);
@@ -50,10 +50,9 @@ static void test_header_layout(void) {
   const int64_t shape[1] = {3};
   const float data[3] = {1, 2, 3};
   unsigned char bytes[256];
-  char err[128];
   FILE *f;
   size_t n;
-  CU_ASSERT_EQUAL(npy_write("layout.npy", 1, shape, data, err, sizeof err), 0);
+  CU_ASSERT_EQUAL(npy_write("layout.npy", 1, shape, data), 0);
   f = fopen("layout.npy", "rb");
   CU_ASSERT_PTR_NOT_NULL_FATAL(f);
   n = fread(bytes, 1, sizeof bytes, f);
@@ -126,6 +125,106 @@ static void test_malformed(void) {
                  "not a tuple");
 }
 
+/* The header is a Python dict literal of exactly three keys; anything else
+ * is refused, not read past. */
+static void test_strict_header(void) {
+  static const struct {
+    const char *dict, *needle;
+  } bad[] = {
+      {"{'descr': '<f4', 'fortran_order': Falsey, 'shape': (2,), }",
+       "fortran_order is not True or False"},
+      {"{'descr': '<f4', 'fortran_order': 'False', 'shape': (2,), }",
+       "fortran_order is not True or False"},
+      {"{'descr': '<f4', 'fortran_order': 0, 'shape': (2,), }",
+       "fortran_order is not True or False"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (1,, 1, 4,,, 4), }",
+       "not a size"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (,2), }",
+       "not a size"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2), }",
+       "trailing comma"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,) }junk",
+       "text after"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2 2,), }",
+       "malformed"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (02,), }",
+       "not a size"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': "
+       "(99999999999999999999,), }",
+       "out of range"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}",
+       "unknown key 'x'"},
+      {"{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, "
+       "'shape': (2,)}",
+       "repeats the key 'descr'"},
+      {"{'descr': <f4, 'fortran_order': False, 'shape': (2,), }",
+       "descr is not a string"},
+      {"{'descr': '<f4' 'fortran_order': False, 'shape': (2,), }", "malformed"},
+      {"['descr', '<f4']", "not a dict"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), ", "malformed"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    expect_refused(bad[i].dict, 8, bad[i].needle);
+}
+
+/* What NumPy itself accepts is read: double quotes, no trailing comma,
+ * other key orders, spaces, a 0-d array. */
+static void test_header_variants(void) {
+  static const char *const good[] = {
+      "{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (2,)}",
+      "{'shape': (1, 2), 'fortran_order': False, 'descr': '<f4'}",
+      "{ 'descr' : '<f4' , 'fortran_order' : False , 'shape' : ( 2 , ) , }",
+  };
+  const float values[2] = {1.5f, -2.0f};
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+    unsigned char bytes[256];
+    size_t size = make_npy(bytes, good[i], values, sizeof values);
+    npy_array a;
+    char err[256] = "";
+    CU_ASSERT_EQUAL(npy_parse(bytes, size, &a, err, sizeof err), 0);
+    if (err[0] != '\0')
+      fprintf(stderr, "\n  %s: %s\n", good[i], err);
+    CU_ASSERT(a.count == 2 && a.data != NULL && a.data[1] == -2.0f);
+    npy_free(&a);
+  }
+  {
+    unsigned char bytes[256];
+    size_t size =
+        make_npy(bytes, "{'descr': '<f4', 'fortran_order': False, 'shape': ()}",
+                 values, 4);
+    npy_array a;
+    char err[256];
+    CU_ASSERT_EQUAL(npy_parse(bytes, size, &a, err, sizeof err), 0);
+    CU_ASSERT(a.ndim == 0 && a.count == 1 && a.data[0] == 1.5f);
+    npy_free(&a);
+  }
+}
+
+/* float64 values float32 cannot hold are refused; infinities and NaN are
+ * values, kept; the largest that rounds to FLT_MAX is fine. */
+static void test_float64_range(void) {
+  const double limit = (double)FLT_MAX + ldexp(1.0, 103);
+  const double cases[][2] = {{1e300, 0}, {limit, 0}, {-limit, 0}};
+  const double fine[2] = {nextafter(limit, 0), INFINITY};
+  unsigned char bytes[256];
+  npy_array a;
+  char err[256] = "";
+  size_t size;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size = make_npy(bytes,
+                    "{'descr': '<f8', 'fortran_order': False, 'shape': (2,)}",
+                    cases[i], sizeof cases[i]);
+    CU_ASSERT_EQUAL(npy_parse(bytes, size, &a, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "beyond float32's range"));
+  }
+  size =
+      make_npy(bytes, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,)}",
+               fine, sizeof fine);
+  CU_ASSERT_EQUAL_FATAL(npy_parse(bytes, size, &a, err, sizeof err), 0);
+  CU_ASSERT(a.data[0] == FLT_MAX && isinf(a.data[1]));
+  npy_free(&a);
+}
+
 static void test_truncated_header(void) {
   unsigned char bytes[12] = {0x93, 'N', 'U', 'M', 'P', 'Y',
                              1,    0,   200, 0,   '{', '}'};
@@ -147,6 +246,9 @@ int main(void) {
       {"float64 converted", test_float64_converted},
       {"malformed files", test_malformed},
       {"truncated header, version, missing file", test_truncated_header},
+      {"strict header", test_strict_header},
+      {"header variants NumPy accepts", test_header_variants},
+      {"float64 beyond float32's range", test_float64_range},
   };
   /* The files the suite writes go to a temporary working folder. */
   return test_run_suite_in_temp_cwd("npy", tests,

@@ -4,46 +4,12 @@
  * temporary working folder. */
 #include "npy.h"
 #include "support.h"
+#include "tool_support.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-
-/* Runs the tool with @p args (output discarded); @return its exit status. */
-static int tool(const char *args) {
-  char command[2048];
-  int status;
-  snprintf(command, sizeof command, "%s %s >tool_stdout.txt 2>tool_stderr.txt",
-           CLCONV_TOOL_PATH, args);
-  status = system(command);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* @return 1 when the tool's stderr contains @p needle. */
-static int stderr_has(const char *needle) {
-  char text[4096] = "";
-  FILE *f = fopen("tool_stderr.txt", "r");
-  if (f == NULL)
-    return 0;
-  text[fread(text, 1, sizeof text - 1, f)] = '\0';
-  fclose(f);
-  return strstr(text, needle) != NULL;
-}
-
-static int file_exists(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (f != NULL)
-    fclose(f);
-  return f != NULL;
-}
-
-static void write_npy(const char *path, int rank, const int64_t *shape,
-                      const float *data) {
-  char err[256];
-  CU_ASSERT_EQUAL(npy_write(path, rank, shape, data, err, sizeof err), 0);
-}
 
 /* The notebook's X and K as 2-D files give Y = [[19, 25], [37, 43]]. */
 static void test_run_notebook(void) {

@@ -69,6 +69,37 @@ int cli_parse_pair(const char *text, int64_t *a, int64_t *b) {
   return 0;
 }
 
+int cli_parse_long(const char *text, long lo, long hi, long *out) {
+  char *end;
+  int64_t v;
+  if (text == NULL || parse_count(text, &end, &v) != 0 || *end != '\0' ||
+      v < lo || v > hi)
+    return -1;
+  *out = (long)v;
+  return 0;
+}
+
+int cli_parse_dims(const char *text, char sep, int64_t *a, int64_t *b) {
+  char *end;
+  if (text == NULL || parse_count(text, &end, a) != 0 || *end != sep ||
+      parse_count(end + 1, &end, b) != 0 || *end != '\0')
+    return -1;
+  return 0;
+}
+
+int cli_check_finite(const char *command, const char *what,
+                     const npy_array *a) {
+  for (size_t i = 0; i < a->count; i++)
+    if (!isfinite(a->data[i])) {
+      fprintf(stderr,
+              "clconv %s: %s: element %zu is %s; training needs finite "
+              "data\n",
+              command, what, i, isnan(a->data[i]) ? "NaN" : "infinite");
+      return -1;
+    }
+  return 0;
+}
+
 /* Formats one value the way PyTorch does for float tensors: "19." for an
  * integer, else four decimals. */
 static void format_value(char *buf, size_t size, float v, int all_integer) {

@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+struct npy_array;
+
 /* Exit statuses of the tool. */
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAILURE 1 /* the work failed or a check disagreed */
@@ -28,6 +30,22 @@ void cli_report(clconv_context *ctx, clconv_status status, const char *what);
  * @return 0 on success. */
 int cli_parse_pair(const char *text, int64_t *a, int64_t *b);
 
+/* Parses a decimal integer in [lo, hi] (lo >= 0): digits only, nothing
+ * after them. @return 0 on success, -1 when malformed or out of range. */
+int cli_parse_long(const char *text, long lo, long hi, long *out);
+
+/* Parses "A<sep>B" of two non-negative integers, with nothing else.
+ * @return 0 on success, -1 when malformed or out of range. */
+int cli_parse_dims(const char *text, char sep, int64_t *a, int64_t *b);
+
+/* The largest kernel side the tool takes. */
+#define CLI_MAX_KERNEL 65536
+
+/* Checks that every element of @p a is finite; prints which is not (with
+ * @p command and @p what) on failure. @return 0 when all are. */
+int cli_check_finite(const char *command, const char *what,
+                     const struct npy_array *a);
+
 /* Handles the convolution options shared by `run` and `fit` (--padding,
  * --stride, --dilation, --groups) into @p p. @return 1 when @p arg was one of
  * them, 0 when it was not, -1 (with a message on stderr) for a bad value. */
@@ -44,7 +62,6 @@ int cli_conv_option(const char *command, const char *arg, const char *value,
 
 /* Reads a .npy file and checks that it has one of two ranks; prints the
  * error (prefixed with @p command and @p what) on failure. */
-struct npy_array;
 int cli_load_npy(const char *command, const char *path, const char *what,
                  int rank_a, int rank_b, struct npy_array *a);
 

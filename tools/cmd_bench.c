@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "commands.h"
+#include "outputs.h"
 #include "shapes.h"
 
 #include <math.h>
@@ -322,6 +323,7 @@ int cmd_bench(int argc, char **argv) {
   clconv_peak peak;
   char name[200], message[1024];
   FILE *json = NULL;
+  outputs out;
   int failures = 0, first_record = 0;
   for (int i = 0; i < BENCH_SHAPE_COUNT; i++)
     selected_shapes[i] = 1;
@@ -330,7 +332,6 @@ int cmd_bench(int argc, char **argv) {
 
   for (int i = 1; i < argc; i++) {
     const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-    char *end;
     if (cli_is_help(argv[i])) {
       fputs(usage, stdout);
       return CLI_EXIT_OK;
@@ -352,8 +353,7 @@ int cmd_bench(int argc, char **argv) {
                           selected_ops) != 0)
         return CLI_EXIT_USAGE;
     } else if (strcmp(argv[i], "--repeat") == 0) {
-      repeat = strtol(value, &end, 10);
-      if (*end != '\0' || repeat < 1 || repeat > 100000) {
+      if (cli_parse_long(value, 1, 100000, &repeat) != 0) {
         fprintf(stderr, "clconv bench: --repeat takes 1 to 100000\n");
         return CLI_EXIT_USAGE;
       }
@@ -393,10 +393,12 @@ int cmd_bench(int argc, char **argv) {
          repeat);
   printf("%-3s %-17s %10s %10s %10s %9s %8s %7s  %s\n", "", "op", "median ms",
          "min ms", "max ms", "GFLOP/s", "GB/s", "peak", "check");
-  if (json_path != NULL && (json = fopen(json_path, "w")) == NULL) {
-    fprintf(stderr, "clconv bench: cannot write %s\n", json_path);
+  /* The JSON file appears whole, and only when every measurement passed. */
+  outputs_init(&out, "bench");
+  outputs_add(&out, "--json", json_path);
+  if (json_path != NULL && (outputs_check(&out, NULL, NULL, 0) != 0 ||
+                            (json = outputs_open(&out, json_path)) == NULL))
     failures++;
-  }
   if (json != NULL)
     fprintf(json, "[\n");
   for (int s = 0; failures == 0 && s < BENCH_SHAPE_COUNT; s++)
@@ -406,9 +408,10 @@ int cmd_bench(int argc, char **argv) {
                           (int)repeat, &peak, name, json, &first_record);
   if (json != NULL) {
     fprintf(json, "\n]\n");
-    if (fclose(json) != 0)
+    if (failures == 0 && outputs_commit(&out) != 0)
       failures++;
   }
+  outputs_discard(&out);
   if (check != ctx)
     clconv_context_release(check);
   clconv_context_release(ctx);

@@ -47,8 +47,13 @@ static matrix matrix_new(int64_t rows, int64_t cols) {
   return m;
 }
 
+/* The transpose of @p a; v NULL when @p a has none (an earlier run failed)
+ * or memory runs out. */
 static matrix matrix_transpose(matrix a) {
-  matrix t = matrix_new(a.cols, a.rows);
+  matrix t = {a.cols, a.rows, NULL};
+  if (a.v == NULL)
+    return t;
+  t = matrix_new(a.cols, a.rows);
   if (t.v != NULL)
     for (int64_t i = 0; i < a.rows; i++)
       for (int64_t j = 0; j < a.cols; j++)
@@ -279,6 +284,7 @@ static void section_layer(demo *d) {
   clconv_conv2d *layer = NULL, *ref_layer = NULL;
   clconv_tensor *x = NULL, *y = NULL, *rx = NULL, *ry = NULL;
   float weight[4], y_dev[4], y_ref[4];
+  clconv_status status;
   int ok = 0;
   p.kernel_h = p.kernel_w = 2;
   p.init = CLCONV_INIT_UNIFORM01;
@@ -292,12 +298,16 @@ static void section_layer(demo *d) {
       cli_tensor(d->reference, 4, x_dims, xv, &rx) != 0 ||
       cli_tensor(d->reference, 4, y_dims, NULL, &ry) != 0)
     goto done;
-  if (clconv_conv2d_forward(layer, x, y) != 0 ||
-      clconv_conv2d_forward(ref_layer, rx, ry) != 0 ||
-      clconv_conv2d_get(layer, CLCONV_CONV2D_WEIGHT, weight, 4) != 0 ||
-      clconv_tensor_read(y, y_dev, 4) != 0 ||
-      clconv_tensor_read(ry, y_ref, 4) != 0) {
-    cli_report(d->ctx, CLCONV_STATUS_OPENCL_ERROR, "Conv2D");
+  if ((status = clconv_conv2d_forward(layer, x, y)) != 0 ||
+      (status = clconv_conv2d_get(layer, CLCONV_CONV2D_WEIGHT, weight, 4)) !=
+          0 ||
+      (status = clconv_tensor_read(y, y_dev, 4)) != 0) {
+    cli_report(d->ctx, status, "Conv2D");
+    goto done;
+  }
+  if ((status = clconv_conv2d_forward(ref_layer, rx, ry)) != 0 ||
+      (status = clconv_tensor_read(ry, y_ref, 4)) != 0) {
+    cli_report(d->reference, status, "Conv2D on the reference");
     goto done;
   }
   print_named("weight", (matrix){2, 2, weight});
@@ -368,7 +378,7 @@ static void learner_close(learner *l) {
 static void section_learning(demo *d) {
   matrix x = edge_image();
   float y[42], kernel[2];
-  learner dev, ref;
+  learner dev = {0}, ref = {0}; /* closable whether or not opened */
   clconv_sgd_params sgd = clconv_sgd_params_default();
   double loss = 0, ref_loss = 0, previous = INFINITY;
   int agree = 1, falling = 1, ran = 0;
@@ -395,12 +405,16 @@ static void section_learning(demo *d) {
     if (epoch % 2 == 0)
       printf("epoch %d, loss %.3f   (reference %.3f)\n", epoch, loss, ref_loss);
   }
-  if (ran == 10 &&
-      clconv_conv2d_get(dev.layer, CLCONV_CONV2D_WEIGHT, kernel, 2) == 0) {
-    printf("conv2d.weight.data.reshape((1, 2)) =\n");
-    cli_print_matrix(stdout, "  ", kernel, 1, 2);
-  } else {
-    ran = 0;
+  if (ran == 10) {
+    clconv_status status =
+        clconv_conv2d_get(dev.layer, CLCONV_CONV2D_WEIGHT, kernel, 2);
+    if (status == CLCONV_STATUS_OK) {
+      printf("conv2d.weight.data.reshape((1, 2)) =\n");
+      cli_print_matrix(stdout, "  ", kernel, 1, 2);
+    } else {
+      cli_report(d->ctx, status, "reading the learned kernel");
+      ran = 0;
+    }
   }
 done:
   check(d, ran == 10 && agree, "every loss == reference (1e-5)");

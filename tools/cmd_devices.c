@@ -53,8 +53,14 @@ int cmd_devices(int argc, char **argv) {
     status = clconv_devices_list(infos, count, &count, &chosen, message,
                                  sizeof message);
   }
-  if (status != CLCONV_STATUS_OK) {
+  /* A machine without OpenCL is no error (the reference backend is still
+   * there); a listing that fails is. */
+  if (status == CLCONV_STATUS_NO_PLATFORM) {
     printf("No OpenCL device: %s\n\n", message);
+    count = 0;
+  } else if (status != CLCONV_STATUS_OK) {
+    fprintf(stderr, "clconv devices: cannot list the OpenCL devices: %s: %s\n",
+            clconv_status_name(status), message);
     count = 0;
   }
 
@@ -84,5 +90,7 @@ int cmd_devices(int argc, char **argv) {
          "always available\n",
          count > 0 ? "\n" : "");
   free(infos);
-  return CLI_EXIT_OK;
+  return status == CLCONV_STATUS_OK || status == CLCONV_STATUS_NO_PLATFORM
+             ? CLI_EXIT_OK
+             : CLI_EXIT_FAILURE;
 }

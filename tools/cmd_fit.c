@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "npy.h"
+#include "outputs.h"
 
 #include <errno.h>
 #include <math.h>
@@ -86,11 +87,12 @@ static int parse_valued(fit_options *o, const char *arg, const char *value) {
   } else if (strcmp(arg, "--device") == 0) {
     o->device = value;
   } else if (strcmp(arg, "--kernel") == 0) {
-    long long kh, kw;
-    char x;
-    if (sscanf(value, "%lld%c%lld", &kh, &x, &kw) != 3 || x != 'x' || kh < 1 ||
-        kw < 1)
-      return bad_usage("--kernel takes KHxKW, e.g. 1x2, got '%s'", value);
+    int64_t kh, kw;
+    if (cli_parse_dims(value, 'x', &kh, &kw) != 0 || kh < 1 || kw < 1 ||
+        kh > CLI_MAX_KERNEL || kw > CLI_MAX_KERNEL)
+      return bad_usage("--kernel takes KHxKW, each 1 to 65536, e.g. 1x2, got "
+                       "'%s'",
+                       value);
     o->layer.kernel_h = kh;
     o->layer.kernel_w = kw;
   } else if (strcmp(arg, "--lr") == 0) {
@@ -103,8 +105,7 @@ static int parse_valued(fit_options *o, const char *arg, const char *value) {
     if (parse_float(value, &o->sgd.weight_decay) != 0)
       return bad_usage("--weight-decay takes a number, got '%s'", value);
   } else if (strcmp(arg, "--epochs") == 0) {
-    o->epochs = strtol(value, &end, 10);
-    if (*end != '\0' || end == value || o->epochs < 1 || o->epochs > 1000000)
+    if (cli_parse_long(value, 1, 1000000, &o->epochs) != 0)
       return bad_usage("--epochs takes 1 to 1000000, got '%s'", value);
   } else if (strcmp(arg, "--seed") == 0) {
     errno = 0;
@@ -198,13 +199,14 @@ static int train(fit_state *s, const fit_options *o) {
 }
 
 /* Reads the learned parameters back and writes them. */
-static int write_parameters(fit_state *s, const fit_options *o, int two_d) {
+static int write_parameters(fit_state *s, const fit_options *o, outputs *out,
+                            int two_d) {
   clconv_tensor *w = clconv_conv2d_tensor(s->layer, CLCONV_CONV2D_WEIGHT);
   clconv_tensor *b = clconv_conv2d_tensor(s->layer, CLCONV_CONV2D_BIAS);
   int64_t w_dims[4], b_dims[1];
   size_t nw = clconv_tensor_count(w), nb = clconv_tensor_count(b);
   float *wv = malloc(nw * sizeof *wv + 1), *bv = malloc(nb * sizeof *bv + 1);
-  char err[512];
+  FILE *file;
   int result = -1;
   for (int i = 0; i < 4; i++)
     w_dims[i] = clconv_tensor_dim(w, i);
@@ -223,14 +225,15 @@ static int write_parameters(fit_state *s, const fit_options *o, int two_d) {
     printf("learned bias =\n");
     cli_print_matrix(stdout, "  ", bv, 1, (int64_t)nb);
   }
-  if (npy_write(o->weights_out, two_d ? 2 : 4, two_d ? w_dims + 2 : w_dims, wv,
-                err, sizeof err) != 0 ||
-      (o->bias_out != NULL &&
-       npy_write(o->bias_out, 1, b_dims, bv, err, sizeof err) != 0)) {
-    fprintf(stderr, "clconv fit: %s\n", err);
+  /* Both files or neither. */
+  if ((file = outputs_open(out, o->weights_out)) == NULL ||
+      npy_write_stream(file, two_d ? 2 : 4, two_d ? w_dims + 2 : w_dims, wv) !=
+          0)
     goto done;
-  }
-  result = 0;
+  if (o->bias_out != NULL && ((file = outputs_open(out, o->bias_out)) == NULL ||
+                              npy_write_stream(file, 1, b_dims, bv) != 0))
+    goto done;
+  result = outputs_commit(out);
 done:
   free(bv);
   free(wv);
@@ -241,6 +244,7 @@ int cmd_fit(int argc, char **argv) {
   fit_options o;
   npy_array x = {0}, y = {0};
   fit_state s;
+  outputs out;
   int64_t x_dims[4], y_dims[4], out_dims[4];
   int code = parse_options(argc, argv, &o), two_d;
   clconv_status status;
@@ -249,9 +253,23 @@ int cmd_fit(int argc, char **argv) {
   code = CLI_EXIT_FAILURE;
   memset(&s, 0, sizeof s);
 
+  /* Checks the outputs before any work: none may be an input. */
+  {
+    const char *input_options[] = {"--input", "--target"};
+    const char *inputs[] = {o.input, o.target};
+    outputs_init(&out, "fit");
+    outputs_add(&out, "--weights-out", o.weights_out);
+    outputs_add(&out, "--bias-out", o.bias_out);
+    if (outputs_check(&out, input_options, inputs, 2) != 0)
+      goto done;
+  }
+
   /* Reads the data; the layer's output channels come from the target. */
   if (cli_load_npy("fit", o.input, "--input", 4, 2, &x) != 0 ||
       cli_load_npy("fit", o.target, "--target", 4, 2, &y) != 0)
+    goto done;
+  if (cli_check_finite("fit", "--input", &x) != 0 ||
+      cli_check_finite("fit", "--target", &y) != 0)
     goto done;
   cli_dims_4d(&x, x_dims);
   cli_dims_4d(&y, y_dims);
@@ -280,9 +298,10 @@ int cmd_fit(int argc, char **argv) {
             (long long)out_dims[3]);
     goto done;
   }
-  if (train(&s, &o) == 0 && write_parameters(&s, &o, two_d) == 0)
+  if (train(&s, &o) == 0 && write_parameters(&s, &o, &out, two_d) == 0)
     code = CLI_EXIT_OK;
 done:
+  outputs_discard(&out);
   clconv_conv2d_release(s.layer);
   clconv_tensor_release(s.dy);
   clconv_tensor_release(s.y_hat);

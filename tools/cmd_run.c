@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "npy.h"
+#include "outputs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,14 +118,17 @@ typedef struct result {
   float *data;
 } result;
 
-/* Reads every result back, then writes them all. @return 0 on success. */
-static int write_results(clconv_context *ctx, result *r, int count) {
-  char err[512];
+/* Reads every result back, then writes them all, all or nothing.
+ * @return 0 on success. */
+static int write_results(clconv_context *ctx, outputs *out, result *r,
+                         int count) {
   for (int i = 0; i < count; i++) {
-    size_t n = clconv_tensor_count(r[i].t);
+    size_t n;
     clconv_status status;
+    FILE *file;
     if (r[i].path == NULL)
       continue;
+    n = clconv_tensor_count(r[i].t);
     r[i].data = malloc(n * sizeof(float) + 1);
     if (r[i].data == NULL) {
       fprintf(stderr, "clconv run: out of memory\n");
@@ -135,14 +139,14 @@ static int write_results(clconv_context *ctx, result *r, int count) {
       cli_report(ctx, status, "run");
       return -1;
     }
-  }
-  for (int i = 0; i < count; i++)
-    if (r[i].path != NULL && npy_write(r[i].path, r[i].ndim, r[i].shape,
-                                       r[i].data, err, sizeof err) != 0) {
-      fprintf(stderr, "clconv run: %s\n", err);
+    if ((file = outputs_open(out, r[i].path)) == NULL)
+      return -1;
+    if (npy_write_stream(file, r[i].ndim, r[i].shape, r[i].data) != 0) {
+      fprintf(stderr, "clconv run: %s: cannot write\n", r[i].path);
       return -1;
     }
-  return 0;
+  }
+  return outputs_commit(out);
 }
 
 int cmd_run(int argc, char **argv) {
@@ -153,12 +157,27 @@ int cmd_run(int argc, char **argv) {
   clconv_tensor *tdx = NULL, *tdw = NULL, *tdb = NULL;
   int64_t x_dims[4], w_dims[4], y_dims[4], dy_dims[4], b_dims[1];
   result results[4];
+  outputs out;
   int two_d, code = parse_options(argc, argv, &o);
   clconv_status status = CLCONV_STATUS_OK;
   if (code >= 0)
     return code;
   code = CLI_EXIT_FAILURE;
   memset(results, 0, sizeof results);
+
+  /* Checks the outputs before any work: none may be an input. */
+  {
+    const char *input_options[] = {"--input", "--weight", "--bias",
+                                   "--grad-output"};
+    const char *inputs[] = {o.input, o.weight, o.bias, o.grad_output};
+    outputs_init(&out, "run");
+    outputs_add(&out, "--output", o.output);
+    outputs_add(&out, "--grad-input", o.grad_input);
+    outputs_add(&out, "--grad-weight", o.grad_weight);
+    outputs_add(&out, "--grad-bias", o.grad_bias);
+    if (outputs_check(&out, input_options, inputs, 4) != 0)
+      goto done;
+  }
 
   /* Reads the inputs before touching a device. */
   if (cli_load_npy("run", o.input, "--input", 4, 2, &x) != 0 ||
@@ -211,9 +230,10 @@ int cmd_run(int argc, char **argv) {
     cli_report(ctx, status, "run");
     goto done;
   }
-  if (write_results(ctx, results, 4) == 0)
+  if (write_results(ctx, &out, results, 4) == 0)
     code = CLI_EXIT_OK;
 done:
+  outputs_discard(&out);
   for (int i = 0; i < 4; i++)
     free(results[i].data);
   clconv_tensor_release(tdb);

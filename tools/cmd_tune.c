@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "shapes.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,12 +39,18 @@ static const char *usage =
 
 /* Parses "A,B,C,D" of positive integers. @return 0 on success. */
 static int parse_dims(const char *text, int64_t dims[4]) {
-  char *end;
   for (int i = 0; i < 4; i++) {
-    dims[i] = strtoll(text, &end, 10);
-    if (end == text || dims[i] < 1 || *end != (i < 3 ? ',' : '\0'))
+    const char *comma = i < 3 ? strchr(text, ',') : text + strlen(text);
+    char piece[24];
+    long v;
+    if (comma == NULL || (size_t)(comma - text) >= sizeof piece)
       return -1;
-    text = end + 1;
+    memcpy(piece, text, (size_t)(comma - text));
+    piece[comma - text] = '\0';
+    if (cli_parse_long(piece, 1, LONG_MAX, &v) != 0)
+      return -1;
+    dims[i] = v;
+    text = comma + 1;
   }
   return 0;
 }
@@ -72,9 +79,7 @@ static int tune_one(clconv_context *ctx, const char *label,
 /* Parses a numeric option of the range [lo, hi]. @return 0 on success. */
 static int parse_count(const char *option, const char *value, long lo, long hi,
                        long *out) {
-  char *end;
-  *out = strtol(value, &end, 10);
-  if (*end != '\0' || end == value || *out < lo || *out > hi) {
+  if (cli_parse_long(value, lo, hi, out) != 0) {
     fprintf(stderr, "clconv tune: %s takes %ld to %ld\n", option, lo, hi);
     return -1;
   }

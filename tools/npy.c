@@ -1,13 +1,21 @@
 /* npy.c: a strict reader and a writer for NumPy's .npy format (versions 1 to
  * 3), enough for float32 and float64 arrays in C order. */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* fileno */
+#endif
 #include "npy.h"
+
+#include "outputs.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int fail(char *err, size_t err_size, const char *fmt, ...) {
   va_list args;
@@ -25,58 +33,167 @@ static int host_is_little_endian(void) {
   return first == 1;
 }
 
-/* Finds the value text after "'key':" in the header dict, or NULL. */
-static const char *find_key(const char *header, const char *key) {
-  char pattern[32];
-  const char *at;
-  snprintf(pattern, sizeof pattern, "'%s'", key);
-  at = strstr(header, pattern);
-  if (at == NULL)
-    return NULL;
-  at += strlen(pattern);
-  while (isspace((unsigned char)*at))
-    at++;
-  if (*at != ':')
-    return NULL;
-  at++;
-  while (isspace((unsigned char)*at))
-    at++;
-  return at;
+/* A cursor over the header text, which is a Python dict literal. */
+typedef struct cursor {
+  const char *at, *end;
+} cursor;
+
+static void skip_space(cursor *c) {
+  while (c->at < c->end &&
+         (*c->at == ' ' || *c->at == '\t' || *c->at == '\n' || *c->at == '\r'))
+    c->at++;
 }
 
-/* Parses "(a, b, ...)" into @p out; accepts "()" (a scalar) and "(a,)". */
-static int parse_shape(const char *at, npy_array *out, char *err,
-                       size_t err_size) {
-  if (*at != '(')
-    return fail(err, err_size, "the shape is not a tuple");
-  at++;
+/* Takes @p ch (after spaces). @return 1 when it was there. */
+static int take(cursor *c, char ch) {
+  skip_space(c);
+  if (c->at < c->end && *c->at == ch) {
+    c->at++;
+    return 1;
+  }
+  return 0;
+}
+
+/* Reads a quoted string without escapes into @p out. @return 0 or -1. */
+static int read_string(cursor *c, char *out, size_t out_size) {
+  char quote;
+  size_t n = 0;
+  skip_space(c);
+  if (c->at >= c->end || (*c->at != '\'' && *c->at != '"'))
+    return -1;
+  quote = *c->at++;
+  while (c->at < c->end && *c->at != quote) {
+    if (*c->at == '\\' || n + 1 >= out_size)
+      return -1;
+    out[n++] = *c->at++;
+  }
+  if (c->at >= c->end)
+    return -1;
+  c->at++;
+  out[n] = '\0';
+  return 0;
+}
+
+/* Reads the word True or False, not followed by a name character. */
+static int read_bool(cursor *c, int *value) {
+  static const char *const words[2] = {"False", "True"};
+  skip_space(c);
+  for (int v = 0; v < 2; v++) {
+    size_t n = strlen(words[v]);
+    if ((size_t)(c->end - c->at) >= n && memcmp(c->at, words[v], n) == 0 &&
+        (c->at + n == c->end ||
+         !(isalnum((unsigned char)c->at[n]) || c->at[n] == '_'))) {
+      c->at += n;
+      *value = v;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+/* Reads a non-negative decimal integer (no sign, no leading zeros).
+ * @return 0, -1 when there is none, -2 when it overflows int64. */
+static int read_size(cursor *c, int64_t *value) {
+  int64_t v = 0;
+  const char *first;
+  skip_space(c);
+  first = c->at;
+  while (c->at < c->end && isdigit((unsigned char)*c->at)) {
+    int digit = *c->at - '0';
+    if (v > (INT64_MAX - digit) / 10)
+      return -2;
+    v = v * 10 + digit;
+    c->at++;
+  }
+  if (c->at == first || (c->at - first > 1 && *first == '0'))
+    return -1;
+  *value = v;
+  return 0;
+}
+
+/* Reads "()", "(a,)" or "(a, b, ...)" (a trailing comma allowed) into
+ * @p out's shape and count. */
+static int read_shape(cursor *c, npy_array *out, char *err, size_t err_size) {
   out->ndim = 0;
   out->count = 1;
+  if (!take(c, '('))
+    return fail(err, err_size, "the shape is not a tuple");
+  if (take(c, ')'))
+    return 0;
   for (;;) {
-    char *end;
-    long long dim;
-    while (isspace((unsigned char)*at) || *at == ',')
-      at++;
-    if (*at == ')')
-      break;
-    if (!isdigit((unsigned char)*at))
-      return fail(err, err_size, "the shape holds something not a size");
-    errno = 0;
-    dim = strtoll(at, &end, 10);
-    if (errno != 0 || dim < 0)
+    int64_t dim;
+    int got = read_size(c, &dim);
+    if (got == -2)
       return fail(err, err_size, "a size of the shape is out of range");
+    if (got != 0)
+      return fail(err, err_size, "the shape holds something not a size");
     if (out->ndim == NPY_MAX_DIMS)
       return fail(err, err_size, "more than %d dimensions", NPY_MAX_DIMS);
-    if (dim != 0 && out->count > SIZE_MAX / 8 / (size_t)dim)
+    if (dim != 0 && out->count > SIZE_MAX / 8 / (uint64_t)dim)
       return fail(err, err_size, "the element count overflows");
     out->shape[out->ndim++] = dim;
     out->count *= (size_t)dim;
-    at = end;
-    while (isspace((unsigned char)*at))
-      at++;
-    if (*at != ',' && *at != ')')
+    if (take(c, ')'))
+      return out->ndim == 1
+                 ? fail(err, err_size,
+                        "the shape tuple is malformed: one size needs a "
+                        "trailing comma, (n,)")
+                 : 0;
+    if (!take(c, ','))
       return fail(err, err_size, "the shape tuple is malformed");
+    if (take(c, ')'))
+      return 0;
   }
+}
+
+/* The three keys of a .npy header, each read once. */
+typedef struct header_fields {
+  char descr[32];
+  int fortran_order;
+  int seen; /* bits: 1 descr, 2 fortran_order, 4 shape */
+} header_fields;
+
+/* Parses the header dict: exactly the keys descr, fortran_order and shape,
+ * as NumPy writes and reads them. */
+static int parse_header(const char *text, size_t size, header_fields *h,
+                        npy_array *out, char *err, size_t err_size) {
+  cursor c = {text, text + size};
+  memset(h, 0, sizeof *h);
+  if (!take(&c, '{'))
+    return fail(err, err_size, "the .npy header is not a dict");
+  while (!take(&c, '}')) {
+    char key[32];
+    int bit;
+    if (read_string(&c, key, sizeof key) != 0 || !take(&c, ':'))
+      return fail(err, err_size, "the .npy header dict is malformed");
+    bit = strcmp(key, "descr") == 0           ? 1
+          : strcmp(key, "fortran_order") == 0 ? 2
+          : strcmp(key, "shape") == 0         ? 4
+                                              : 0;
+    if (bit == 0)
+      return fail(err, err_size, "the .npy header has an unknown key '%s'",
+                  key);
+    if (h->seen & bit)
+      return fail(err, err_size, "the .npy header repeats the key '%s'", key);
+    h->seen |= bit;
+    if (bit == 1 && read_string(&c, h->descr, sizeof h->descr) != 0)
+      return fail(err, err_size, "descr is not a string");
+    if (bit == 2 && read_bool(&c, &h->fortran_order) != 0)
+      return fail(err, err_size, "fortran_order is not True or False");
+    if (bit == 4 && read_shape(&c, out, err, err_size) != 0)
+      return -1;
+    if (!take(&c, ',')) {
+      if (!take(&c, '}'))
+        return fail(err, err_size, "the .npy header dict is malformed");
+      break;
+    }
+  }
+  skip_space(&c);
+  if (c.at != c.end)
+    return fail(err, err_size, "the .npy header has text after its dict");
+  if (h->seen != 7)
+    return fail(err, err_size,
+                "the .npy header lacks descr, fortran_order or shape");
   return 0;
 }
 
@@ -84,7 +201,7 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
               char *err, size_t err_size) {
   size_t header_len, offset, item, need;
   char *header = NULL;
-  const char *descr, *order, *shape;
+  header_fields fields;
   int is_f8;
   memset(out, 0, sizeof *out);
 
@@ -113,39 +230,29 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
   offset += header_len;
 
   /* Reads the dtype, the order and the shape from the header dict. */
-  descr = find_key(header, "descr");
-  order = find_key(header, "fortran_order");
-  shape = find_key(header, "shape");
-  if (descr == NULL || order == NULL || shape == NULL) {
+  if (parse_header(header, header_len, &fields, out, err, err_size) != 0) {
     free(header);
-    return fail(err, err_size,
-                "the .npy header lacks descr, fortran_order "
-                "or shape");
+    memset(out, 0, sizeof *out);
+    return -1;
   }
-  if (strncmp(descr, "'<f4'", 5) == 0) {
+  free(header);
+  if (strcmp(fields.descr, "<f4") == 0) {
     is_f8 = 0;
-  } else if (strncmp(descr, "'<f8'", 5) == 0) {
+  } else if (strcmp(fields.descr, "<f8") == 0) {
     is_f8 = 1;
   } else {
-    char dtype[16] = "";
-    sscanf(descr, "'%15[^']'", dtype);
-    free(header);
+    memset(out, 0, sizeof *out);
     return fail(err, err_size,
                 "dtype '%s' is not supported: use little-endian float32 "
                 "('<f4') or float64 ('<f8'), e.g. x.astype(np.float32)",
-                dtype);
+                fields.descr);
   }
-  if (strncmp(order, "False", 5) != 0) {
-    free(header);
+  if (fields.fortran_order) {
+    memset(out, 0, sizeof *out);
     return fail(err, err_size,
                 "fortran_order arrays are not supported: save "
                 "np.ascontiguousarray(x)");
   }
-  if (parse_shape(shape, out, err, err_size) != 0) {
-    free(header);
-    return -1;
-  }
-  free(header);
 
   /* Checks that the data is all there, then converts it to float32. */
   item = is_f8 ? 8 : 4;
@@ -170,6 +277,16 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
     if (is_f8) {
       double d;
       memcpy(&d, raw, 8);
+      /* A finite value that float32 rounds to an infinity: at or beyond
+       * FLT_MAX plus half its last place, 2^103. */
+      if (isfinite(d) && fabs(d) >= (double)FLT_MAX + ldexp(1.0, 103)) {
+        free(out->data);
+        memset(out, 0, sizeof *out);
+        return fail(err, err_size,
+                    "element %zu, %g, is beyond float32's range (%g); "
+                    "clconv computes in float32",
+                    i, d, (double)FLT_MAX);
+      }
       out->data[i] = (float)d;
     } else {
       memcpy(&out->data[i], raw, 4);
@@ -178,45 +295,79 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
   return 0;
 }
 
+/* Reads everything from @p file into a new buffer: a regular file by its
+ * size, anything else (a pipe, /dev/stdin) until its end. */
+static int read_all(FILE *file, const char *path, unsigned char **bytes,
+                    size_t *size, char *err, size_t err_size) {
+  struct stat st;
+  size_t capacity = 1 << 16, used = 0;
+  unsigned char *buffer;
+  if (fstat(fileno(file), &st) != 0)
+    return fail(err, err_size, "%s: %s", path, strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    return fail(err, err_size, "%s is a folder, not a .npy file", path);
+  if (S_ISREG(st.st_mode)) {
+    if ((uint64_t)st.st_size >= SIZE_MAX)
+      return fail(err, err_size, "%s: too large for this machine", path);
+    capacity = (size_t)st.st_size + 1; /* the +1 sees the end at once */
+  }
+  buffer = malloc(capacity);
+  if (buffer == NULL)
+    return fail(err, err_size, "%s: out of memory for %zu bytes", path,
+                capacity);
+  for (;;) {
+    size_t n = fread(buffer + used, 1, capacity - used, file);
+    used += n;
+    if (n == 0 || used < capacity) {
+      if (ferror(file)) {
+        free(buffer);
+        return fail(err, err_size, "%s: read error: %s", path, strerror(errno));
+      }
+      if (feof(file))
+        break;
+      continue;
+    }
+    {
+      unsigned char *bigger =
+          capacity > SIZE_MAX / 2 ? NULL : realloc(buffer, capacity * 2);
+      if (bigger == NULL) {
+        free(buffer);
+        return fail(err, err_size, "%s: out of memory after %zu bytes", path,
+                    used);
+      }
+      buffer = bigger;
+      capacity *= 2;
+    }
+  }
+  *bytes = buffer;
+  *size = used;
+  return 0;
+}
+
 int npy_read(const char *path, npy_array *out, char *err, size_t err_size) {
   FILE *file = fopen(path, "rb");
   unsigned char *bytes = NULL;
-  long length;
+  size_t size = 0;
   int result = -1;
   char why[256];
   memset(out, 0, sizeof *out);
   if (file == NULL)
     return fail(err, err_size, "%s: %s", path, strerror(errno));
-  if (fseek(file, 0, SEEK_END) != 0 || (length = ftell(file)) < 0 ||
-      fseek(file, 0, SEEK_SET) != 0) {
-    fail(err, err_size, "%s: cannot find its size", path);
-    goto done;
+  if (read_all(file, path, &bytes, &size, err, err_size) == 0) {
+    if (npy_parse(bytes, size, out, why, sizeof why) != 0)
+      fail(err, err_size, "%s: %s", path, why);
+    else
+      result = 0;
   }
-  bytes = malloc((size_t)length + 1);
-  if (bytes == NULL) {
-    fail(err, err_size, "%s: out of memory", path);
-    goto done;
-  }
-  if (fread(bytes, 1, (size_t)length, file) != (size_t)length) {
-    fail(err, err_size, "%s: read error", path);
-    goto done;
-  }
-  if (npy_parse(bytes, (size_t)length, out, why, sizeof why) != 0) {
-    fail(err, err_size, "%s: %s", path, why);
-    goto done;
-  }
-  result = 0;
-done:
   free(bytes);
   fclose(file);
   return result;
 }
 
-int npy_write(const char *path, int ndim, const int64_t *shape,
-              const float *data, char *err, size_t err_size) {
-  char header[512], tmp_path[4096];
+int npy_write_stream(FILE *file, int ndim, const int64_t *shape,
+                     const float *data) {
+  char header[512];
   size_t count = 1, used, total;
-  FILE *file;
   int ok;
 
   /* Builds the header dict, padded so the data starts at a multiple of 64. */
@@ -235,13 +386,6 @@ int npy_write(const char *path, int ndim, const int64_t *shape,
     header[used++] = ' ';
   header[used++] = '\n';
 
-  /* Writes to a temporary name, then renames it into place. */
-  if (snprintf(tmp_path, sizeof tmp_path, "%s.tmp", path) >=
-      (int)sizeof tmp_path)
-    return fail(err, err_size, "%s: path too long", path);
-  file = fopen(tmp_path, "wb");
-  if (file == NULL)
-    return fail(err, err_size, "%s: %s", tmp_path, strerror(errno));
   ok = fwrite("\x93NUMPY\x01\x00", 1, 8, file) == 8;
   ok = ok && fputc((int)(used & 0xff), file) != EOF &&
        fputc((int)(used >> 8), file) != EOF;
@@ -259,17 +403,22 @@ int npy_write(const char *path, int ndim, const int64_t *shape,
     }
     ok = fwrite(raw, 1, 4, file) == 4;
   }
-  ok = (fclose(file) == 0) && ok;
-#ifdef _WIN32
-  if (ok)
-    remove(path);
-#endif
-  if (!ok || rename(tmp_path, path) != 0) {
-    int saved = errno;
-    remove(tmp_path);
-    return fail(err, err_size, "%s: cannot write: %s", path, strerror(saved));
-  }
-  return 0;
+  return ok ? 0 : -1;
+}
+
+int npy_write(const char *path, int ndim, const int64_t *shape,
+              const float *data) {
+  outputs o;
+  FILE *file;
+  int result = -1;
+  outputs_init(&o, "npy");
+  outputs_add(&o, "file", path);
+  if (outputs_check(&o, NULL, NULL, 0) == 0 &&
+      (file = outputs_open(&o, path)) != NULL)
+    result = npy_write_stream(file, ndim, shape, data) == 0 ? outputs_commit(&o)
+                                                            : -1;
+  outputs_discard(&o);
+  return result;
 }
 
 void npy_free(npy_array *a) {

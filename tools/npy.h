@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define NPY_MAX_DIMS 8
 
@@ -19,13 +20,18 @@ typedef struct npy_array {
 int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
               char *err, size_t err_size);
 
-/* Reads @p path with npy_parse. */
+/* Reads @p path (a file, or a pipe such as /dev/stdin) with npy_parse. */
 int npy_read(const char *path, npy_array *out, char *err, size_t err_size);
 
-/* Writes float32 data as a version 1.0 .npy file, through a temporary file
- * renamed into place, so a failure leaves no partial file. */
+/* Writes float32 data as a version 1.0 .npy file to @p file.
+ * @return 0, or -1 when a write failed. */
+int npy_write_stream(FILE *file, int ndim, const int64_t *shape,
+                     const float *data);
+
+/* Writes a .npy file all or nothing (see outputs.h); prints the reason on
+ * stderr on failure. @return 0 on success. */
 int npy_write(const char *path, int ndim, const int64_t *shape,
-              const float *data, char *err, size_t err_size);
+              const float *data);
 
 void npy_free(npy_array *a);
 

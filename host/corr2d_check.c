@@ -112,6 +112,8 @@ clconv_status clconv__corr2d_check_problem(
   CLCONV_FORWARD_IF_ERROR(
       check_fit(ctx, fn, "width", g->w, g->kw, g->pad_w, g->dil_w));
   (void)clconv__corr2d_geometry_derive(g); /* fits: checked above */
+  if (ctx->naive_kernels)
+    g->needs_long_index = 1; /* tests: the 64-bit-index kernels */
 
   /* Checks the bias. */
   if (b != NULL) {
@@ -141,4 +143,8 @@ clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
                    (long long)g->n, (long long)g->cout, (long long)g->hout,
                    (long long)g->wout);
   return CLCONV_STATUS_OK;
+}
+
+void clconv__corr2d_check_test_naive_kernels(clconv_context *ctx, int on) {
+  ctx->naive_kernels = on != 0;
 }

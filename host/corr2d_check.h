@@ -27,4 +27,9 @@ clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
 clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
                                           const clconv_corr2d_params *p);
 
+/* Tests only: with @p on, every problem of @p ctx takes the kernels with
+ * 64-bit indices that otherwise only problems beyond 2^31 elements reach,
+ * so that they run (and run under Oclgrind) on small problems. */
+void clconv__corr2d_check_test_naive_kernels(clconv_context *ctx, int on);
+
 #endif

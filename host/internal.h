@@ -37,11 +37,12 @@ typedef struct clconv__program {
 } clconv__program;
 
 struct clconv_context {
-  int is_reference;         /* 1: the plain-C backend, no OpenCL objects */
-  int unusable;             /* set after a failure at a completion point */
-  int verify;               /* re-run every op on the reference */
-  char *kernel_dir;         /* NULL: embedded kernel sources */
-  char *cache_dir;          /* disk cache of binaries; NULL: off */
+  int is_reference;  /* 1: the plain-C backend, no OpenCL objects */
+  int unusable;      /* set after a failure at a completion point */
+  int verify;        /* re-run every op on the reference */
+  int naive_kernels; /* tests: 64-bit-index kernels for all (corr2d_check.h) */
+  char *kernel_dir;  /* NULL: embedded kernel sources */
+  char *cache_dir;   /* disk cache of binaries; NULL: off */
   uint64_t cache_max_bytes; /* bound of the cache folder's entries */
   long cache_hits, cache_misses, cache_rejected, cache_writes;
   clconv_device_info info;

@@ -91,13 +91,20 @@ clconv_tensor *test_tensor(clconv_context *ctx, int rank, const int64_t *dims,
 int test_run_suite(const char *suite_name, const test_case *tests, int count) {
   CU_pSuite suite;
   unsigned failures;
+  const char *only = getenv("CLCONV_TEST_ONLY");
+  if (only != NULL && only[0] == '\0')
+    only = NULL;
   printf("%s: seed %llu (set CLCONV_TEST_SEED to change)\n", suite_name,
          (unsigned long long)test_seed());
+  if (only != NULL)
+    printf("%s: only the tests whose names contain '%s' (CLCONV_TEST_ONLY)\n",
+           suite_name, only);
   if (CU_initialize_registry() != CUE_SUCCESS)
     return 1;
   suite = CU_add_suite(suite_name, NULL, NULL);
   for (int i = 0; suite != NULL && i < count; i++)
-    if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
+    if ((only == NULL || strstr(tests[i].name, only) != NULL) &&
+        CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
       suite = NULL;
   if (suite == NULL) {
     CU_cleanup_registry();

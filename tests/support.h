@@ -61,7 +61,8 @@ typedef struct test_case {
   void (*fn)(void);
 } test_case;
 
-/* Runs the tests as one CUnit suite. @return the process exit status. */
+/* Runs the tests as one CUnit suite; with CLCONV_TEST_ONLY set, only those
+ * whose names contain it. @return the process exit status. */
 int test_run_suite(const char *suite, const test_case *tests, int count);
 
 /* For suites about what the OpenCL backend writes to a folder: returns

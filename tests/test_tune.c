@@ -329,7 +329,7 @@ static void test_local_memory_forward(void) {
       c.x = malloc(dims_count(c.x_dims, 4) * sizeof *c.x);
       c.w = malloc(dims_count(c.w_dims, 4) * sizeof *c.w);
       c.b = malloc((size_t)c.w_dims[0] * sizeof *c.b);
-      CU_ASSERT_PTR_NOT_NULL_FATAL(c.x && c.w && c.b);
+      CU_ASSERT_FATAL(c.x != NULL && c.w != NULL && c.b != NULL);
       for (size_t k = 0; k < dims_count(c.x_dims, 4); k++)
         c.x[k] = test_float(&r, -1, 1);
       for (size_t k = 0; k < dims_count(c.w_dims, 4); k++)

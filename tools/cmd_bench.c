@@ -330,7 +330,7 @@ int cmd_bench(int argc, char **argv) {
   for (int i = 0; i < OP_COUNT; i++)
     selected_ops[i] = 1;
 
-  for (int i = 1; i < argc; i++) {
+  for (int i = 1; i < argc; i += 2) { /* an option and its value */
     const char *value = i + 1 < argc ? argv[i + 1] : NULL;
     if (cli_is_help(argv[i])) {
       fputs(usage, stdout);
@@ -361,7 +361,6 @@ int cmd_bench(int argc, char **argv) {
       fprintf(stderr, "clconv bench: unknown option '%s'\n%s", argv[i], usage);
       return CLI_EXIT_USAGE;
     }
-    i++;
   }
 
   /* One context times; a second, in verify mode, checks. */

@@ -41,15 +41,11 @@ static char *copy_text(const char *text) {
   return copy;
 }
 
+#ifndef _WIN32
 /* The folder part of @p path ("." when it has none), in a new string. */
 static char *folder_of(const char *path) {
   const char *slash = strrchr(path, '/');
   char *folder;
-#ifdef _WIN32
-  const char *back = strrchr(path, '\\');
-  if (back != NULL && (slash == NULL || back > slash))
-    slash = back;
-#endif
   if (slash == NULL)
     return copy_text(".");
   folder = malloc((size_t)(slash - path) + 2);
@@ -60,6 +56,7 @@ static char *folder_of(const char *path) {
   }
   return folder;
 }
+#endif
 
 /* What identifies a file, existing or not: an existing one by its device
  * and inode (on Windows, its full path), a missing one by its folder's and

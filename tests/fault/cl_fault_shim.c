@@ -9,6 +9,7 @@
  *   CLCONV_FAULT_MODE=M      once (default): only that call fails;
  *                            after: it and every later counted call fail, as
  *                            on a lost device
+ *   CLCONV_FAULT_ONLY=NAME   count only the calls of the function NAME
  *   CLCONV_FAULT_ERROR=E     the error code (default -5, CL_OUT_OF_RESOURCES)
  *   CLCONV_FAULT_COUNT_FILE  written at exit: the number of counted calls
  *   CLCONV_FAULT_LOG_FILE    written at exit: the name of the call that failed
@@ -17,6 +18,7 @@
  * Every OpenCL function clconv calls (host/cl_loader.h's table) is wrapped,
  * with its own signature, so a table change reaches the shim unseen. */
 #define _GNU_SOURCE
+#define CLCONV__CL_LOADER_SELF /* the OpenCL names, not clconv's macros */
 #include "cl_loader.h"
 
 #include <dlfcn.h>
@@ -44,7 +46,10 @@ static long env_long(const char *name, long fallback) {
 static int shim_fault(const char *name, cl_int *code) {
   long at, n;
   int after;
+  const char *only = getenv("CLCONV_FAULT_ONLY");
   if (strncmp(name, "clRelease", 9) == 0 || strncmp(name, "clRetain", 8) == 0)
+    return 0;
+  if (only != NULL && *only != '\0' && strcmp(name, only) != 0)
     return 0;
   n = atomic_fetch_add(&calls, 1) + 1;
   at = env_long("CLCONV_FAULT_AT", 0);

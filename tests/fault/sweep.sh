@@ -9,7 +9,7 @@
 #   SHIM     the built cl_fault_shim library
 #   MODE     once (only the N-th call fails) or after (it and all later ones)
 #   EVERY    sweep every EVERY-th point (1: all); the first and the last
-#            points always run
+#            points always run; CLCONV_FAULT_EVERY, when set, overrides it
 #   PREFIX   what an error message starts with, e.g. "clconv"
 #   OUTPUTS  space-separated files the program writes ("" for none)
 # The program runs in a fresh temporary folder holding the notebook's edge
@@ -20,7 +20,7 @@ if [ $# -lt 7 ] || [ "$6" != "--" ]; then
   echo "usage: sweep.sh SHIM MODE EVERY PREFIX OUTPUTS -- PROGRAM [ARGS...]" >&2
   exit 2
 fi
-shim=$1 mode=$2 every=$3 prefix=$4 outputs=$5
+shim=$1 mode=$2 every=${CLCONV_FAULT_EVERY:-$3} prefix=$4 outputs=$5
 shift 6
 work=$(mktemp -d "${TMPDIR:-/tmp}/clconv-fault.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """compare_torch.py: clconv against PyTorch on the same machine, same run.
 
-Runs `clconv bench --json` and the same shapes and ops in PyTorch, in
-alternating rounds so both see the same machine load, and prints the medians
-and the ratio clconv / PyTorch per shape and op (lower is better for clconv).
+Runs `clconv bench --json` and the same shapes and ops in PyTorch,
+alternating per shape and op (clconv, then PyTorch, a few seconds apart), so
+both see the same machine load, round after round. Prints, per shape and op,
+the median of the per-round ratios clconv / PyTorch (lower is better for
+clconv) beside the medians of the times: a slow minute on one side then
+moves one round's ratio, not the answer.
 A benchmark, not a test: CI does not run it.
 
 PyTorch comes from Debian's python3-torch (or pip). On the CPU it uses as many
@@ -80,6 +83,21 @@ def torch_timer(torch, device, shape, op, repeat):
     return statistics.median(times), min(times), max(times)
 
 
+def clconv_median(args, shape, op):
+    """Runs `clconv bench` for one shape and op; returns its JSON record."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "bench.json")
+        cmd = [args.clconv, "bench", "--shapes", shape, "--ops", op,
+               "--repeat", str(args.repeat), "--json", out]
+        if args.device:
+            cmd += ["--device", args.device]
+        done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            sys.exit("clconv bench failed:\n" + done.stdout)
+        with open(out) as f:
+            return json.load(f)[0]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clconv", default="build/tools/clconv")
@@ -100,44 +118,39 @@ def main():
         torch.backends.cudnn.allow_tf32 = False
     shapes = args.shapes.split(",")
     ops = args.ops.split(",")
-    clconv = {}
-    torch_ms = {}
+    clconv, torch_ms, ratios = {}, {}, {}
     device_name = "?"
     for round_index in range(args.rounds):
-        # clconv first, then PyTorch, alternating round by round.
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            cmd = [args.clconv, "bench", "--shapes", args.shapes, "--ops",
-                   args.ops, "--repeat", str(args.repeat), "--json", out.name]
-            if args.device:
-                cmd += ["--device", args.device]
-            done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
-            if done.returncode != 0:
-                sys.exit("clconv bench failed:\n" + done.stdout)
-            for r in json.load(open(out.name)):
-                clconv.setdefault((r["shape"], r["op"]), []).append(
-                    r["median_ms"])
-                device_name = r["device"]
         for s in shapes:
             for op in ops:
-                med, _, _ = torch_timer(torch, args.torch_device, SHAPES[s], op,
-                                        args.repeat)
-                torch_ms.setdefault((s, op), []).append(med)
+                # clconv first, then PyTorch, for this shape and op alone.
+                c = clconv_median(args, s, op)
+                device_name = c["device"]
+                t, _, _ = torch_timer(torch, args.torch_device, SHAPES[s], op,
+                                      args.repeat)
+                clconv.setdefault((s, op), []).append(c["median_ms"])
+                torch_ms.setdefault((s, op), []).append(t)
+                ratios.setdefault((s, op), []).append(c["median_ms"] / t)
         print(f"round {round_index + 1} of {args.rounds} done", file=sys.stderr)
 
     threads = torch.get_num_threads()
     print(f"clconv on {device_name} vs PyTorch {torch.__version__} on "
-          f"{args.torch_device} ({threads} threads); medians of {args.rounds} "
-          f"rounds x {args.repeat} runs")
+          f"{args.torch_device} ({threads} threads); {args.rounds} rounds "
+          f"alternating per shape and op, {args.repeat} runs each")
     print(f"{'shape':5} {'op':17} {'clconv ms':>11} {'torch ms':>11} "
-          f"{'clconv/torch':>13}")
+          f"{'ratio':>7} {'(rounds: min-max)':>18}")
     rows = []
     for s in shapes:
         for op in ops:
             c = statistics.median(clconv[(s, op)])
             t = statistics.median(torch_ms[(s, op)])
+            r = statistics.median(ratios[(s, op)])
+            lo, hi = min(ratios[(s, op)]), max(ratios[(s, op)])
             rows.append({"shape": s, "op": op, "clconv_ms": c, "torch_ms": t,
-                         "ratio": c / t})
-            print(f"{s:5} {op:17} {c:11.3f} {t:11.3f} {c / t:13.2f}")
+                         "ratio": r, "ratio_min": lo, "ratio_max": hi,
+                         "rounds": args.rounds, "device": device_name})
+            print(f"{s:5} {op:17} {c:11.3f} {t:11.3f} {r:7.2f} "
+                  f"{f'{lo:.2f}-{hi:.2f}':>18}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=1)

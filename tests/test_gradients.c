@@ -246,16 +246,17 @@ static void test_nonfinite_weight_meets_no_padding(void) {
 
 /* Runs dX, and dW overwritten and accumulated, on the verify-mode device
  * context for input dims @p xd, weight dims @p wd, padding @p pad,
- * @p stride and @p groups, with dyadic data (exact comparison) and, when @p
- * special is not 0, that value at every 7th weight. @return the number of
- * failures. */
+ * @p stride, @p dilation and @p groups, with dyadic data (exact comparison)
+ * and, when @p special is not 0, that value at every 7th weight. @return the
+ * number of failures. */
 static int verified_gradients(test_rng *r, const int64_t xd[4],
                               const int64_t wd[4], int pad, int stride,
-                              int groups, float special) {
+                              int dilation, int groups, float special) {
   clconv_context *ctx = device_ctx;
   clconv_corr2d_params p = clconv_corr2d_params_default();
-  const int64_t yd[4] = {xd[0], wd[0], (xd[2] + 2 * pad - wd[2]) / stride + 1,
-                         (xd[3] + 2 * pad - wd[3]) / stride + 1};
+  const int64_t yd[4] = {
+      xd[0], wd[0], (xd[2] + 2 * pad - dilation * (wd[2] - 1) - 1) / stride + 1,
+      (xd[3] + 2 * pad - dilation * (wd[3] - 1) - 1) / stride + 1};
   const size_t nx = dims_count(xd, 4), nw = dims_count(wd, 4),
                ny = dims_count(yd, 4);
   float *x = malloc(nx * sizeof *x), *w = malloc(nw * sizeof *w),
@@ -264,6 +265,7 @@ static int verified_gradients(test_rng *r, const int64_t xd[4],
   int failures = 0;
   p.pad_h = p.pad_w = pad;
   p.stride_h = p.stride_w = stride;
+  p.dilation_h = p.dilation_w = dilation;
   p.groups = groups;
   dyadic(r, x, nx);
   dyadic(r, w, nw);
@@ -310,12 +312,37 @@ static void test_blocked_paths(void) {
   const int64_t x5[4] = {2, 3, 30, 41}, w5[4] = {8, 3, 7, 7};
   int failures = 0;
   for (int sp = 0; sp < 3; sp++) {
-    failures += verified_gradients(&r, x1, w1, 1, 1, 1, specials[sp]);
-    failures += verified_gradients(&r, x2, w2, 1, 1, 2, specials[sp]);
-    failures += verified_gradients(&r, x5, w5, 3, 2, 1, specials[sp]);
+    failures += verified_gradients(&r, x1, w1, 1, 1, 1, 1, specials[sp]);
+    failures += verified_gradients(&r, x2, w2, 1, 1, 1, 2, specials[sp]);
+    failures += verified_gradients(&r, x5, w5, 3, 2, 1, 1, specials[sp]);
   }
-  failures += verified_gradients(&r, x3, w3, 1, 1, 1, 0.0f);
-  failures += verified_gradients(&r, x4, w4, 2, 1, 2, 0.0f);
+  failures += verified_gradients(&r, x3, w3, 1, 1, 1, 1, 0.0f);
+  failures += verified_gradients(&r, x4, w4, 2, 1, 1, 2, 0.0f);
+  CU_ASSERT_EQUAL(failures, 0);
+}
+
+/* The weight gradient vectorized across output channels (CPU-like devices,
+ * output channels per group a multiple of two vectors): 12 random problems
+ * with 32 or 64 output channels per group, every option, overwritten and
+ * accumulated,
+ * dyadic data so that the reference must agree exactly. */
+static void test_channel_vector_weight_gradient(void) {
+  test_rng r = {test_seed() + 31};
+  int failures = 0;
+  for (int i = 0; i < 12; i++) {
+    const int groups = (int)test_int(&r, 1, 2);
+    const int64_t cout = groups * (test_int(&r, 0, 1) ? 64 : 32);
+    const int64_t cin = groups * test_int(&r, 1, 5);
+    const int64_t kh = i % 4 == 0 ? 1 : 3, kw = i % 3 == 0 ? 1 : 3;
+    const int pad = (int)test_int(&r, 0, 2), stride = (int)test_int(&r, 1, 2);
+    const int dilation = (int)test_int(&r, 1, 2);
+    const int64_t side = test_int(&r, 2 * (kh > kw ? kh : kw), 17);
+    const int64_t xd[4] = {test_int(&r, 1, 3), cin, side,
+                           side + test_int(&r, 0, 9)};
+    const int64_t wd[4] = {cout, cin / groups, kh, kw};
+    failures +=
+        verified_gradients(&r, xd, wd, pad, stride, dilation, groups, 0.0f);
+  }
   CU_ASSERT_EQUAL(failures, 0);
 }
 
@@ -475,6 +502,8 @@ int main(void) {
        test_nonfinite_weight_meets_no_padding},
       {"blocked paths: padded, interior, non-finite, chunks",
        test_blocked_paths},
+      {"weight gradient across output channels",
+       test_channel_vector_weight_gradient},
       {"device vs reference", test_device_vs_reference},
       {"bad input", test_bad_input},
   };

@@ -29,15 +29,6 @@ clconv__cl_corr2d_fwd_local(clconv_context *ctx, const clconv__corr2d_geom *g,
                             const clconv_tensor *x, const clconv_tensor *w,
                             const clconv_tensor *b, clconv_tensor *y);
 
-/* Queues the channel-vector forward of @p g (cl/corr2d_fwd_cvec.cl), for
- * problems clconv__tiles_fwd_cvec_suits() takes. @p *ran is 0, with
- * nothing queued, when its padded input copy would not fit a buffer. @p b
- * may be NULL. */
-clconv_status
-clconv__cl_corr2d_fwd_cvec(clconv_context *ctx, const clconv__corr2d_geom *g,
-                           const clconv_tensor *x, const clconv_tensor *w,
-                           const clconv_tensor *b, clconv_tensor *y, int *ran);
-
 /* Queues the gradients: dX, dW (added to dW when @p accumulate) and db. */
 clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
                                          const clconv__corr2d_geom *g,

@@ -1,7 +1,6 @@
 /* cl_corr2d_fwd.c: the OpenCL forward cross-correlation: the local-memory
- * kernel on GPUs where it fits, on CPUs the channel-vector kernel for layers
- * with many channels, the blocked kernel elsewhere, the naive kernel when
- * indices need 64 bits. */
+ * kernel on GPUs where it fits, the blocked kernel elsewhere, the naive
+ * kernel when indices need 64 bits. */
 #include "backend_opencl.h"
 
 #include "cl_corr2d_blocked.h"
@@ -9,8 +8,6 @@
 #include "cl_program.h"
 #include "error.h"
 #include "kernel_options.h"
-#include "tiles_fwd_cvec.h"
-#include "tuning.h"
 
 /* The naive kernel: one work-item per output, 64-bit indices when needed. */
 static clconv_status
@@ -48,16 +45,6 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   /* GPUs: the tile in local memory, shared by a group's work-items. */
   if (ctx->caps.simt && clconv__cl_corr2d_fwd_local_fits(ctx, g))
     return clconv__cl_corr2d_fwd_local(ctx, g, x, w, b, y);
-  /* CPUs, many channels: vectors across output channels, unless a tuning
-   * search is timing the blocked kernel's tiles. */
-  if (clconv__tiles_fwd_cvec_suits(&ctx->caps, g) &&
-      !clconv__tuning_forcing(ctx)) {
-    int ran;
-    CLCONV_FORWARD_IF_ERROR(
-        clconv__cl_corr2d_fwd_cvec(ctx, g, x, w, b, y, &ran));
-    if (ran)
-      return CLCONV_STATUS_OK;
-  }
   o.x = x->mem;
   o.w = w->mem;
   o.b = b != NULL ? b->mem : NULL;

@@ -127,10 +127,6 @@ clconv__tuning_tiles_for(clconv_context *ctx, const clconv__corr2d_geom *g,
   return clconv__tiles_fwd_blocked_default(&ctx->caps, f);
 }
 
-int clconv__tuning_forcing(const clconv_context *ctx) {
-  return ctx->tuning != NULL && ctx->tuning->forcing;
-}
-
 clconv_status clconv__tuning_force(clconv_context *ctx,
                                    const clconv__tiles_fwd_blocked *t) {
   struct clconv__tuning *tn = tuning_of(ctx);

@@ -14,9 +14,6 @@ clconv__tiles_fwd_blocked
 clconv__tuning_tiles_for(clconv_context *ctx, const clconv__corr2d_geom *g,
                          const clconv__corr2d_geom *f);
 
-/* @return 1 while a tuning search forces the blocked kernel's tiles. */
-int clconv__tuning_forcing(const clconv_context *ctx);
-
 /* Makes every forward of @p ctx use @p t (NULL: stop), where valid. */
 clconv_status clconv__tuning_force(clconv_context *ctx,
                                    const clconv__tiles_fwd_blocked *t);

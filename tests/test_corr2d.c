@@ -297,57 +297,6 @@ static void test_random_device_vs_reference(void) {
          cases_run, exact_cases, worst_ratio, worst_abs_error);
 }
 
-/* The forward vectorized across output channels (CPU-like devices, 16 or
- * more input channels and output channels per group a multiple of two
- * vectors): 12 random problems with every option, integer data so that the
- * reference must agree exactly, half of them with more input channels than
- * one chunk holds (partial sums between chunks). */
-static void test_channel_vector_forward(void) {
-  test_rng r = {test_seed() + 41};
-  int failures = 0;
-  for (int i = 0; i < 12; i++) {
-    corr2d_case c;
-    const int64_t groups = test_int(&r, 1, 2);
-    const int64_t k = i % 3 == 0 ? 1 : 3;
-    const int64_t cin_g = i % 2 == 0 ? test_int(&r, 16, 24) : 96 + 8 * i;
-    int64_t y_dims[4];
-    clconv_verify_report report;
-    memset(&c, 0, sizeof c);
-    c.p = clconv_corr2d_params_default();
-    c.p.groups = groups;
-    c.p.pad_h = c.p.pad_w = test_int(&r, 0, 2);
-    c.p.stride_h = c.p.stride_w = test_int(&r, 1, 2);
-    c.p.dilation_h = c.p.dilation_w = test_int(&r, 1, 2);
-    c.x_dims[0] = test_int(&r, 1, 2);
-    c.x_dims[1] = groups * cin_g;
-    c.x_dims[2] = test_int(&r, 5, 12);
-    c.x_dims[3] = test_int(&r, 5, 30);
-    c.w_dims[0] = groups * (test_int(&r, 0, 1) ? 64 : 32);
-    c.w_dims[1] = cin_g;
-    c.w_dims[2] = c.w_dims[3] = k;
-    c.has_bias = (int)test_int(&r, 0, 1);
-    c.x = malloc(dims_count(c.x_dims, 4) * sizeof *c.x);
-    c.w = malloc(dims_count(c.w_dims, 4) * sizeof *c.w);
-    c.b = malloc((size_t)c.w_dims[0] * sizeof *c.b);
-    CU_ASSERT_FATAL(c.x != NULL && c.w != NULL && c.b != NULL);
-    for (size_t j = 0; j < dims_count(c.x_dims, 4); j++)
-      c.x[j] = (float)test_int(&r, -3, 3);
-    for (size_t j = 0; j < dims_count(c.w_dims, 4); j++)
-      c.w[j] = (float)test_int(&r, -3, 3);
-    for (int64_t j = 0; j < c.w_dims[0]; j++)
-      c.b[j] = (float)test_int(&r, -8, 8);
-    if (execute_case(device_ctx, &c, NULL, y_dims, &report) !=
-            CLCONV_STATUS_OK ||
-        !report.exact) {
-      failures++;
-      fprintf(stderr, "\n  %s\n", clconv_context_message(device_ctx));
-      case_print(&c);
-    }
-    case_free(&c);
-  }
-  CU_ASSERT_EQUAL(failures, 0);
-}
-
 /* NaN and infinity propagate to exactly the outputs whose window reads them:
  * with positive weights, a window holding the NaN gives NaN, one holding only
  * the +Inf gives +Inf, and every other output stays finite. */
@@ -542,7 +491,6 @@ int main(void) {
        test_padding_only_windows_equal_bias},
       {"random configurations: device vs reference",
        test_random_device_vs_reference},
-      {"forward across output channels", test_channel_vector_forward},
       {"NaN and Inf propagate", test_nan_and_inf_propagate},
       {"an infinite weight meets the padding", test_inf_weight_meets_padding},
       {"subnormal inputs", test_subnormals},

@@ -9,6 +9,7 @@
 #include "support.h"
 #include "tiles_bwd_data.h"
 #include "tiles_bwd_weight.h"
+#include "tiles_bwd_weight_cvec.h"
 #include "tiles_fwd_blocked.h"
 #include "tiles_fwd_local.h"
 
@@ -107,6 +108,45 @@ static void test_defaults_fit_every_device(void) {
   CU_ASSERT_EQUAL(checked, 400 * DEVICES);
 }
 
+/* The weight gradient across channels: taken only on CPU-like devices for
+ * output channels per group in multiples of two native vectors; its tiles
+ * valid, their accumulators, dY vectors and a broadcast within the
+ * registers, and its chunks' dY within the cache budget (or one row). */
+static void test_channel_vector_tiles(void) {
+  test_rng r = {test_seed() + 5};
+  int taken = 0;
+  for (int i = 0; i < 400; i++) {
+    clconv__corr2d_geom g = random_problem(&r);
+    /* Half the problems get channels the kernel takes. */
+    if (i % 2 == 0) {
+      g.cout = g.groups * 32 * test_int(&r, 1, 4);
+      (void)clconv__corr2d_geometry_derive(&g);
+    }
+    for (int d = 0; d < DEVICES; d++) {
+      const clconv__device_caps caps = device(d);
+      const int vw = caps.native_float_width;
+      clconv__tiles_bwd_weight_cvec t;
+      if (!clconv__tiles_bwd_weight_cvec_suits(&caps, &g)) {
+        CU_ASSERT(caps.simt || g.cout_g % (2 * vw) != 0);
+        continue;
+      }
+      CU_ASSERT(!caps.simt && g.cout_g % (2 * vw) == 0);
+      t = clconv__tiles_bwd_weight_cvec_default(&caps, &g);
+      CU_ASSERT(clconv__tiles_bwd_weight_cvec_valid(&t, &g));
+      CU_ASSERT(t.vw == vw);
+      CU_ASSERT(t.tb * t.cob + t.cob + 1 <=
+                clconv__device_caps_vectors(&caps, t.vw));
+      CU_ASSERT(t.chunks == 1 ||
+                (g.n * g.hout + t.chunks - 1) / t.chunks * g.cout_g * g.wout *
+                        4 <=
+                    768 * 1024 ||
+                (g.n * g.hout + t.chunks - 1) / t.chunks == 1);
+      taken++;
+    }
+  }
+  CU_ASSERT(taken > 100);
+}
+
 static void test_candidates_valid(void) {
   enum { MAX = 1024 };
   static clconv__tiles_fwd_blocked out[MAX];
@@ -180,6 +220,8 @@ int main(void) {
   static const test_case tests[] = {
       {"register budget from the vector width", test_register_budget},
       {"defaults fit every device", test_defaults_fit_every_device},
+      {"weight gradient across channels: when and how",
+       test_channel_vector_tiles},
       {"tuning candidates are valid", test_candidates_valid},
       {"local tile follows the device's limits",
        test_local_tile_follows_limits},

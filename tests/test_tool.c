@@ -266,6 +266,24 @@ static void test_bench(void) {
   CU_ASSERT_EQUAL(records, 4);
   CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"op\": \"step\""));
   CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"median_ms\""));
+  CU_ASSERT_PTR_NOT_NULL(strstr(
+      text, "\"dims\": {\"n\": 1, \"cin\": 1, \"h\": 6, \"w\": 8, "
+            "\"cout\": 1, \"kh\": 1, \"kw\": 2, \"pad\": 0, \"stride\": 1}"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"peak_gflops\""));
+  /* A problem of one's own, timed and checked like the shapes. */
+  CU_ASSERT_EQUAL(tool("bench --problem 2,16,9,11,32,3,3,1,2 --ops "
+                       "forward,backward-weights --repeat 1"),
+                  0);
+  f = fopen("tool_stdout.txt", "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  text[fread(text, 1, sizeof text - 1, f)] = '\0';
+  fclose(f);
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "P   forward"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "P   backward-weights"));
+  CU_ASSERT_PTR_NULL(strstr(text, "MISMATCH"));
+  CU_ASSERT_EQUAL(tool("bench --problem 1,16,9,11,32,3,3"), 2);
+  CU_ASSERT(stderr_has("--problem takes N,CIN,H,W,COUT,KH,KW,PAD,STRIDE"));
+  CU_ASSERT_EQUAL(tool("bench --problem 1,16,9,11,32,3,3,1,0"), 2);
   CU_ASSERT_EQUAL(tool("bench --shapes S9"), 2);
   CU_ASSERT(stderr_has("unknown item 'S9'"));
   CU_ASSERT_EQUAL(tool("bench --repeat 0"), 2);

@@ -15,6 +15,7 @@
 
 static const char *usage =
     "usage: clconv bench [--device SPEC] [--shapes S1,S3,...]\n"
+    "                    [--problem N,CIN,H,W,COUT,KH,KW,PAD,STRIDE]\n"
     "                    [--ops forward,backward-data,backward-weights,step]\n"
     "                    [--repeat N] [--json FILE]\n"
     "\n"
@@ -34,9 +35,13 @@ static const char *usage =
     "plain-C\n"
     "                 backend\n"
     "  --shapes LIST  default: all\n"
+    "  --problem P    time this problem instead of the shapes (named P in\n"
+    "                 the output): N,CIN,H,W,COUT,KH,KW,PAD,STRIDE, e.g.\n"
+    "                 8,64,56,56,64,3,3,1,1 is S3\n"
     "  --ops LIST     default: all\n"
     "  --repeat N     timed runs per shape and op (default 5)\n"
-    "  --json FILE    also write one JSON record per shape and op\n";
+    "  --json FILE    also write one JSON record per shape and op (with the\n"
+    "                 problem's sizes and the measured peak)\n";
 
 static const char *op_names[] = {"forward", "backward-data", "backward-weights",
                                  "step"};
@@ -247,17 +252,66 @@ static void op_cost(const bench_shape *s, int op, double *flops,
   }
 }
 
+/* Writes @p text as a JSON string: quoted, with quotes, backslashes and
+ * control characters escaped. */
+static void json_string(FILE *json, const char *text) {
+  fputc('"', json);
+  for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
+    if (*c == '"' || *c == '\\')
+      fprintf(json, "\\%c", *c);
+    else if (*c < 0x20)
+      fprintf(json, "\\u%04x", *c);
+    else
+      fputc(*c, json);
+  }
+  fputc('"', json);
+}
+
 static void json_record(FILE *json, int first, const bench_shape *s, int op,
-                        const char *device, const record *r) {
+                        const char *device, const clconv_peak *peak,
+                        const record *r) {
+  fprintf(json, "%s  {\"shape\": ", first ? "" : ",\n");
+  json_string(json, s->name);
+  fprintf(json, ", \"op\": \"%s\", \"device\": ", op_names[op]);
+  json_string(json, device);
   fprintf(json,
-          "%s  {\"shape\": \"%s\", \"op\": \"%s\", \"device\": \"%s\", "
+          ", \"dims\": {\"n\": %lld, \"cin\": %lld, \"h\": %lld, \"w\": %lld, "
+          "\"cout\": %lld, \"kh\": %lld, \"kw\": %lld, \"pad\": %lld, "
+          "\"stride\": %lld}, ",
+          (long long)s->n, (long long)s->cin, (long long)s->h, (long long)s->w,
+          (long long)s->cout, (long long)s->kh, (long long)s->kw,
+          (long long)s->pad, (long long)s->stride);
+  fprintf(json,
           "\"median_ms\": %.6g, \"min_ms\": %.6g, \"max_ms\": %.6g, "
           "\"gflops\": %.6g, \"gbps\": %.6g, \"peak_fraction\": %.4g, "
+          "\"peak_gflops\": %.6g, \"peak_gbps\": %.6g, "
           "\"max_error\": %.6g, \"max_error_ratio\": %.4g, "
           "\"compared\": %zu}",
-          first ? "" : ",\n", s->name, op_names[op], device, r->median_ms,
-          r->min_ms, r->max_ms, r->gflops, r->gbps, r->peak_fraction,
-          r->max_abs_error, r->max_error_ratio, r->compared);
+          r->median_ms, r->min_ms, r->max_ms, r->gflops, r->gbps,
+          r->peak_fraction, peak->gflops, peak->gbps, r->max_abs_error,
+          r->max_error_ratio, r->compared);
+}
+
+/* Parses "N,CIN,H,W,COUT,KH,KW,PAD,STRIDE" into @p s. @return 0 or -1. */
+static int parse_problem(const char *text, bench_shape *s) {
+  int64_t v[9];
+  for (int i = 0; i < 9; i++) {
+    const char *comma = i < 8 ? strchr(text, ',') : text + strlen(text);
+    char piece[24];
+    long value;
+    if (comma == NULL || (size_t)(comma - text) >= sizeof piece)
+      return -1;
+    memcpy(piece, text, (size_t)(comma - text));
+    piece[comma - text] = '\0';
+    if (cli_parse_long(piece, i == 7 ? 0 : 1, 1L << 30, &value) != 0)
+      return -1;
+    v[i] = value;
+    text = comma + 1;
+  }
+  s->name = "P";
+  s->n = v[0], s->cin = v[1], s->h = v[2], s->w = v[3], s->cout = v[4];
+  s->kh = v[5], s->kw = v[6], s->pad = v[7], s->stride = v[8];
+  return 0;
 }
 
 /* Benchmarks one shape: all selected ops, timed then checked. */
@@ -306,7 +360,7 @@ static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
     printf("\n");
     fflush(stdout);
     if (json != NULL)
-      json_record(json, (*first_record)++ == 0, s, op, device, &r);
+      json_record(json, (*first_record)++ == 0, s, op, device, peak, &r);
   }
   problem_close(&checked);
   problem_close(&timed);
@@ -324,6 +378,8 @@ int cmd_bench(int argc, char **argv) {
   char name[200], message[1024];
   FILE *json = NULL;
   outputs out;
+  bench_shape custom;
+  int has_custom = 0;
   int failures = 0, first_record = 0;
   for (int i = 0; i < BENCH_SHAPE_COUNT; i++)
     selected_shapes[i] = 1;
@@ -348,6 +404,15 @@ int cmd_bench(int argc, char **argv) {
     } else if (strcmp(argv[i], "--shapes") == 0) {
       if (parse_shape_list("clconv bench", value, selected_shapes) != 0)
         return CLI_EXIT_USAGE;
+    } else if (strcmp(argv[i], "--problem") == 0) {
+      if (parse_problem(value, &custom) != 0) {
+        fprintf(stderr,
+                "clconv bench: --problem takes N,CIN,H,W,COUT,KH,KW,PAD,STRIDE "
+                "(PAD >= 0, the others >= 1), got '%s'\n",
+                value);
+        return CLI_EXIT_USAGE;
+      }
+      has_custom = 1;
     } else if (strcmp(argv[i], "--ops") == 0) {
       if (parse_name_list("clconv bench", value, op_names, OP_COUNT,
                           selected_ops) != 0)
@@ -400,7 +465,10 @@ int cmd_bench(int argc, char **argv) {
     failures++;
   if (json != NULL)
     fprintf(json, "[\n");
-  for (int s = 0; failures == 0 && s < BENCH_SHAPE_COUNT; s++)
+  if (has_custom)
+    failures += bench_shape_ops(ctx, check, &custom, selected_ops, (int)repeat,
+                                &peak, name, json, &first_record);
+  for (int s = 0; !has_custom && failures == 0 && s < BENCH_SHAPE_COUNT; s++)
     if (selected_shapes[s])
       failures +=
           bench_shape_ops(ctx, check, &bench_shapes[s], selected_ops,

@@ -28,9 +28,10 @@
  * fails the build instead of building a wrong kernel. */
 #if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CV) ||            \
     !defined(RH) || !defined(CB) || !defined(PADDED) || !defined(MASKED) ||    \
-    !defined(SCATTER) || !defined(STRIDE_W) || !defined(IDX_T)
+    !defined(SCATTER) || !defined(STRIDE_W) || !defined(CHANNELS_INNER) ||     \
+    !defined(IDX_T)
 #error                                                                         \
-    "corr2d_fwd_blocked.cl needs -DKH, -DKW, -DVW, -DCV, -DRH, -DCB, -DPADDED, -DMASKED, -DSCATTER, -DSTRIDE_W, -DIDX_T"
+    "corr2d_fwd_blocked.cl needs -DKH, -DKW, -DVW, -DCV, -DRH, -DCB, -DPADDED, -DMASKED, -DSCATTER, -DSTRIDE_W, -DCHANNELS_INNER, -DIDX_T"
 #endif
 
 #define TILE (RH * CV) /* input vectors per tap */
@@ -81,16 +82,28 @@ __kernel void corr2d_fwd_blocked(
     const int out_sh, const int out_sw
 #endif
 ) {
+  const int cb_count = cout / CB;
+#if CHANNELS_INNER
+  /* A 3-D range: (column tile x channel block, row tile, batch), the channel
+   * block fastest, so that neighbouring work-items share their input tile
+   * while it is in cache (for inputs larger than the cache). */
+  const int ct = (int)(get_global_id(0) / cb_count);
+  const int cbi = (int)(get_global_id(0) % cb_count);
+  const int rt = (int)get_global_id(1);
+  const idx_t n = (idx_t)get_global_id(2);
+  if (ct >= col_tiles || rt >= row_tiles || (long)n >= total)
+    return;
+#else
   /* A 3-D range: (column tile, row tile, batch x channel block). */
   const int ct = (int)get_global_id(0);
   const int rt = (int)get_global_id(1);
   const idx_t z = (idx_t)get_global_id(2);
-  const int cb_count = cout / CB;
   if (ct >= col_tiles || rt >= row_tiles || (long)z >= total)
     return;
   const int cbi = (int)(z % cb_count);
-  const int co0 = cbi * CB;
   const idx_t n = z / cb_count;
+#endif
+  const int co0 = cbi * CB;
   const int group = co0 / cout_g;
   const int ow0 = ct * (CV * VW);
   const int oh0 = rt * RH;

@@ -53,7 +53,7 @@ clconv__cl_corr2d_blocked_run(clconv_context *ctx, const clconv__corr2d_geom *g,
   clconv__tiles_fwd_blocked t;
   int64_t col_tiles, row_tiles, h0, w0;
   uint64_t range[3];
-  int padded = 0;
+  int padded = 0, channels_inner;
 
   /* Chooses the tiles; the input is padded when the tiles ask for it. */
   f = o->phase == NULL ? clconv__corr2d_geometry_flatten_pointwise(g) : *g;
@@ -62,9 +62,13 @@ clconv__cl_corr2d_blocked_run(clconv_context *ctx, const clconv__corr2d_geom *g,
   t = clconv__tuning_tiles_for(ctx, g, &f);
   col_tiles = (f.wout + (int64_t)t.vw * t.cv - 1) / ((int64_t)t.vw * t.cv);
   row_tiles = (f.hout + t.rh - 1) / t.rh;
-  range[0] = (uint64_t)col_tiles;
+  /* Channel blocks innermost where one image's input outgrows the cache:
+   * then the blocks of a column tile run together and share its input. */
+  channels_inner = clconv__tiles_fwd_blocked_channels_inner(&t, &f);
+  range[0] =
+      (uint64_t)col_tiles * (uint64_t)(channels_inner ? f.cout / t.cb : 1);
   range[1] = (uint64_t)row_tiles;
-  range[2] = (uint64_t)f.n * (uint64_t)(f.cout / t.cb);
+  range[2] = (uint64_t)f.n * (uint64_t)(channels_inner ? 1 : f.cout / t.cb);
   if (t.padded)
     CLCONV_FORWARD_IF_ERROR(
         clconv__cl_pad_input(ctx, o->x, col_tiles * t.vw * t.cv,
@@ -77,6 +81,7 @@ clconv__cl_corr2d_blocked_run(clconv_context *ctx, const clconv__corr2d_geom *g,
   clconv__kernel_options_begin(&options);
   clconv__tiles_fwd_blocked_options(&t, &f, o->nonfinite != NULL,
                                     o->phase != NULL, &options);
+  clconv__kernel_options_int(&options, "CHANNELS_INNER", channels_inner);
   CLCONV_FORWARD_IF_ERROR(clconv__cl_program_kernel(
       ctx, "corr2d_fwd_blocked", clconv__kernel_options_string(&options),
       "corr2d_fwd_blocked", &kernel));

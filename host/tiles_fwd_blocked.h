@@ -20,6 +20,15 @@ typedef struct clconv__tiles_fwd_blocked {
                  0: tiles that reach outside the input take a slower path */
 } clconv__tiles_fwd_blocked;
 
+/* Whether the work-items of @p t on @p f should take the channel blocks
+ * innermost, neighbours sharing a column tile of the input: for 1x1
+ * problems whose image's input (cin x h x w floats) outgrows a core's L2
+ * cache, and would otherwise be read again from memory for every channel
+ * block, while all the weights fit it. Otherwise the column tiles are
+ * innermost, neighbours sharing the weights. */
+int clconv__tiles_fwd_blocked_channels_inner(const clconv__tiles_fwd_blocked *t,
+                                             const clconv__corr2d_geom *f);
+
 /* Largest accumulator count (cv * rh * cb) a tiling may ask for. */
 #define CLCONV__MAX_ACCUMULATORS 32
 

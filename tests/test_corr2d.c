@@ -297,6 +297,49 @@ static void test_random_device_vs_reference(void) {
          cases_run, exact_cases, worst_ratio, worst_abs_error);
 }
 
+/* A 1x1 layer whose image's input outgrows the cache runs the blocked
+ * kernel with the channel blocks innermost: two such problems (one with
+ * groups and a bias, one strided, which is not flattened), integer data,
+ * exact. */
+static void test_pointwise_channels_inner(void) {
+  test_rng r = {test_seed() + 43};
+  const int64_t shapes[2][6] = {{2, 96, 60, 50, 32, 2}, {1, 80, 70, 61, 48, 1}};
+  int failures = 0;
+  for (int i = 0; i < 2; i++) {
+    corr2d_case c;
+    int64_t y_dims[4];
+    clconv_verify_report report;
+    memset(&c, 0, sizeof c);
+    c.p = clconv_corr2d_params_default();
+    c.p.groups = shapes[i][5];
+    c.p.stride_h = c.p.stride_w = i + 1;
+    memcpy(c.x_dims, shapes[i], 4 * sizeof(int64_t));
+    c.w_dims[0] = shapes[i][4];
+    c.w_dims[1] = shapes[i][1] / shapes[i][5];
+    c.w_dims[2] = c.w_dims[3] = 1;
+    c.has_bias = i == 0;
+    c.x = malloc(dims_count(c.x_dims, 4) * sizeof *c.x);
+    c.w = malloc(dims_count(c.w_dims, 4) * sizeof *c.w);
+    c.b = malloc((size_t)c.w_dims[0] * sizeof *c.b);
+    CU_ASSERT_FATAL(c.x != NULL && c.w != NULL && c.b != NULL);
+    for (size_t j = 0; j < dims_count(c.x_dims, 4); j++)
+      c.x[j] = (float)test_int(&r, -4, 4);
+    for (size_t j = 0; j < dims_count(c.w_dims, 4); j++)
+      c.w[j] = (float)test_int(&r, -4, 4);
+    for (int64_t j = 0; j < c.w_dims[0]; j++)
+      c.b[j] = (float)test_int(&r, -8, 8);
+    if (execute_case(device_ctx, &c, NULL, y_dims, &report) !=
+            CLCONV_STATUS_OK ||
+        !report.exact) {
+      failures++;
+      fprintf(stderr, "\n  %s\n", clconv_context_message(device_ctx));
+      case_print(&c);
+    }
+    case_free(&c);
+  }
+  CU_ASSERT_EQUAL(failures, 0);
+}
+
 /* NaN and infinity propagate to exactly the outputs whose window reads them:
  * with positive weights, a window holding the NaN gives NaN, one holding only
  * the +Inf gives +Inf, and every other output stays finite. */
@@ -491,6 +534,8 @@ int main(void) {
        test_padding_only_windows_equal_bias},
       {"random configurations: device vs reference",
        test_random_device_vs_reference},
+      {"1x1 with a large input: channel blocks innermost",
+       test_pointwise_channels_inner},
       {"NaN and Inf propagate", test_nan_and_inf_propagate},
       {"an infinite weight meets the padding", test_inf_weight_meets_padding},
       {"subnormal inputs", test_subnormals},

@@ -45,14 +45,12 @@ static const path_problem problems[] = {
      0},
     {"non-finite weights: masked", {1, 2, 6, 7}, {2, 2, 3, 3}, 1, 1, 1, 1, 1},
     {"chunked weight gradient", {2, 4, 32, 32}, {8, 4, 3, 3}, 1, 1, 1, 1, 0},
-    {"weight gradient across channels",
-     {2, 8, 12, 12},
-     {64, 8, 3, 3},
-     1,
-     1,
-     1,
-     1,
-     0},
+    /* clang-format off */
+    {"weight gradient across channels", {2, 8, 12, 12}, {64, 8, 3, 3},
+     1, 1, 1, 1, 0},
+    {"1x1, large input: channel blocks innermost", {1, 96, 60, 50},
+     {16, 96, 1, 1}, 0, 1, 1, 1, 0},
+    /* clang-format on */
 };
 
 /* Random values in [-1, 1); with @p nonfinite, an infinity and a NaN. */
@@ -204,12 +202,14 @@ static void test_every_path(void) {
               paths[i].option != NULL ? paths[i].option : "");
   }
   /* Forward: local memory on GPUs, the blocked kernel's padded copy on
-   * CPUs; the weight gradient across channels on CPUs. */
+   * CPUs, with channel blocks innermost for a large 1x1 input; the weight
+   * gradient across channels on CPUs. */
   CU_ASSERT_EQUAL(clconv_context_device(ctx, &info), CLCONV_STATUS_OK);
   if (info.type == CLCONV_DEVICE_TYPE_GPU) {
     CU_ASSERT(ran(ctx, "corr2d_fwd_local", NULL));
   } else {
     CU_ASSERT(ran(ctx, "corr2d_fwd_blocked", "-DPADDED=1"));
+    CU_ASSERT(ran(ctx, "corr2d_fwd_blocked", "-DCHANNELS_INNER=1"));
     CU_ASSERT(ran(ctx, "block_channels", NULL));
     CU_ASSERT(ran(ctx, "corr2d_bwd_weight_cvec", NULL));
   }

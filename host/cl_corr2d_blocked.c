@@ -42,68 +42,55 @@ static clconv_status pack_weights(clconv_context *ctx, cl_mem w, size_t count,
                               "pack_weights");
 }
 
-clconv_status
-clconv__cl_corr2d_blocked_run(clconv_context *ctx, const clconv__corr2d_geom *g,
-                              const clconv__cl_corr2d_blocked_operands *o) {
-  clconv__kernel_options options;
-  cl_kernel kernel;
-  cl_mem packed, input = o->x;
-  clconv__cl_args a;
-  clconv__corr2d_geom f;
+/* What one launch of the blocked kernel needs once the tiles are chosen,
+ * the input padded and the weights packed. */
+typedef struct blocked_launch {
   clconv__tiles_fwd_blocked t;
+  clconv__corr2d_geom f;
+  cl_mem input, packed;
   int64_t col_tiles, row_tiles, h0, w0;
   uint64_t range[3];
-  int padded = 0, channels_inner;
+  int channels_inner;
+} blocked_launch;
 
-  /* Chooses the tiles; the input is padded when the tiles ask for it. */
-  f = o->phase == NULL ? clconv__corr2d_geometry_flatten_pointwise(g) : *g;
-  h0 = f.h;
-  w0 = f.w;
-  t = clconv__tuning_tiles_for(ctx, g, &f);
-  col_tiles = (f.wout + (int64_t)t.vw * t.cv - 1) / ((int64_t)t.vw * t.cv);
-  row_tiles = (f.hout + t.rh - 1) / t.rh;
-  /* Channel blocks innermost where one image's input outgrows the cache:
-   * then the blocks of a column tile run together and share its input. */
-  channels_inner = clconv__tiles_fwd_blocked_channels_inner(&t, &f);
-  range[0] =
-      (uint64_t)col_tiles * (uint64_t)(channels_inner ? f.cout / t.cb : 1);
-  range[1] = (uint64_t)row_tiles;
-  range[2] = (uint64_t)f.n * (uint64_t)(channels_inner ? 1 : f.cout / t.cb);
-  if (t.padded)
-    CLCONV_FORWARD_IF_ERROR(
-        clconv__cl_pad_input(ctx, o->x, col_tiles * t.vw * t.cv,
-                             row_tiles * t.rh, o->what, &f, &input, &padded));
-  CLCONV_FORWARD_IF_ERROR(pack_weights(ctx, o->w, o->w_count, t.cb, f.cin_g,
-                                       f.kh * f.kw, o->what, &packed));
-
-  /* Specializes the blocked kernel for this problem. */
-  t.padded = padded;
+/* Builds and queues the kernel of @p l: with @p masked, the MASKED form
+ * (taps on the padding skipped when a weight is not finite), and with
+ * @p only_nonfinite that form returns at once unless some weight is not
+ * finite. */
+static clconv_status launch(clconv_context *ctx, const clconv__corr2d_geom *g,
+                            const clconv__cl_corr2d_blocked_operands *o,
+                            const blocked_launch *l, int masked,
+                            int only_nonfinite) {
+  clconv__kernel_options options;
+  cl_kernel kernel;
+  clconv__cl_args a;
   clconv__kernel_options_begin(&options);
-  clconv__tiles_fwd_blocked_options(&t, &f, o->nonfinite != NULL,
-                                    o->phase != NULL, &options);
-  clconv__kernel_options_int(&options, "CHANNELS_INNER", channels_inner);
+  clconv__tiles_fwd_blocked_options(&l->t, &l->f, masked, o->phase != NULL,
+                                    &options);
+  clconv__kernel_options_int(&options, "CHANNELS_INNER", l->channels_inner);
+  clconv__kernel_options_int(&options, "ONLY_NONFINITE", only_nonfinite);
   CLCONV_FORWARD_IF_ERROR(clconv__cl_program_kernel(
       ctx, "corr2d_fwd_blocked", clconv__kernel_options_string(&options),
       "corr2d_fwd_blocked", &kernel));
 
   /* Sets the arguments in the order of cl/corr2d_fwd_blocked.cl. */
   clconv__cl_args_begin(&a, kernel);
-  clconv__cl_args_mem(&a, input);
-  clconv__cl_args_mem(&a, packed);
+  clconv__cl_args_mem(&a, l->input);
+  clconv__cl_args_mem(&a, l->packed);
   clconv__cl_args_mem(&a, o->b);
   clconv__cl_args_mem(&a, o->y);
-  clconv__cl_args_long(&a, (int64_t)range[2]);
-  clconv__cl_args_geometry(&a, &f);
-  clconv__cl_args_int(&a, col_tiles);
-  clconv__cl_args_int(&a, row_tiles);
+  clconv__cl_args_long(&a, (int64_t)l->range[2]);
+  clconv__cl_args_geometry(&a, &l->f);
+  clconv__cl_args_int(&a, l->col_tiles);
+  clconv__cl_args_int(&a, l->row_tiles);
   clconv__cl_args_int(&a, o->b != NULL);
-  if (o->nonfinite != NULL) {
+  if (masked) {
     /* Where the original rows and columns lie in what the kernel reads. */
     clconv__cl_args_mem(&a, o->nonfinite);
-    clconv__cl_args_int(&a, g->pad_h - f.pad_h);
-    clconv__cl_args_int(&a, g->pad_w - f.pad_w);
-    clconv__cl_args_int(&a, h0);
-    clconv__cl_args_int(&a, w0);
+    clconv__cl_args_int(&a, g->pad_h - l->f.pad_h);
+    clconv__cl_args_int(&a, g->pad_w - l->f.pad_w);
+    clconv__cl_args_int(&a, l->h0);
+    clconv__cl_args_int(&a, l->w0);
   }
   if (o->phase != NULL) {
     clconv__cl_args_int(&a, o->out_h);
@@ -115,6 +102,51 @@ clconv__cl_corr2d_blocked_run(clconv_context *ctx, const clconv__corr2d_geom *g,
   }
 
   /* Launches one work-item per tile. */
-  return clconv__cl_launch_3d(ctx, &a, range, CLCONV__ELEMENTWISE_LOCAL,
+  return clconv__cl_launch_3d(ctx, &a, l->range, CLCONV__ELEMENTWISE_LOCAL,
                               "corr2d_fwd_blocked");
+}
+
+clconv_status
+clconv__cl_corr2d_blocked_run(clconv_context *ctx, const clconv__corr2d_geom *g,
+                              const clconv__cl_corr2d_blocked_operands *o) {
+  blocked_launch l;
+  int padded = 0;
+
+  /* Chooses the tiles; the input is padded when the tiles ask for it. */
+  l.f = o->phase == NULL ? clconv__corr2d_geometry_flatten_pointwise(g) : *g;
+  l.h0 = l.f.h;
+  l.w0 = l.f.w;
+  l.input = o->x;
+  l.t = clconv__tuning_tiles_for(ctx, g, &l.f);
+  l.col_tiles =
+      (l.f.wout + (int64_t)l.t.vw * l.t.cv - 1) / ((int64_t)l.t.vw * l.t.cv);
+  l.row_tiles = (l.f.hout + l.t.rh - 1) / l.t.rh;
+  /* Channel blocks innermost where one image's input outgrows the cache:
+   * then the blocks of a column tile run together and share its input. */
+  l.channels_inner = clconv__tiles_fwd_blocked_channels_inner(&l.t, &l.f);
+  l.range[0] = (uint64_t)l.col_tiles *
+               (uint64_t)(l.channels_inner ? l.f.cout / l.t.cb : 1);
+  l.range[1] = (uint64_t)l.row_tiles;
+  l.range[2] =
+      (uint64_t)l.f.n * (uint64_t)(l.channels_inner ? 1 : l.f.cout / l.t.cb);
+  if (l.t.padded)
+    CLCONV_FORWARD_IF_ERROR(clconv__cl_pad_input(
+        ctx, o->x, l.col_tiles * l.t.vw * l.t.cv, l.row_tiles * l.t.rh, o->what,
+        &l.f, &l.input, &padded));
+  l.t.padded = padded;
+  CLCONV_FORWARD_IF_ERROR(pack_weights(ctx, o->w, o->w_count, l.t.cb, l.f.cin_g,
+                                       l.f.kh * l.f.kw, o->what, &l.packed));
+  if (o->nonfinite == NULL)
+    return launch(ctx, g, o, &l, 0, 0);
+  /* An input gradient, whose weights may not be finite, which the host
+   * learns only on the device: on small problems the MASKED form alone;
+   * on larger ones the plain form, as fast as the forward, and then the
+   * MASKED form, which redoes every tile only when some weight is not
+   * finite and otherwise returns at once (its edge path, compiled in,
+   * makes the whole kernel slower: S3's input gradient took 10.4 ms
+   * instead of 6.6). */
+  if (!clconv__tiles_fwd_blocked_large(&l.f))
+    return launch(ctx, g, o, &l, 1, 0);
+  CLCONV_FORWARD_IF_ERROR(launch(ctx, g, o, &l, 0, 0));
+  return launch(ctx, g, o, &l, 1, 1);
 }

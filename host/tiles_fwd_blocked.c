@@ -244,3 +244,7 @@ int clconv__tiles_fwd_blocked_channels_inner(const clconv__tiles_fwd_blocked *t,
          input_bytes > CHANNELS_INNER_BYTES &&
          weight_bytes <= CHANNELS_INNER_BYTES;
 }
+
+int clconv__tiles_fwd_blocked_large(const clconv__corr2d_geom *f) {
+  return forward_flops(f) >= SMALL_PROBLEM_FLOPS;
+}

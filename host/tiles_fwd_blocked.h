@@ -29,6 +29,10 @@ typedef struct clconv__tiles_fwd_blocked {
 int clconv__tiles_fwd_blocked_channels_inner(const clconv__tiles_fwd_blocked *t,
                                              const clconv__corr2d_geom *f);
 
+/* Whether @p f does enough work (a million floating-point operations) that
+ * a second, mostly empty launch costs little beside it. */
+int clconv__tiles_fwd_blocked_large(const clconv__corr2d_geom *f);
+
 /* Largest accumulator count (cv * rh * cb) a tiling may ask for. */
 #define CLCONV__MAX_ACCUMULATORS 32
 

@@ -168,6 +168,7 @@ static void test_every_path(void) {
       {"corr2d_fwd_blocked", NULL},
       {"corr2d_fwd_blocked", "-DMASKED=1"},
       {"corr2d_fwd_blocked", "-DSCATTER=1"},
+      {"corr2d_fwd_blocked", "-DONLY_NONFINITE=1"},
       {"flip_weights", NULL},
       {"pack_weights", NULL},
       {"pad_input", NULL},

@@ -79,6 +79,23 @@ int cli_parse_long(const char *text, long lo, long hi, long *out) {
   return 0;
 }
 
+int cli_parse_list(const char *text, int count, long hi, int64_t *out) {
+  for (int i = 0; i < count; i++) {
+    const char *end = i + 1 < count ? strchr(text, ',') : text + strlen(text);
+    char piece[24];
+    long value;
+    if (end == NULL || (size_t)(end - text) >= sizeof piece)
+      return -1;
+    memcpy(piece, text, (size_t)(end - text));
+    piece[end - text] = '\0';
+    if (cli_parse_long(piece, 0, hi, &value) != 0)
+      return -1;
+    out[i] = value;
+    text = end + 1;
+  }
+  return 0;
+}
+
 int cli_parse_dims(const char *text, char sep, int64_t *a, int64_t *b) {
   char *end;
   if (text == NULL || parse_count(text, &end, a) != 0 || *end != sep ||

@@ -34,6 +34,11 @@ int cli_parse_pair(const char *text, int64_t *a, int64_t *b);
  * after them. @return 0 on success, -1 when malformed or out of range. */
 int cli_parse_long(const char *text, long lo, long hi, long *out);
 
+/* Parses exactly @p count comma-separated decimal integers, each in
+ * [0, hi], into @p out. @return 0 on success, -1 when malformed, too few or
+ * too many, or out of range. */
+int cli_parse_list(const char *text, int count, long hi, int64_t *out);
+
 /* Parses "A<sep>B" of two non-negative integers, with nothing else.
  * @return 0 on success, -1 when malformed or out of range. */
 int cli_parse_dims(const char *text, char sep, int64_t *a, int64_t *b);

@@ -295,19 +295,11 @@ static void json_record(FILE *json, int first, const bench_shape *s, int op,
 /* Parses "N,CIN,H,W,COUT,KH,KW,PAD,STRIDE" into @p s. @return 0 or -1. */
 static int parse_problem(const char *text, bench_shape *s) {
   int64_t v[9];
-  for (int i = 0; i < 9; i++) {
-    const char *comma = i < 8 ? strchr(text, ',') : text + strlen(text);
-    char piece[24];
-    long value;
-    if (comma == NULL || (size_t)(comma - text) >= sizeof piece)
+  if (cli_parse_list(text, 9, 1L << 30, v) != 0)
+    return -1;
+  for (int i = 0; i < 9; i++)
+    if (v[i] < (i == 7 ? 0 : 1)) /* PAD may be 0 */
       return -1;
-    memcpy(piece, text, (size_t)(comma - text));
-    piece[comma - text] = '\0';
-    if (cli_parse_long(piece, i == 7 ? 0 : 1, 1L << 30, &value) != 0)
-      return -1;
-    v[i] = value;
-    text = comma + 1;
-  }
   s->name = "P";
   s->n = v[0], s->cin = v[1], s->h = v[2], s->w = v[3], s->cout = v[4];
   s->kh = v[5], s->kw = v[6], s->pad = v[7], s->stride = v[8];

@@ -39,19 +39,11 @@ static const char *usage =
 
 /* Parses "A,B,C,D" of positive integers. @return 0 on success. */
 static int parse_dims(const char *text, int64_t dims[4]) {
-  for (int i = 0; i < 4; i++) {
-    const char *comma = i < 3 ? strchr(text, ',') : text + strlen(text);
-    char piece[24];
-    long v;
-    if (comma == NULL || (size_t)(comma - text) >= sizeof piece)
+  if (cli_parse_list(text, 4, LONG_MAX, dims) != 0)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    if (dims[i] < 1)
       return -1;
-    memcpy(piece, text, (size_t)(comma - text));
-    piece[comma - text] = '\0';
-    if (cli_parse_long(piece, 1, LONG_MAX, &v) != 0)
-      return -1;
-    dims[i] = v;
-    text = comma + 1;
-  }
   return 0;
 }
 

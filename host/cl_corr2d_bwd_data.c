@@ -5,9 +5,11 @@
 #include "backend_opencl.h"
 
 #include "cl_corr2d_blocked.h"
+#include "cl_corr2d_winograd.h"
 #include "cl_launch.h"
 #include "cl_program.h"
 #include "cl_scratch.h"
+#include "corr2d_algo.h"
 #include "error.h"
 #include "kernel_options.h"
 #include "tiles_bwd_data.h"
@@ -68,6 +70,8 @@ static clconv_status corr2d_bwd_data_by_forward(clconv_context *ctx,
                                                 clconv_tensor *dx) {
   clconv__input_grad_phase ph;
   clconv__cl_corr2d_blocked_operands o;
+  const int algo =
+      clconv__corr2d_algo_resolve(&ctx->caps, g, CLCONV_PASS_BACKWARD_DATA);
   o.x = dy->mem;
   o.b = NULL;
   o.y = dx->mem;
@@ -84,6 +88,12 @@ static clconv_status corr2d_bwd_data_by_forward(clconv_context *ctx,
         continue;
       CLCONV_FORWARD_IF_ERROR(
           flip_weights(ctx, g, &ph, w, &o.w, &o.w_count, &o.nonfinite));
+      /* Winograd takes stride 1 only: one phase, all of dX. */
+      if (algo == CLCONV_ALGO_WINOGRAD || algo == CLCONV_ALGO_WINOGRAD_4X4) {
+        CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_winograd_run(
+            ctx, &ph.f, algo, dy->mem, o.w, NULL, dx->mem, 1, o.what));
+        continue;
+      }
       o.phase = g->stride_h == 1 && g->stride_w == 1 ? NULL : &ph;
       CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_blocked_run(ctx, &ph.f, &o));
     }

@@ -1,11 +1,14 @@
-/* cl_corr2d_fwd.c: the OpenCL forward cross-correlation: the local-memory
- * kernel on GPUs where it fits, the blocked kernel elsewhere, the naive
- * kernel when indices need 64 bits. */
+/* cl_corr2d_fwd.c: the OpenCL forward cross-correlation: Winograd where the
+ * algorithm chosen is one, else the local-memory kernel on GPUs where it
+ * fits, the blocked kernel elsewhere, the naive kernel when indices need 64
+ * bits. */
 #include "backend_opencl.h"
 
 #include "cl_corr2d_blocked.h"
+#include "cl_corr2d_winograd.h"
 #include "cl_launch.h"
 #include "cl_program.h"
+#include "corr2d_algo.h"
 #include "error.h"
 #include "kernel_options.h"
 
@@ -40,6 +43,12 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
                                     const clconv_tensor *w,
                                     const clconv_tensor *b, clconv_tensor *y) {
   clconv__cl_corr2d_blocked_operands o;
+  const int algo =
+      clconv__corr2d_algo_resolve(&ctx->caps, g, CLCONV_PASS_FORWARD);
+  if (algo == CLCONV_ALGO_WINOGRAD || algo == CLCONV_ALGO_WINOGRAD_4X4)
+    return clconv__cl_corr2d_winograd_run(ctx, g, algo, x->mem, w->mem,
+                                          b != NULL ? b->mem : NULL, y->mem, 0,
+                                          "corr2d_fwd");
   if (g->needs_long_index)
     return corr2d_fwd_naive(ctx, g, x, w, b, y);
   /* GPUs: the tile in local memory, shared by a group's work-items. */

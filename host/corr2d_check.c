@@ -3,9 +3,11 @@
 #include "corr2d_check.h"
 
 #include "abi.h"
+#include "corr2d_algo.h"
 #include "error.h"
 #include "tensor.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define INDEX_LIMIT CLCONV__CORR2D_INDEX_LIMIT
@@ -41,7 +43,9 @@ clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
                                           const clconv_corr2d_params *p) {
   CLCONV_RETURN_IF(ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx, !clconv__abi_size_ok(p->struct_size, sizeof *p),
+  CLCONV_RETURN_IF(ctx,
+                   !clconv__abi_size_ok(p->struct_size,
+                                        offsetof(clconv_corr2d_params, algo)),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params.struct_size is %zu: make params with "
                    "clconv_corr2d_params_default()",
@@ -53,7 +57,20 @@ clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "dilation_h", p->dilation_h, 1));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "dilation_w", p->dilation_w, 1));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "groups", p->groups, 1));
+  CLCONV_RETURN_IF(ctx,
+                   clconv__corr2d_check_algo(p) < CLCONV_ALGO_AUTO ||
+                       clconv__corr2d_check_algo(p) > CLCONV_ALGO_WINOGRAD_4X4,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: params.algo = %d is not a clconv_algo", fn,
+                   clconv__corr2d_check_algo(p));
   return CLCONV_STATUS_OK;
+}
+
+int clconv__corr2d_check_algo(const clconv_corr2d_params *p) {
+  /* A program built against 0.2 knows the struct without algo. */
+  return p->struct_size >= offsetof(clconv_corr2d_params, algo) + sizeof(int)
+             ? p->algo
+             : CLCONV_ALGO_AUTO;
 }
 
 clconv_status clconv__corr2d_check_problem(
@@ -114,6 +131,18 @@ clconv_status clconv__corr2d_check_problem(
   (void)clconv__corr2d_geometry_derive(g); /* fits: checked above */
   if (ctx->naive_kernels)
     g->needs_long_index = 1; /* tests: the 64-bit-index kernels */
+
+  /* Checks that the algorithm asked for can run the problem. */
+  g->algo = clconv__corr2d_check_algo(p);
+  CLCONV_RETURN_IF(
+      ctx, clconv__corr2d_algo_unfit(g) != NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+      "%s: params.algo %s needs %s; this problem has a %lldx%lld "
+      "kernel, stride %lldx%lld, dilation %lldx%lld, padding "
+      "%lldx%lld",
+      fn, clconv_algo_name(g->algo), clconv__corr2d_algo_unfit(g),
+      (long long)g->kh, (long long)g->kw, (long long)g->stride_h,
+      (long long)g->stride_w, (long long)g->dil_h, (long long)g->dil_w,
+      (long long)g->pad_h, (long long)g->pad_w);
 
   /* Checks the bias. */
   if (b != NULL) {

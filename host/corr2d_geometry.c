@@ -2,6 +2,8 @@
  * of a cross-correlation, from its sizes alone. */
 #include "corr2d_geometry.h"
 
+#include "clconv.h"
+
 int64_t clconv__corr2d_geometry_output_size(int64_t in, int64_t k, int64_t pad,
                                             int64_t stride, int64_t dil) {
   const int64_t padded = in + 2 * pad;
@@ -44,8 +46,9 @@ int64_t clconv__corr2d_geometry_terms(const clconv__corr2d_geom *g) {
 clconv__corr2d_geom
 clconv__corr2d_geometry_flatten_pointwise(const clconv__corr2d_geom *g) {
   clconv__corr2d_geom f = *g;
-  if (g->kh == 1 && g->kw == 1 && g->stride_h == 1 && g->stride_w == 1 &&
-      g->pad_h == 0 && g->pad_w == 0 && g->hout == g->h && g->wout == g->w) {
+  if (g->algo != CLCONV_ALGO_DIRECT && g->kh == 1 && g->kw == 1 &&
+      g->stride_h == 1 && g->stride_w == 1 && g->pad_h == 0 && g->pad_w == 0 &&
+      g->hout == g->h && g->wout == g->w) {
     f.w = g->h * g->w;
     f.h = 1;
     f.wout = g->hout * g->wout;

@@ -15,6 +15,7 @@ typedef struct clconv__corr2d_geom {
   int64_t stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
   int has_bias;
   int needs_long_index; /* some index reaches 2^31: kernels use long */
+  int algo;             /* the clconv_algo asked for (corr2d_algo.h) */
 } clconv__corr2d_geom;
 
 /* The largest index or size a kernel takes as int. */
@@ -34,8 +35,9 @@ int clconv__corr2d_geometry_derive(clconv__corr2d_geom *g);
 
 /* @p g as the blocked kernels see it: a 1x1 kernel with stride 1, no
  * padding and output planes the size of the input's treats each plane as
- * one long row, so the vectors run over whole planes instead of short rows.
- * Other problems are returned unchanged. */
+ * one long row, so the vectors run over whole planes instead of short rows
+ * (a matrix product), unless g->algo asks for DIRECT. Other problems are
+ * returned unchanged. */
 clconv__corr2d_geom
 clconv__corr2d_geometry_flatten_pointwise(const clconv__corr2d_geom *g);
 

@@ -18,7 +18,10 @@ typedef enum clconv__scratch_slot {
   CLCONV__SCRATCH_FLIPPED = 3, /* weights flipped for an input gradient */
   CLCONV__SCRATCH_FLAG = 4,    /* one int: a flipped weight is not finite */
   CLCONV__SCRATCH_BLOCKED = 5, /* an operand in channel blocks */
-  CLCONV__SCRATCH_SLOTS = 6    /* how many there are */
+  CLCONV__SCRATCH_WINOGRAD_INPUT = 6,    /* Winograd: transformed input */
+  CLCONV__SCRATCH_WINOGRAD_WEIGHTS = 7,  /* Winograd: transformed weights */
+  CLCONV__SCRATCH_WINOGRAD_PRODUCTS = 8, /* Winograd: their products */
+  CLCONV__SCRATCH_SLOTS = 9              /* how many there are */
 } clconv__scratch_slot;
 
 /* One built program and the kernels created from it, cached in a context by

@@ -6,8 +6,10 @@
 #include "backend_ref.h"
 #include "compare.h"
 #include "context.h"
+#include "corr2d_algo.h"
 #include "corr2d_check.h"
 #include "error.h"
+#include "ref_winograd.h"
 #include "tensor.h"
 #include "verify.h"
 
@@ -15,16 +17,24 @@
 
 static const float one = 1.0f;
 
-/* What the reference needs to compute one gradient element. */
+/* What the reference needs to compute one gradient element. For an input
+ * gradient that Winograd F(m x m, 3x3) computed, wino_m is 2 or 4 and f and
+ * flipped are the correlation it computed and its weights; else 0. */
 typedef struct grad_args {
   const clconv__corr2d_geom *g;
   const float *a, *b, *old;
+  int wino_m;
+  const clconv__corr2d_geom *f;
+  const float *flipped;
 } grad_args;
 
 static void data_element(const void *p, int64_t index, double *sum,
                          double *mag) {
   const grad_args *a = p;
   clconv__ref_corr2d_bwd_data_at(a->g, a->a, a->b, index, sum, mag);
+  if (a->wino_m != 0)
+    *mag = clconv__ref_winograd_magnitude(a->f, a->wino_m, a->a, a->flipped,
+                                          NULL, index);
 }
 
 static void weight_element(const void *p, int64_t index, double *sum,
@@ -71,18 +81,37 @@ static clconv_status verify_data(clconv_context *ctx, const char *fn,
                                  const clconv_tensor *dy,
                                  const clconv_tensor *w,
                                  const clconv_tensor *dx) {
-  const double terms = (double)(g->cout_g * g->kh * g->kw);
+  double terms = (double)(g->cout_g * g->kh * g->kw);
+  const int wino_m = clconv__ref_winograd_m(
+      clconv__corr2d_algo_resolve(&ctx->caps, g, CLCONV_PASS_BACKWARD_DATA));
+  const clconv__corr2d_geom f = clconv__ref_winograd_input_grad_geometry(g);
   host_copies h = {0};
+  float *flipped = NULL;
   clconv_status status;
   clconv__verify_begin(ctx);
   if ((status = clconv__tensor_download(dy, &h.a)) == CLCONV_STATUS_OK &&
       (status = clconv__tensor_download(w, &h.b)) == CLCONV_STATUS_OK) {
-    const grad_args args = {g, h.a, h.b, NULL};
-    status = clconv__verify_elements(
-        ctx, fn, "dx", dx, data_element, &args, terms,
-        clconv__compare_exact_inputs(h.a, dy->count, h.b, w->count, NULL, 0,
-                                     terms));
+    /* Winograd's result is held to its own bound (as in the forward). */
+    if (wino_m != 0) {
+      flipped = clconv__alloc(w->count * sizeof *flipped);
+      if (flipped == NULL)
+        status = clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                                    "%s: out of host memory for the flipped "
+                                    "weights of the verification",
+                                    fn);
+      else
+        clconv__ref_winograd_flip(g, h.b, flipped);
+      terms += clconv__ref_winograd_extra_terms(wino_m);
+    }
+    if (status == CLCONV_STATUS_OK) {
+      const grad_args args = {g, h.a, h.b, NULL, wino_m, &f, flipped};
+      status = clconv__verify_elements(
+          ctx, fn, "dx", dx, data_element, &args, terms,
+          wino_m == 0 && clconv__compare_exact_inputs(
+                             h.a, dy->count, h.b, w->count, NULL, 0, terms));
+    }
   }
+  clconv__alloc_free(flipped);
   host_copies_free(&h);
   return status;
 }
@@ -105,7 +134,7 @@ clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
     return CLCONV_STATUS_OK;
 
   if (ctx->is_reference) {
-    const grad_args args = {&g, dy->host, w->host, NULL};
+    const grad_args args = {&g, dy->host, w->host, NULL, 0, NULL, NULL};
     reference_elements(dx, data_element, &args);
     return CLCONV_STATUS_OK;
   }
@@ -126,7 +155,7 @@ static clconv_status verify_weight(clconv_context *ctx, const char *fn,
   clconv__verify_begin(ctx);
   if ((status = clconv__tensor_download(x, &h.a)) == CLCONV_STATUS_OK &&
       (status = clconv__tensor_download(dy, &h.b)) == CLCONV_STATUS_OK) {
-    const grad_args args = {g, h.a, h.b, old};
+    const grad_args args = {g, h.a, h.b, old, 0, NULL, NULL};
     status = clconv__verify_elements(
         ctx, fn, "dw", dw, weight_element, &args, terms + (old != NULL),
         clconv__compare_exact_inputs(h.a, x->count, h.b, dy->count, old,
@@ -157,8 +186,8 @@ clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
                    "%s: accumulate must be 0 or 1, got %d", fn, accumulate);
 
   if (ctx->is_reference) {
-    const grad_args args = {&g, x->host, dy->host,
-                            accumulate ? dw->host : NULL};
+    const grad_args args = {&g, x->host, dy->host, accumulate ? dw->host : NULL,
+                            0,  NULL,    NULL};
     reference_elements(dw, weight_element, &args);
     return CLCONV_STATUS_OK;
   }

@@ -301,7 +301,47 @@ typedef struct clconv_corr2d_params {
   int64_t stride_h, stride_w;     /* default 1 */
   int64_t dilation_h, dilation_w; /* default 1 */
   int64_t groups;                 /* default 1 */
+  /* How the device computes it, a clconv_algo; default CLCONV_ALGO_AUTO.
+   * (Added in 0.3: a program built against 0.2 passes a shorter struct,
+   * which runs as AUTO.) */
+  int algo;
 } clconv_corr2d_params;
+
+/* The algorithms of a cross-correlation and its input gradient. Every one
+ * gives the result that the reference backend checks; they differ in speed
+ * and in rounding (docs/design.md, "Algorithms"). */
+typedef enum clconv_algo {
+  /* The library chooses per problem and pass; clconv_corr2d_algo_chosen()
+   * says what it chose. */
+  CLCONV_ALGO_AUTO = 0,
+  /* Direct summation over the window (tiled, vectorized). */
+  CLCONV_ALGO_DIRECT = 1,
+  /* A 1x1 kernel with stride 1 and no padding as a matrix product over
+   * whole planes; other problems are refused. */
+  CLCONV_ALGO_GEMM = 2,
+  /* Winograd's F(2x2, 3x3) for 3x3 kernels with stride 1 and dilation 1:
+   * 2.25x fewer multiplications, a few times the direct rounding error.
+   * The forward and the input gradient; the weight gradient runs direct. */
+  CLCONV_ALGO_WINOGRAD = 3,
+  /* Winograd's F(4x4, 3x3): 4x fewer multiplications, an error bound up to
+   * 256x the direct one (design.md). Same problems as WINOGRAD. */
+  CLCONV_ALGO_WINOGRAD_4X4 = 4
+} clconv_algo;
+
+/* The passes of a cross-correlation that an algorithm is chosen for. */
+typedef enum clconv_corr2d_pass {
+  CLCONV_PASS_FORWARD = 0,
+  CLCONV_PASS_BACKWARD_DATA = 1,
+  CLCONV_PASS_BACKWARD_WEIGHT = 2
+} clconv_corr2d_pass;
+
+/** @return a static name for @p algo: "auto", "direct", "gemm", "winograd",
+ * "winograd4x4", or "unknown". */
+CLCONV_API const char *clconv_algo_name(int algo);
+
+/** Parses @p name (one of clconv_algo_name()'s) into @p *algo.
+ * @return OK, or INVALID_ARGUMENT (no message: there is no context). */
+CLCONV_API clconv_status clconv_algo_parse(const char *name, int *algo);
 
 /** Sets @p params (@p struct_size bytes as the caller knows the struct) to
  * padding 0, stride 1, dilation 1, one group. */
@@ -334,6 +374,15 @@ CLCONV_API clconv_status clconv_corr2d_output_dims(
  * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT, TOO_LARGE,
  *         BUILD_FAILED, KERNEL_SOURCE_ERROR, OUT_OF_DEVICE_MEMORY,
  *         OPENCL_ERROR, CONTEXT_UNUSABLE, VERIFY_MISMATCH (verify mode). */
+/** Says in @p *algo which algorithm (never AUTO) runs @p pass of the problem
+ * of @p p, @p x (the input, N, Cin, H, W) and @p w on @p ctx's device, after
+ * the checks of clconv_corr2d_output_dims(). On the reference backend it is
+ * DIRECT: the reference always sums directly, in double.
+ * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT. */
+CLCONV_API clconv_status clconv_corr2d_algo_chosen(
+    clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
+    const clconv_tensor *w, clconv_corr2d_pass pass, int *algo);
+
 CLCONV_API clconv_status clconv_corr2d_forward(
     clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
     const clconv_tensor *w, const clconv_tensor *b, clconv_tensor *y);

@@ -1,6 +1,7 @@
 /* test_kernel_paths.c: a small problem for every kernel path of the OpenCL
  * backend (blocked, local-memory, padded input, masked and scattered input
- * gradients, tap-less phases, chunked weight gradients, the 64-bit-index
+ * gradients, tap-less phases, chunked weight gradients, Winograd's
+ * transforms and fix-up, the 64-bit-index
  * naive kernels, bias, loss, SGD, init), each run in verify mode so the
  * reference checks it; then checks that every path ran on this device. Small
  * enough to run under Oclgrind, which CI does to catch out-of-bounds
@@ -20,36 +21,35 @@ typedef struct path_problem {
   int64_t x[4], w[4];
   int64_t pad, stride, dilation, groups;
   int nonfinite;
+  int algo; /* clconv_algo */
 } path_problem;
 
 static const path_problem problems[] = {
-    {"3x3, padding 1", {2, 3, 12, 13}, {8, 3, 3, 3}, 1, 1, 1, 1, 0},
-    {"padded input copy", {1, 8, 24, 24}, {16, 8, 3, 3}, 1, 1, 1, 1, 0},
-    {"stride 2, dilation 2, groups 2",
-     {1, 4, 11, 9},
-     {4, 2, 3, 3},
-     2,
-     2,
-     2,
-     2,
-     0},
-    {"stride 2: scattered phases", {1, 3, 12, 12}, {4, 3, 3, 3}, 1, 2, 1, 1, 0},
-    {"1x1", {2, 6, 7, 5}, {4, 6, 1, 1}, 0, 1, 1, 1, 0},
-    {"stride 3 > kernel 2: tap-less phases",
-     {1, 2, 10, 10},
-     {2, 2, 2, 2},
-     0,
-     3,
-     1,
-     1,
-     0},
-    {"non-finite weights: masked", {1, 2, 6, 7}, {2, 2, 3, 3}, 1, 1, 1, 1, 1},
-    {"chunked weight gradient", {2, 4, 32, 32}, {8, 4, 3, 3}, 1, 1, 1, 1, 0},
     /* clang-format off */
+    {"3x3, padding 1", {2, 3, 12, 13}, {8, 3, 3, 3}, 1, 1, 1, 1, 0, 0},
+    {"padded input copy", {1, 8, 24, 24}, {16, 8, 3, 3}, 1, 1, 1, 1, 0, 0},
+    {"stride 2, dilation 2, groups 2", {1, 4, 11, 9}, {4, 2, 3, 3},
+     2, 2, 2, 2, 0, 0},
+    {"stride 2: scattered phases", {1, 3, 12, 12}, {4, 3, 3, 3},
+     1, 2, 1, 1, 0, 0},
+    {"1x1", {2, 6, 7, 5}, {4, 6, 1, 1}, 0, 1, 1, 1, 0, 0},
+    {"stride 3 > kernel 2: tap-less phases", {1, 2, 10, 10}, {2, 2, 2, 2},
+     0, 3, 1, 1, 0, 0},
+    {"non-finite weights: masked", {1, 2, 6, 7}, {2, 2, 3, 3},
+     1, 1, 1, 1, 1, 0},
+    {"chunked weight gradient", {2, 4, 32, 32}, {8, 4, 3, 3}, 1, 1, 1, 1, 0, 0},
     {"weight gradient across channels", {2, 8, 12, 12}, {64, 8, 3, 3},
-     1, 1, 1, 1, 0},
+     1, 1, 1, 1, 0, 0},
     {"1x1, large input: channel blocks innermost", {1, 96, 60, 50},
-     {16, 96, 1, 1}, 0, 1, 1, 1, 0},
+     {16, 96, 1, 1}, 0, 1, 1, 1, 0, 0},
+    {"Winograd F(2x2, 3x3)", {2, 5, 9, 10}, {6, 5, 3, 3},
+     1, 1, 1, 1, 0, CLCONV_ALGO_WINOGRAD},
+    {"Winograd F(4x4, 3x3), groups 2", {1, 4, 11, 9}, {6, 2, 3, 3},
+     2, 1, 1, 2, 0, CLCONV_ALGO_WINOGRAD_4X4},
+    {"Winograd, non-finite weights: the fix-up", {1, 3, 7, 8}, {4, 3, 3, 3},
+     1, 1, 1, 1, 1, CLCONV_ALGO_WINOGRAD},
+    {"1x1 as a matrix product", {2, 6, 7, 5}, {4, 6, 1, 1}, 0, 1, 1, 1, 0,
+     CLCONV_ALGO_GEMM},
     /* clang-format on */
 };
 
@@ -82,6 +82,7 @@ static void run_problem(clconv_context *ctx, const path_problem *pr,
   p.stride_h = p.stride_w = pr->stride;
   p.dilation_h = p.dilation_w = pr->dilation;
   p.groups = pr->groups;
+  p.algo = pr->algo;
   x = random_tensor(ctx, r, pr->x, 0);
   w = random_tensor(ctx, r, pr->w, pr->nonfinite);
   b = test_tensor(ctx, 1, b_dims, NULL);
@@ -183,6 +184,9 @@ static void test_every_path(void) {
       {"squared_error", NULL},
       {"sgd_update", NULL},
       {"init_uniform", NULL},
+      {"winograd", "-DWINO_M=2"},
+      {"winograd", "-DWINO_M=4"},
+      {"winograd", "-DMASKED=1"},
   };
   for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
     run_problem(ctx, &problems[i], &r);

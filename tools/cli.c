@@ -159,6 +159,17 @@ int cli_conv_option(const char *command, const char *arg, const char *value,
                     clconv_corr2d_params *p) {
   int64_t *first, *second, groups_again;
   const char *form;
+  if (strcmp(arg, "--algo") == 0) {
+    if (value == NULL ||
+        clconv_algo_parse(value, &p->algo) != CLCONV_STATUS_OK) {
+      fprintf(stderr,
+              "clconv %s: --algo takes auto, direct, gemm, winograd or "
+              "winograd4x4, got '%s'\n",
+              command, value != NULL ? value : "");
+      return -1;
+    }
+    return 1;
+  }
   if (strcmp(arg, "--padding") == 0) {
     first = &p->pad_h, second = &p->pad_w, form = "PH,PW or P";
   } else if (strcmp(arg, "--stride") == 0) {

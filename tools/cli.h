@@ -52,8 +52,9 @@ int cli_check_finite(const char *command, const char *what,
                      const struct npy_array *a);
 
 /* Handles the convolution options shared by `run` and `fit` (--padding,
- * --stride, --dilation, --groups) into @p p. @return 1 when @p arg was one of
- * them, 0 when it was not, -1 (with a message on stderr) for a bad value. */
+ * --stride, --dilation, --groups, --algo) into @p p. @return 1 when @p arg was
+ * one of them, 0 when it was not, -1 (with a message on stderr) for a bad
+ * value. */
 int cli_conv_option(const char *command, const char *arg, const char *value,
                     clconv_corr2d_params *p);
 
@@ -63,7 +64,11 @@ int cli_conv_option(const char *command, const char *arg, const char *value,
   "0\n"                                                                        \
   "  --stride SH,SW   default 1\n"                                             \
   "  --dilation DH,DW default 1\n"                                             \
-  "  --groups G       default 1\n"
+  "  --groups G       default 1\n"                                             \
+  "  --algo A         how the device computes it: auto (default: chosen per\n" \
+  "                   problem), direct, gemm (1x1 only), winograd "            \
+  "(F(2x2,3x3))\n"                                                             \
+  "                   or winograd4x4 (F(4x4,3x3); 3x3, stride 1 only)\n"
 
 /* Reads a .npy file and checks that it has one of two ranks; prints the
  * error (prefixed with @p command and @p what) on failure. */

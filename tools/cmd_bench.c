@@ -17,15 +17,16 @@ static const char *usage =
     "usage: clconv bench [--device SPEC] [--shapes S1,S3,...]\n"
     "                    [--problem N,CIN,H,W,COUT,KH,KW,PAD,STRIDE]\n"
     "                    [--ops forward,backward-data,backward-weights,step]\n"
-    "                    [--repeat N] [--json FILE]\n"
+    "                    [--algo A] [--repeat N] [--json FILE]\n"
     "\n"
     "Times each op on each shape: one warm-up run (which builds the kernels),\n"
     "then N timed runs, each waiting for the device. Prints the median, min\n"
     "and max time, GFLOP/s and GB/s (the bytes each op must at least move),\n"
     "the fraction of the device's measured peak (of arithmetic or bandwidth,\n"
-    "whichever is higher), and the largest error against the reference\n"
-    "backend, as a fraction of the tolerance (2000 elements sampled per\n"
-    "output).\n"
+    "whichever is higher), the algorithm that ran (for the step: forward /\n"
+    "input gradient / weight gradient), and the largest error against the\n"
+    "reference backend, as a fraction of the tolerance (2000 elements sampled\n"
+    "per output).\n"
     "\n" BENCH_SHAPES_HELP
     "ops: forward, backward-data, backward-weights, and step (the layer's\n"
     "training step: forward, squared-error gradient, zero_grad, all\n"
@@ -39,9 +40,12 @@ static const char *usage =
     "                 the output): N,CIN,H,W,COUT,KH,KW,PAD,STRIDE, e.g.\n"
     "                 8,64,56,56,64,3,3,1,1 is S3\n"
     "  --ops LIST     default: all\n"
+    "  --algo A       auto (default: the library chooses per problem and\n"
+    "                 pass), direct, gemm, winograd or winograd4x4; a shape\n"
+    "                 the algorithm does not fit is skipped, with a note\n"
     "  --repeat N     timed runs per shape and op (default 5)\n"
     "  --json FILE    also write one JSON record per shape and op (with the\n"
-    "                 problem's sizes and the measured peak)\n";
+    "                 problem's sizes, the algorithm and the measured peak)\n";
 
 static const char *op_names[] = {"forward", "backward-data", "backward-weights",
                                  "step"};
@@ -96,8 +100,8 @@ static void problem_close(problem *pr) {
 }
 
 /* Makes the tensors of @p s on @p ctx, the same numbers on every context. */
-static int problem_open(problem *pr, clconv_context *ctx,
-                        const bench_shape *s) {
+static int problem_open(problem *pr, clconv_context *ctx, const bench_shape *s,
+                        int algo) {
   const int64_t x_dims[4] = {s->n, s->cin, s->h, s->w};
   const int64_t w_dims[4] = {s->cout, s->cin, s->kh, s->kw};
   const int64_t b_dims[1] = {s->cout};
@@ -109,11 +113,16 @@ static int problem_open(problem *pr, clconv_context *ctx,
   pr->p = clconv_corr2d_params_default();
   pr->p.pad_h = pr->p.pad_w = s->pad;
   pr->p.stride_h = pr->p.stride_w = s->stride;
+  pr->p.algo = algo;
   if (make(ctx, 4, x_dims, 1, &pr->x) != 0 ||
       make(ctx, 4, w_dims, 2, &pr->w) != 0 ||
       make(ctx, 1, b_dims, 3, &pr->b) != 0)
     return -1;
   status = clconv_corr2d_output_dims(ctx, &pr->p, pr->x, pr->w, y_dims);
+  if (status == CLCONV_STATUS_INVALID_ARGUMENT && algo != CLCONV_ALGO_AUTO) {
+    printf("%-3s skipped: %s\n", s->name, clconv_context_message(ctx));
+    return 1; /* the algorithm does not fit the shape */
+  }
   if (status != CLCONV_STATUS_OK) {
     cli_report(ctx, status, "bench");
     return -1;
@@ -171,7 +180,26 @@ typedef struct record {
   double max_error_ratio, max_abs_error;
   size_t compared;
   int exact;
+  char algo[48]; /* what ran: "winograd", or for the step three names */
 } record;
+
+/* Writes into @p r->algo the algorithm of each pass that op @p op runs. */
+static void note_algo(problem *pr, int op, record *r) {
+  static const clconv_corr2d_pass passes[3] = {CLCONV_PASS_FORWARD,
+                                               CLCONV_PASS_BACKWARD_DATA,
+                                               CLCONV_PASS_BACKWARD_WEIGHT};
+  int algo[3] = {-1, -1, -1};
+  for (int i = 0; i < 3; i++)
+    if ((op == i || op == 3) &&
+        clconv_corr2d_algo_chosen(pr->ctx, &pr->p, pr->x, pr->w, passes[i],
+                                  &algo[i]) != CLCONV_STATUS_OK)
+      algo[i] = -1;
+  if (op == 3)
+    snprintf(r->algo, sizeof r->algo, "%s/%s/%s", clconv_algo_name(algo[0]),
+             clconv_algo_name(algo[1]), clconv_algo_name(algo[2]));
+  else
+    snprintf(r->algo, sizeof r->algo, "%s", clconv_algo_name(algo[op]));
+}
 
 /* Times @p repeat runs after a warm-up. @return 0 on success. */
 static int time_op(problem *pr, int op, int repeat, record *r) {
@@ -268,11 +296,15 @@ static void json_string(FILE *json, const char *text) {
 }
 
 static void json_record(FILE *json, int first, const bench_shape *s, int op,
-                        const char *device, const clconv_peak *peak,
+                        int algo, const char *device, const clconv_peak *peak,
                         const record *r) {
   fprintf(json, "%s  {\"shape\": ", first ? "" : ",\n");
   json_string(json, s->name);
-  fprintf(json, ", \"op\": \"%s\", \"device\": ", op_names[op]);
+  fprintf(json, ", \"op\": \"%s\", \"algo\": ", op_names[op]);
+  json_string(json, r->algo);
+  fprintf(json, ", \"algo_requested\": ");
+  json_string(json, clconv_algo_name(algo));
+  fprintf(json, ", \"device\": ");
   json_string(json, device);
   fprintf(json,
           ", \"dims\": {\"n\": %lld, \"cin\": %lld, \"h\": %lld, \"w\": %lld, "
@@ -308,19 +340,20 @@ static int parse_problem(const char *text, bench_shape *s) {
 
 /* Benchmarks one shape: all selected ops, timed then checked. */
 static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
-                           const bench_shape *s, const int *ops, int repeat,
-                           const clconv_peak *peak, const char *device,
-                           FILE *json, int *first_record) {
+                           const bench_shape *s, const int *ops, int algo,
+                           int repeat, const clconv_peak *peak,
+                           const char *device, FILE *json, int *first_record) {
   problem timed, checked;
-  int failures = 0;
+  int failures = 0, opened;
   /* The checked copy lives on the verify-mode context; on the reference
    * backend there is nothing to check against, so there is none. */
   memset(&checked, 0, sizeof checked);
-  if (problem_open(&timed, ctx, s) != 0 ||
-      (check != ctx && problem_open(&checked, check, s) != 0)) {
+  if ((opened = problem_open(&timed, ctx, s, algo)) != 0 ||
+      (check != ctx &&
+       (opened = problem_open(&checked, check, s, algo)) != 0)) {
     problem_close(&checked);
     problem_close(&timed);
-    return 1;
+    return opened < 0; /* 1: skipped, not a failure */
   }
   for (int op = 0; op < OP_COUNT; op++) {
     record r;
@@ -333,6 +366,7 @@ static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
       failures++;
       continue;
     }
+    note_algo(&timed, op, &r);
     op_cost(s, op, &flops, &bytes);
     r.gflops = flops / (r.median_ms * 1e-3) * 1e-9;
     r.gbps = bytes / (r.median_ms * 1e-3) * 1e-9;
@@ -340,9 +374,9 @@ static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
       r.peak_fraction = fmax(r.gflops / peak->gflops, r.gbps / peak->gbps);
     verdict = check == ctx ? 0 : check_op(&checked, op, &r);
     failures += verdict != 0;
-    printf("%-3s %-17s %10.3f %10.3f %10.3f %9.1f %8.1f %6.1f%%  %s", s->name,
-           op_names[op], r.median_ms, r.min_ms, r.max_ms, r.gflops, r.gbps,
-           100.0 * r.peak_fraction,
+    printf("%-3s %-17s %10.3f %10.3f %10.3f %9.1f %8.1f %6.1f%%  %-11s %s",
+           s->name, op_names[op], r.median_ms, r.min_ms, r.max_ms, r.gflops,
+           r.gbps, 100.0 * r.peak_fraction, r.algo,
            verdict == 0  ? "ok"
            : verdict > 0 ? "MISMATCH"
                          : "FAILED");
@@ -352,7 +386,7 @@ static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
     printf("\n");
     fflush(stdout);
     if (json != NULL)
-      json_record(json, (*first_record)++ == 0, s, op, device, peak, &r);
+      json_record(json, (*first_record)++ == 0, s, op, algo, device, peak, &r);
   }
   problem_close(&checked);
   problem_close(&timed);
@@ -371,7 +405,7 @@ int cmd_bench(int argc, char **argv) {
   FILE *json = NULL;
   outputs out;
   bench_shape custom;
-  int has_custom = 0;
+  int has_custom = 0, algo = CLCONV_ALGO_AUTO;
   int failures = 0, first_record = 0;
   for (int i = 0; i < BENCH_SHAPE_COUNT; i++)
     selected_shapes[i] = 1;
@@ -409,6 +443,14 @@ int cmd_bench(int argc, char **argv) {
       if (parse_name_list("clconv bench", value, op_names, OP_COUNT,
                           selected_ops) != 0)
         return CLI_EXIT_USAGE;
+    } else if (strcmp(argv[i], "--algo") == 0) {
+      if (clconv_algo_parse(value, &algo) != CLCONV_STATUS_OK) {
+        fprintf(stderr,
+                "clconv bench: --algo takes auto, direct, gemm, "
+                "winograd or winograd4x4, got '%s'\n",
+                value);
+        return CLI_EXIT_USAGE;
+      }
     } else if (strcmp(argv[i], "--repeat") == 0) {
       if (cli_parse_long(value, 1, 100000, &repeat) != 0) {
         fprintf(stderr, "clconv bench: --repeat takes 1 to 100000\n");
@@ -447,8 +489,9 @@ int cmd_bench(int argc, char **argv) {
          "%ld timed runs each\n",
          name, clconv_device_type_name(info.type), peak.gflops, peak.gbps,
          repeat);
-  printf("%-3s %-17s %10s %10s %10s %9s %8s %7s  %s\n", "", "op", "median ms",
-         "min ms", "max ms", "GFLOP/s", "GB/s", "peak", "check");
+  printf("%-3s %-17s %10s %10s %10s %9s %8s %7s  %-11s %s\n", "", "op",
+         "median ms", "min ms", "max ms", "GFLOP/s", "GB/s", "peak", "algo",
+         "check");
   /* The JSON file appears whole, and only when every measurement passed. */
   outputs_init(&out, "bench");
   outputs_add(&out, "--json", json_path);
@@ -458,12 +501,12 @@ int cmd_bench(int argc, char **argv) {
   if (json != NULL)
     fprintf(json, "[\n");
   if (has_custom)
-    failures += bench_shape_ops(ctx, check, &custom, selected_ops, (int)repeat,
-                                &peak, name, json, &first_record);
+    failures += bench_shape_ops(ctx, check, &custom, selected_ops, algo,
+                                (int)repeat, &peak, name, json, &first_record);
   for (int s = 0; !has_custom && failures == 0 && s < BENCH_SHAPE_COUNT; s++)
     if (selected_shapes[s])
       failures +=
-          bench_shape_ops(ctx, check, &bench_shapes[s], selected_ops,
+          bench_shape_ops(ctx, check, &bench_shapes[s], selected_ops, algo,
                           (int)repeat, &peak, name, json, &first_record);
   if (json != NULL) {
     fprintf(json, "\n]\n");

@@ -14,7 +14,8 @@
 static const char *usage =
     "usage: clconv fit --input X.npy --target Y.npy --kernel KHxKW\n"
     "                  [--padding PH,PW] [--stride SH,SW] [--dilation DH,DW]\n"
-    "                  [--groups G] [--bias] [--lr LR] [--momentum M]\n"
+    "                  [--groups G] [--algo A] [--bias] [--lr LR] [--momentum "
+    "M]\n"
     "                  [--weight-decay WD] [--epochs N] [--seed S]\n"
     "                  [--init pytorch|uniform01] [--loss sum|mean]\n"
     "                  --weights-out W.npy [--bias-out B.npy] [--device SPEC]\n"

@@ -11,7 +11,8 @@
 static const char *usage =
     "usage: clconv run --input X.npy --weight W.npy [--bias B.npy]\n"
     "                  [--padding PH,PW] [--stride SH,SW] [--dilation DH,DW]\n"
-    "                  [--groups G] [--output Y.npy] [--device SPEC]\n"
+    "                  [--groups G] [--algo A] [--output Y.npy] [--device "
+    "SPEC]\n"
     "                  [--grad-output DY.npy [--grad-input DX.npy]\n"
     "                   [--grad-weight DW.npy] [--grad-bias DB.npy]]\n"
     "\n"

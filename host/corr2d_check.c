@@ -7,7 +7,6 @@
 #include "error.h"
 #include "tensor.h"
 
-#include <stddef.h>
 #include <string.h>
 
 #define INDEX_LIMIT CLCONV__CORR2D_INDEX_LIMIT
@@ -43,9 +42,7 @@ clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
                                           const clconv_corr2d_params *p) {
   CLCONV_RETURN_IF(ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx,
-                   !clconv__abi_size_ok(p->struct_size,
-                                        offsetof(clconv_corr2d_params, algo)),
+  CLCONV_RETURN_IF(ctx, !clconv__abi_size_ok(p->struct_size, sizeof *p),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params.struct_size is %zu: make params with "
                    "clconv_corr2d_params_default()",
@@ -57,20 +54,11 @@ clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "dilation_h", p->dilation_h, 1));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "dilation_w", p->dilation_w, 1));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "groups", p->groups, 1));
-  CLCONV_RETURN_IF(ctx,
-                   clconv__corr2d_check_algo(p) < CLCONV_ALGO_AUTO ||
-                       clconv__corr2d_check_algo(p) > CLCONV_ALGO_WINOGRAD_4X4,
-                   CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: params.algo = %d is not a clconv_algo", fn,
-                   clconv__corr2d_check_algo(p));
+  CLCONV_RETURN_IF(
+      ctx, p->algo < CLCONV_ALGO_AUTO || p->algo > CLCONV_ALGO_WINOGRAD_4X4,
+      CLCONV_STATUS_INVALID_ARGUMENT,
+      "%s: params.algo = %d is not a clconv_algo", fn, p->algo);
   return CLCONV_STATUS_OK;
-}
-
-int clconv__corr2d_check_algo(const clconv_corr2d_params *p) {
-  /* A program built against 0.2 knows the struct without algo. */
-  return p->struct_size >= offsetof(clconv_corr2d_params, algo) + sizeof(int)
-             ? p->algo
-             : CLCONV_ALGO_AUTO;
 }
 
 clconv_status clconv__corr2d_check_problem(
@@ -133,7 +121,7 @@ clconv_status clconv__corr2d_check_problem(
     g->needs_long_index = 1; /* tests: the 64-bit-index kernels */
 
   /* Checks that the algorithm asked for can run the problem. */
-  g->algo = clconv__corr2d_check_algo(p);
+  g->algo = p->algo;
   CLCONV_RETURN_IF(
       ctx, clconv__corr2d_algo_unfit(g) != NULL, CLCONV_STATUS_INVALID_ARGUMENT,
       "%s: params.algo %s needs %s; this problem has a %lldx%lld "

@@ -32,8 +32,4 @@ clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
  * so that they run (and run under Oclgrind) on small problems. */
 void clconv__corr2d_check_test_naive_kernels(clconv_context *ctx, int on);
 
-/* The algorithm @p p asks for (its algo, or AUTO when the caller's struct
- * predates it), not yet checked. */
-int clconv__corr2d_check_algo(const clconv_corr2d_params *p);
-
 #endif

@@ -13,9 +13,9 @@ extern "C" {
 /* ---------------------------------------------------------------- Version */
 
 #define CLCONV_VERSION_MAJOR 0
-#define CLCONV_VERSION_MINOR 2
+#define CLCONV_VERSION_MINOR 3
 #define CLCONV_VERSION_PATCH 0
-/* MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 200 for 0.2.0. */
+/* MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 300 for 0.3.0. */
 #define CLCONV_VERSION_NUMBER                                                  \
   (CLCONV_VERSION_MAJOR * 10000 + CLCONV_VERSION_MINOR * 100 +                 \
    CLCONV_VERSION_PATCH)
@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 /* ABI policy. Until 1.0 every minor version may change the ABI, and the
- * shared library's SONAME names it (libclconv.so.0.2). Within one, and from
+ * shared library's SONAME names it (libclconv.so.0.3). Within one, and from
  * 1.0 on, parameter structs may grow at their end: each begins with
  * struct_size, which its *_default() function, defined here inline, sets to
  * the size your program was compiled with, so the library reads only the
@@ -301,9 +301,8 @@ typedef struct clconv_corr2d_params {
   int64_t stride_h, stride_w;     /* default 1 */
   int64_t dilation_h, dilation_w; /* default 1 */
   int64_t groups;                 /* default 1 */
-  /* How the device computes it, a clconv_algo; default CLCONV_ALGO_AUTO.
-   * (Added in 0.3: a program built against 0.2 passes a shorter struct,
-   * which runs as AUTO.) */
+  /* How the device computes it, a clconv_algo; default CLCONV_ALGO_AUTO
+   * (new in 0.3). */
   int algo;
 } clconv_corr2d_params;
 

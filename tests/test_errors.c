@@ -311,7 +311,7 @@ static void test_status_strings(void) {
   for (int s = 0; s < CLCONV_STATUS_COUNT__; s++)
     CU_ASSERT(strlen(clconv_status_string((clconv_status)s)) > 0);
   CU_ASSERT_EQUAL(clconv_version(), CLCONV_VERSION_NUMBER);
-  CU_ASSERT_STRING_EQUAL(clconv_version_string(), "0.2.0");
+  CU_ASSERT_STRING_EQUAL(clconv_version_string(), "0.3.0");
 }
 
 /* A parameter struct not made by its _default() function (struct_size 0)

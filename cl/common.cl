@@ -97,3 +97,34 @@ store_columns(__global float *out, floatV v, int row_exists, int remaining) {
     out[l] = s[l];
 }
 #endif
+
+#if defined(MOMENTUM) && defined(NESTEROV)
+/* One step of SGD with PyTorch's semantics for a parameter of value @p wv
+ * and gradient @p grad, with momentum (MOMENTUM=1) its buffer at @p buf
+ * (which it updates; set on the first step, when @p buffer_is_set is 0):
+ *   g = grad + weight_decay * w
+ *   with momentum: buf = g on the first step, else momentum * buf +
+ *                  (1 - dampening) * g; g = NESTEROV ? g + momentum * buf : buf
+ * @return w - lr * g. Used by sgd_update.cl and train_step_small.cl. */
+__attribute__((always_inline)) inline float
+sgd_apply(const float wv, const float grad, __global float *buf, const float lr,
+          const float weight_decay, const float momentum,
+          const float one_minus_dampening, const int buffer_is_set) {
+  float g = grad + weight_decay * wv;
+#if MOMENTUM
+  const float b = buffer_is_set ? momentum * *buf + one_minus_dampening * g : g;
+  *buf = b;
+#if NESTEROV
+  g = g + momentum * b;
+#else
+  g = b;
+#endif
+#else
+  (void)buf;
+  (void)momentum;
+  (void)one_minus_dampening;
+  (void)buffer_is_set;
+#endif
+  return wv - lr * g;
+}
+#endif

@@ -3,7 +3,8 @@
  *   g = grad + weight_decay * w
  *   with momentum: buf = g on the first step, else momentum * buf +
  *                  (1 - dampening) * g; g = nesterov ? g + momentum * buf : buf
- *   w = w - lr * g */
+ *   w = w - lr * g
+ * (sgd_apply in common.cl). */
 
 /* Build options the host must give (host/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
@@ -11,7 +12,6 @@
 #error "sgd_update.cl needs -DMOMENTUM, -DNESTEROV, -DIDX_T"
 #endif
 
-/* 1: keep a momentum buffer. */
 __kernel void sgd_update(__global float *restrict w,
                          __global const float *restrict grad,
                          __global float *restrict buf, const long total,
@@ -21,17 +21,6 @@ __kernel void sgd_update(__global float *restrict w,
   const idx_t gid = (idx_t)get_global_id(0);
   if ((long)gid >= total)
     return;
-  const float wv = w[gid];
-  float g = grad[gid] + weight_decay * wv;
-#if MOMENTUM
-  const float b =
-      buffer_is_set ? momentum * buf[gid] + one_minus_dampening * g : g;
-  buf[gid] = b;
-#if NESTEROV
-  g = g + momentum * b;
-#else
-  g = b;
-#endif
-#endif
-  w[gid] = wv - lr * g;
+  w[gid] = sgd_apply(w[gid], grad[gid], buf + gid, lr, weight_decay, momentum,
+                     one_minus_dampening, buffer_is_set);
 }

@@ -161,13 +161,13 @@ __kernel void winograd_weights(__global const float *restrict w,
 /* Output (n, co, oh, ow) of the correlation computed directly, as
  * corr2d_fwd_naive does: the padding a zero that multiplies, or with
  * MASKED (an input gradient, whose padding stands for outputs that do not
- * exist) a tap that is left out. */
-static float direct_output(__global const float *restrict x,
-                           __global const float *restrict w, const int n,
-                           const int co, const int oh, const int ow,
-                           const int cin, const int h, const int wd,
-                           const int cin_g, const int cout_g, const int pad_h,
-                           const int pad_w) {
+ * exist) a tap that is left out. (No restrict here: inlined, it would
+ * give LLVM noalias-scope declarations that Oclgrind 21.10 cannot run.) */
+static float direct_output(__global const float *x, __global const float *w,
+                           const int n, const int co, const int oh,
+                           const int ow, const int cin, const int h,
+                           const int wd, const int cin_g, const int cout_g,
+                           const int pad_h, const int pad_w) {
   const int group = co / cout_g;
   __global const float *xc = x + ((size_t)n * cin + group * cin_g) * h * wd;
   __global const float *wc = w + (size_t)co * cin_g * 9;

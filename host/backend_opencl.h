@@ -59,6 +59,29 @@ clconv_status clconv__cl_sgd_update(clconv_context *ctx,
                                     clconv_tensor *w, const clconv_tensor *grad,
                                     clconv_tensor *buf);
 
+/* The buffers of a layer's training step (buf_w and buf_b, the momentum
+ * buffers, NULL without momentum; b and grad_b NULL without a bias; dx
+ * NULL when dL/dx is not wanted). */
+typedef struct clconv__train_step_operands {
+  cl_mem x, target, w, b, y, dy, dx, grad_w, grad_b, buf_w, buf_b;
+} clconv__train_step_operands;
+
+/* Whether the training step of problem @p g is small enough for one
+ * work-group of cl/train_step_small.cl on @p ctx's device. */
+int clconv__cl_train_step_fits(const clconv_context *ctx,
+                               const clconv__corr2d_geom *g);
+
+/* Queues the whole training step of @p g (forward, squared-error gradient
+ * scaled by @p grad_scale, dX when o->dx, dW and db replacing the gradients,
+ * SGD by @p k)
+ * as one work-group; with @p loss, waits and sets it to the sum of squares
+ * (before any division for the mean). */
+clconv_status clconv__cl_train_step_small(clconv_context *ctx,
+                                          const clconv__corr2d_geom *g,
+                                          const clconv__train_step_operands *o,
+                                          const clconv__sgd_consts *k,
+                                          float grad_scale, double *loss);
+
 /* Queues the seeded uniform fill of cl/init_uniform.cl. */
 clconv_status clconv__cl_init_uniform(clconv_context *ctx, clconv_tensor *t,
                                       uint64_t seed, float lo, float scale);

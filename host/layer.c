@@ -1,5 +1,6 @@
 /* layer.c: the Conv2D layer: parameters, gradients and momentum buffers on
  * one context, built from the ops (forward, gradients, SGD, init). */
+#include "layer.h"
 #include "abi.h"
 #include "alloc.h"
 #include "context.h"
@@ -12,14 +13,6 @@
 
 /* The bias stream differs from the weight stream of the same seed. */
 #define BIAS_SEED_MIX 0xB1A5B1A5B1A5B1A5ull
-
-struct clconv_conv2d {
-  clconv_context *ctx;
-  clconv_conv2d_params p;
-  clconv_tensor *weight, *bias, *grad_weight, *grad_bias;
-  clconv_tensor *buf_weight, *buf_bias; /* momentum, made at the first step */
-  int buffers_set;                      /* the momentum buffers hold values */
-};
 
 void clconv_conv2d_params_init(clconv_conv2d_params *params,
                                size_t struct_size) {
@@ -145,6 +138,8 @@ clconv_status clconv_conv2d_create(clconv_context *ctx,
 void clconv_conv2d_release(clconv_conv2d *l) {
   if (l == NULL)
     return;
+  clconv_tensor_release(l->step_dy);
+  clconv_tensor_release(l->step_y);
   clconv_tensor_release(l->buf_bias);
   clconv_tensor_release(l->buf_weight);
   clconv_tensor_release(l->grad_bias);
@@ -154,9 +149,8 @@ void clconv_conv2d_release(clconv_conv2d *l) {
   clconv__alloc_free(l);
 }
 
-/* Infers in_channels from @p x at the first use (LazyConv2d). */
-static clconv_status ensure_parameters(clconv_conv2d *l, const char *fn,
-                                       const clconv_tensor *x) {
+clconv_status clconv__layer_ensure_parameters(clconv_conv2d *l, const char *fn,
+                                              const clconv_tensor *x) {
   clconv_status status;
   if (l->weight != NULL)
     return CLCONV_STATUS_OK;
@@ -186,7 +180,7 @@ clconv_status clconv_conv2d_output_dims(clconv_conv2d *l,
   if (l == NULL)
     return CLCONV_STATUS_INVALID_ARGUMENT;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(l->ctx, fn));
-  CLCONV_FORWARD_IF_ERROR(ensure_parameters(l, fn, x));
+  CLCONV_FORWARD_IF_ERROR(clconv__layer_ensure_parameters(l, fn, x));
   return clconv_corr2d_output_dims(l->ctx, &l->p.conv, x, l->weight, y_dims);
 }
 
@@ -196,7 +190,7 @@ clconv_status clconv_conv2d_forward(clconv_conv2d *l, const clconv_tensor *x,
   if (l == NULL)
     return CLCONV_STATUS_INVALID_ARGUMENT;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(l->ctx, fn));
-  CLCONV_FORWARD_IF_ERROR(ensure_parameters(l, fn, x));
+  CLCONV_FORWARD_IF_ERROR(clconv__layer_ensure_parameters(l, fn, x));
   return clconv_corr2d_forward(l->ctx, &l->p.conv, x, l->weight, l->bias, y);
 }
 
@@ -234,6 +228,18 @@ clconv_status clconv_conv2d_zero_grad(clconv_conv2d *l) {
   return CLCONV_STATUS_OK;
 }
 
+clconv_status clconv__layer_momentum_buffers(clconv_conv2d *l,
+                                             const clconv_sgd_params *p) {
+  if (p->momentum != 0.0f && l->buf_weight == NULL) {
+    CLCONV_FORWARD_IF_ERROR(
+        clconv_tensor_create(l->ctx, 4, l->weight->dims, &l->buf_weight));
+    if (l->bias != NULL)
+      CLCONV_FORWARD_IF_ERROR(
+          clconv_tensor_create(l->ctx, 1, l->bias->dims, &l->buf_bias));
+  }
+  return CLCONV_STATUS_OK;
+}
+
 clconv_status clconv_conv2d_sgd_step(clconv_conv2d *l,
                                      const clconv_sgd_params *p) {
   static const char *fn = "clconv_conv2d_sgd_step";
@@ -246,14 +252,7 @@ clconv_status clconv_conv2d_sgd_step(clconv_conv2d *l,
                    "%s: the layer has no parameters yet: run a forward first",
                    fn);
 
-  /* Makes the momentum buffers the first time momentum is used. */
-  if (p->momentum != 0.0f && l->buf_weight == NULL) {
-    CLCONV_FORWARD_IF_ERROR(
-        clconv_tensor_create(l->ctx, 4, l->weight->dims, &l->buf_weight));
-    if (l->bias != NULL)
-      CLCONV_FORWARD_IF_ERROR(
-          clconv_tensor_create(l->ctx, 1, l->bias->dims, &l->buf_bias));
-  }
+  CLCONV_FORWARD_IF_ERROR(clconv__layer_momentum_buffers(l, p));
   CLCONV_FORWARD_IF_ERROR(clconv_sgd_step(l->ctx, p, l->weight, l->grad_weight,
                                           l->buf_weight, l->buffers_set));
   if (l->bias != NULL)

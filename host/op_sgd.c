@@ -1,5 +1,6 @@
 /* op_sgd.c: the SGD update with PyTorch's semantics: check; reference or
  * device; verify (from snapshots taken before the in-place update). */
+#include "op_sgd.h"
 #include "abi.h"
 #include "alloc.h"
 #include "backend_opencl.h"
@@ -137,6 +138,20 @@ static clconv_status verify_step(clconv_context *ctx, const char *fn,
   return CLCONV_STATUS_OK;
 }
 
+clconv_status clconv__op_sgd_consts(clconv_context *ctx, const char *fn,
+                                    const clconv_sgd_params *p,
+                                    int buffer_is_set, clconv__sgd_consts *k) {
+  CLCONV_FORWARD_IF_ERROR(check_params(ctx, fn, p));
+  k->lr = p->lr;
+  k->weight_decay = p->weight_decay;
+  k->momentum = p->momentum;
+  k->one_minus_dampening = (float)(1.0 - (double)p->dampening);
+  k->use_momentum = p->momentum != 0.0f;
+  k->nesterov = p->nesterov;
+  k->buffer_is_set = buffer_is_set != 0;
+  return CLCONV_STATUS_OK;
+}
+
 clconv_status clconv_sgd_step(clconv_context *ctx, const clconv_sgd_params *p,
                               clconv_tensor *param, const clconv_tensor *grad,
                               clconv_tensor *buf, int buffer_is_set) {
@@ -145,7 +160,7 @@ clconv_status clconv_sgd_step(clconv_context *ctx, const clconv_sgd_params *p,
   sgd_host h;
   clconv_status status;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
-  CLCONV_FORWARD_IF_ERROR(check_params(ctx, fn, p));
+  CLCONV_FORWARD_IF_ERROR(clconv__op_sgd_consts(ctx, fn, p, buffer_is_set, &k));
   CLCONV_RETURN_IF(ctx, param == NULL || grad == NULL,
                    CLCONV_STATUS_INVALID_ARGUMENT, "%s: %s is NULL", fn,
                    param == NULL ? "param" : "grad");
@@ -157,13 +172,6 @@ clconv_status clconv_sgd_step(clconv_context *ctx, const clconv_sgd_params *p,
       clconv__tensor_check_same_dims(ctx, fn, param, "param", grad, "grad"));
   CLCONV_RETURN_IF(ctx, param == grad, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: param must not be the same tensor as grad", fn);
-  k.lr = p->lr;
-  k.weight_decay = p->weight_decay;
-  k.momentum = p->momentum;
-  k.one_minus_dampening = (float)(1.0 - (double)p->dampening);
-  k.use_momentum = p->momentum != 0.0f;
-  k.nesterov = p->nesterov;
-  k.buffer_is_set = buffer_is_set != 0;
   if (k.use_momentum) {
     CLCONV_RETURN_IF(ctx, buf == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                      "%s: momentum_buffer is NULL but momentum is %g", fn,

@@ -643,6 +643,23 @@ CLCONV_API clconv_status clconv_conv2d_zero_grad(clconv_conv2d *layer);
 CLCONV_API clconv_status clconv_conv2d_sgd_step(clconv_conv2d *layer,
                                                 const clconv_sgd_params *p);
 
+/** One training step on a batch, the notebook's loop body in one call:
+ *   y = forward(x); loss, dy = squared_error(y, target, reduction);
+ *   zero_grad(); backward(x, dy, dx); sgd_step(p).
+ * The layer's gradients then hold this batch's. The result equals those
+ * calls' within the design tolerance; a tiny problem (about 10^5
+ * floating-point operations) runs as one kernel instead of about ten
+ * launches, except in verify mode, where each op is run and checked.
+ * @param target  (N, Cout, Hout, Wout), like y
+ * @param y       receives the output when not NULL
+ * @param dx      receives dL/dx (for the layer before) when not NULL
+ * @param loss    receives the loss (waits for the device) when not NULL
+ * @return as the calls it stands for. */
+CLCONV_API clconv_status clconv_conv2d_train_step(
+    clconv_conv2d *layer, const clconv_tensor *x, const clconv_tensor *target,
+    clconv_reduction reduction, const clconv_sgd_params *p, clconv_tensor *y,
+    clconv_tensor *dx, double *loss);
+
 /* Which of the layer's tensors clconv_conv2d_tensor returns. */
 typedef enum clconv_conv2d_part {
   CLCONV_CONV2D_WEIGHT = 0,

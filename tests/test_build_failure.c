@@ -92,7 +92,11 @@ static void test_missing_options_fail(void) {
                                         "pad_input",
                                         "sgd_update",
                                         "squared_error",
-                                        "sum_chunks"};
+                                        "sum_chunks",
+                                        "block_channels",
+                                        "corr2d_bwd_weight_cvec",
+                                        "winograd",
+                                        "train_step_small"};
   clconv_context *probe = test_open_device();
   clconv_context *ctx = open_with_dir(CLCONV_SOURCE_CL_DIR);
   clconv_context_release(probe);

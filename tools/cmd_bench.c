@@ -148,7 +148,6 @@ static int problem_open(problem *pr, clconv_context *ctx, const bench_shape *s,
 /* Queues op @p op once. The step is the notebook's training loop body. */
 static clconv_status run_op(problem *pr, int op) {
   clconv_sgd_params sgd = clconv_sgd_params_default();
-  clconv_status s;
   switch (op) {
   case 0:
     return clconv_corr2d_forward(pr->ctx, &pr->p, pr->x, pr->w, pr->b, pr->y);
@@ -159,13 +158,9 @@ static clconv_status run_op(problem *pr, int op) {
                                          0);
   default:
     sgd.lr = 1e-6f;
-    if ((s = clconv_conv2d_forward(pr->layer, pr->x, pr->y)) != 0 ||
-        (s = clconv_squared_error(pr->ctx, CLCONV_REDUCTION_MEAN, pr->y,
-                                  pr->target, NULL, pr->dy)) != 0 ||
-        (s = clconv_conv2d_zero_grad(pr->layer)) != 0 ||
-        (s = clconv_conv2d_backward(pr->layer, pr->x, pr->dy, pr->dx)) != 0)
-      return s;
-    return clconv_conv2d_sgd_step(pr->layer, &sgd);
+    return clconv_conv2d_train_step(pr->layer, pr->x, pr->target,
+                                    CLCONV_REDUCTION_MEAN, &sgd, pr->y, pr->dx,
+                                    NULL);
   }
 }
 

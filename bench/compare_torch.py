@@ -15,6 +15,7 @@ off.
 
 usage: python3 bench/compare_torch.py [--clconv build/tools/clconv]
            [--device SPEC] [--shapes S1,S3] [--ops forward,step]
+           [--algo auto|direct|gemm|winograd|winograd4x4]
            [--repeat 5] [--rounds 3] [--torch-device cpu|cuda] [--json FILE]
 """
 import argparse
@@ -91,6 +92,8 @@ def clconv_median(args, shape, op):
                "--repeat", str(args.repeat), "--json", out]
         if args.device:
             cmd += ["--device", args.device]
+        if args.algo:
+            cmd += ["--algo", args.algo]
         done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
         if done.returncode != 0:
             sys.exit("clconv bench failed:\n" + done.stdout)
@@ -102,6 +105,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clconv", default="build/tools/clconv")
     parser.add_argument("--device", default=None, help="clconv --device")
+    parser.add_argument("--algo", default=None,
+                        help="clconv --algo (default: clconv's auto)")
     parser.add_argument("--shapes", default=",".join(SHAPES))
     parser.add_argument("--ops", default=",".join(OPS))
     parser.add_argument("--repeat", type=int, default=5)
@@ -118,7 +123,7 @@ def main():
         torch.backends.cudnn.allow_tf32 = False
     shapes = args.shapes.split(",")
     ops = args.ops.split(",")
-    clconv, torch_ms, ratios = {}, {}, {}
+    clconv, torch_ms, ratios, algos = {}, {}, {}, {}
     device_name = "?"
     for round_index in range(args.rounds):
         for s in shapes:
@@ -126,6 +131,7 @@ def main():
                 # clconv first, then PyTorch, for this shape and op alone.
                 c = clconv_median(args, s, op)
                 device_name = c["device"]
+                algos[(s, op)] = c.get("algo", "?")
                 t, _, _ = torch_timer(torch, args.torch_device, SHAPES[s], op,
                                       args.repeat)
                 clconv.setdefault((s, op), []).append(c["median_ms"])
@@ -138,7 +144,7 @@ def main():
           f"{args.torch_device} ({threads} threads); {args.rounds} rounds "
           f"alternating per shape and op, {args.repeat} runs each")
     print(f"{'shape':5} {'op':17} {'clconv ms':>11} {'torch ms':>11} "
-          f"{'ratio':>7} {'(rounds: min-max)':>18}")
+          f"{'ratio':>7} {'(rounds: min-max)':>18}  algo")
     rows = []
     for s in shapes:
         for op in ops:
@@ -148,9 +154,10 @@ def main():
             lo, hi = min(ratios[(s, op)]), max(ratios[(s, op)])
             rows.append({"shape": s, "op": op, "clconv_ms": c, "torch_ms": t,
                          "ratio": r, "ratio_min": lo, "ratio_max": hi,
-                         "rounds": args.rounds, "device": device_name})
+                         "rounds": args.rounds, "device": device_name,
+                         "algo": algos[(s, op)]})
             print(f"{s:5} {op:17} {c:11.3f} {t:11.3f} {r:7.2f} "
-                  f"{f'{lo:.2f}-{hi:.2f}':>18}")
+                  f"{f'{lo:.2f}-{hi:.2f}':>18}  {algos[(s, op)]}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=1)

@@ -1,0 +1,188 @@
+"""clconv.torch: PyTorch's conv2d on a clconv device.
+
+conv2d(x, weight, bias, stride, padding, dilation, groups) is a
+torch.autograd.Function whose forward and backward run on a clconv context,
+so autograd, optimizers and training loops work unchanged; Conv2d is an
+nn.Module with nn.Conv2d's parameters and initialization.
+
+    import clconv.torch
+    conv = clconv.torch.Conv2d(1, 1, kernel_size=(1, 2), bias=False)
+    loss = ((conv(X) - Y) ** 2).sum(); loss.backward()
+
+Tensors are CPU tensors on the PyTorch side (clconv copies them to and from
+its device); the computation is float32, and results come back in the
+input's dtype. What clconv does not do (padding modes other than zeros,
+'same' padding that would need to be uneven) raises NotImplementedError
+naming it.
+"""
+import math
+
+import torch
+
+from . import _core
+
+__all__ = ["Conv2d", "conv2d", "set_context", "get_context"]
+
+_context = None
+
+
+def set_context(ctx):
+    """Makes ctx (a clconv.Context) the one clconv.torch uses by default."""
+    global _context
+    _context = ctx
+
+
+def get_context():
+    """The context clconv.torch uses: the one set, else clconv's default
+    context ($CLCONV_DEVICE, else the default device)."""
+    if _context is not None and _context._handle is not None:
+        return _context
+    return _core.default_context()
+
+
+def _numpy32(t):
+    return t.detach().to("cpu", torch.float32).contiguous().numpy()
+
+
+def _pair(name, value):
+    if isinstance(value, int):
+        return (value, value)
+    value = tuple(int(v) for v in value)
+    if len(value) != 2:
+        raise ValueError(f"{name} takes an int or two, got {value!r}")
+    return value
+
+
+def _padding(padding, kernel, dilation):
+    """Resolves 'valid' and 'same' to symmetric (pad_h, pad_w)."""
+    if padding == "valid":
+        return (0, 0)
+    if padding == "same":
+        pads = []
+        for k, d in zip(kernel, dilation):
+            total = d * (k - 1)
+            if total % 2:
+                raise NotImplementedError(
+                    "clconv pads each side equally: padding='same' with "
+                    f"kernel {kernel} and dilation {dilation} needs uneven "
+                    "padding")
+            pads.append(total // 2)
+        return tuple(pads)
+    return _pair("padding", padding)
+
+
+class _Conv2dFunction(torch.autograd.Function):
+    """y = conv2d(x, weight, bias) on a clconv context; dx, dW, db by
+    clconv's gradients."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, stride, padding, dilation, groups,
+                algo, context):
+        options = dict(padding=padding, stride=stride, dilation=dilation,
+                       groups=groups, algo=algo)
+        xn, wn = _numpy32(x), _numpy32(weight)
+        bn = None if bias is None else _numpy32(bias)
+        y = context.conv2d(xn, wn, bn, **options).numpy()
+        ctx.save_for_backward(x, weight)
+        ctx.options, ctx.context, ctx.has_bias = options, context, bias is not None
+        return torch.from_numpy(y).to(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_y):
+        x, weight = ctx.saved_tensors
+        context, options = ctx.context, ctx.options
+        dy = _numpy32(grad_y)
+        dx = dw = db = None
+        if ctx.needs_input_grad[0]:
+            dx = context.conv2d_backward_data(dy, _numpy32(weight),
+                                              tuple(x.shape), **options)
+            dx = torch.from_numpy(dx.numpy()).to(x.dtype)
+        if ctx.needs_input_grad[1]:
+            dw = context.conv2d_backward_weight(_numpy32(x), dy,
+                                                tuple(weight.shape), **options)
+            dw = torch.from_numpy(dw.numpy()).to(weight.dtype)
+        if ctx.has_bias and ctx.needs_input_grad[2]:
+            db = torch.from_numpy(context.conv2d_backward_bias(dy).numpy())
+            db = db.to(grad_y.dtype)
+        return dx, dw, db, None, None, None, None, None, None
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
+           algo="auto", context=None):
+    """torch.nn.functional.conv2d on a clconv device (see the module's
+    text). algo: "auto", "direct", "gemm", "winograd", "winograd4x4"."""
+    if x.dim() != 4:
+        raise ValueError(f"clconv.torch.conv2d takes a 4-D (N, C, H, W) "
+                         f"input, got {x.dim()}-D")
+    kernel = tuple(weight.shape[2:])
+    dilation = _pair("dilation", dilation)
+    padding = _padding(padding, kernel, dilation)
+    return _Conv2dFunction.apply(x, weight, bias, _pair("stride", stride),
+                                 padding, dilation, int(groups), algo,
+                                 context or get_context())
+
+
+class Conv2d(torch.nn.Module):
+    """nn.Conv2d on a clconv device: the same constructor (in_channels,
+    out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+    bias=True, padding_mode='zeros', device=None, dtype=None), the same
+    weight and bias Parameters and initialization; plus algo and context
+    (a clconv.Context; default: clconv.torch.get_context())."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1,
+                 padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None, algo="auto",
+                 context=None):
+        super().__init__()
+        if padding_mode != "zeros":
+            raise NotImplementedError(
+                f"clconv pads with zeros only, not padding_mode="
+                f"{padding_mode!r}")
+        if device is not None and torch.device(device).type != "cpu":
+            raise NotImplementedError(
+                "clconv.torch.Conv2d keeps its parameters on the CPU (clconv "
+                f"runs them on its own device), not on {device!r}")
+        if in_channels % groups or out_channels % groups:
+            raise ValueError("in_channels and out_channels must be divisible "
+                             "by groups")
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size = _pair("kernel_size", kernel_size)
+        self.stride = _pair("stride", stride)
+        self.dilation = _pair("dilation", dilation)
+        self.padding = padding if isinstance(padding, str) else _pair(
+            "padding", padding)
+        _padding(self.padding, self.kernel_size, self.dilation)  # checks it
+        self.groups, self.padding_mode = groups, padding_mode
+        self.algo, self.context = algo, context
+        factory = {"dtype": dtype or torch.float32}
+        self.weight = torch.nn.Parameter(torch.empty(
+            (out_channels, in_channels // groups) + self.kernel_size,
+            **factory))
+        if bias:
+            self.bias = torch.nn.Parameter(torch.empty(out_channels,
+                                                       **factory))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """nn.Conv2d's initialization: kaiming_uniform_(a=sqrt(5)) for the
+        weight, uniform in +-1/sqrt(fan_in) for the bias."""
+        torch.nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.weight.shape[1] * self.kernel_size[0] * \
+                self.kernel_size[1]
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            torch.nn.init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x):
+        return conv2d(x, self.weight, self.bias, self.stride, self.padding,
+                      self.dilation, self.groups, self.algo, self.context)
+
+    def extra_repr(self):
+        return (f"{self.in_channels}, {self.out_channels}, kernel_size="
+                f"{self.kernel_size}, stride={self.stride}, padding="
+                f"{self.padding}, dilation={self.dilation}, groups="
+                f"{self.groups}, bias={self.bias is not None}, algo="
+                f"{self.algo!r}")
+

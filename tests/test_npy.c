@@ -239,6 +239,44 @@ static void test_truncated_header(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/x.npy"));
 }
 
+/* IEEE half precision, from its definition (1 sign, 5 exponent bits biased
+ * by 15, 10 mantissa bits; subnormals m x 2^-24): to half rounds to
+ * nearest with ties to even, beyond the largest half (65504) at or past the
+ * halfway point 65520 to an infinity; from half is exact. */
+static void test_float16_conversions(void) {
+  static const struct {
+    float value;
+    uint16_t half;
+  } cases[] = {
+      {1.0f, 0x3C00},        {-2.0f, 0xC000},    {0.5f, 0x3800},
+      {65504.0f, 0x7BFF},    {65519.0f, 0x7BFF}, /* below the halfway point */
+      {65520.0f, 0x7C00},    /* halfway: to even, an infinity */
+      {0x1p-24f, 0x0001},    /* the smallest subnormal */
+      {0x1p-25f, 0x0000},    /* halfway to it: to even, zero */
+      {0x3p-25f, 0x0002},    /* 1.5 of it: to even, 2 */
+      {0x1.002p+0f, 0x3C00}, /* 1 + 2^-11, halfway: to even, 1 */
+      {0x1.006p+0f, 0x3C02}, /* 1 + 3 x 2^-11, halfway: to even */
+      {0x1p-14f, 0x0400},    /* the smallest normal */
+      {-0.0f, 0x8000},       {INFINITY, 0x7C00}, {-1e30f, 0xFC00},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    CU_ASSERT_EQUAL(npy_float_to_half(cases[i].value), cases[i].half);
+    if (npy_float_to_half(cases[i].value) != cases[i].half)
+      fprintf(stderr, "\n  %a gave 0x%04X, not 0x%04X\n",
+              (double)cases[i].value, npy_float_to_half(cases[i].value),
+              cases[i].half);
+  }
+  /* Every finite half goes to float and back unchanged. */
+  for (uint32_t h = 0; h < 0x10000; h++)
+    if ((h & 0x7C00) != 0x7C00)
+      CU_ASSERT_EQUAL_FATAL(npy_float_to_half(npy_half_to_float((uint16_t)h)),
+                            h);
+  CU_ASSERT(isnan(npy_half_to_float(0x7E00)));
+  CU_ASSERT(isnan(npy_half_to_float(npy_float_to_half(NAN))));
+  CU_ASSERT_EQUAL(npy_half_to_float(0x0001), 0x1p-24f);
+  CU_ASSERT_EQUAL(npy_half_to_float(0xFBFF), -65504.0f);
+}
+
 int main(void) {
   static const test_case tests[] = {
       {"round trip", test_round_trip},
@@ -249,6 +287,7 @@ int main(void) {
       {"strict header", test_strict_header},
       {"header variants NumPy accepts", test_header_variants},
       {"float64 beyond float32's range", test_float64_range},
+      {"float16 conversions", test_float16_conversions},
   };
   /* The files the suite writes go to a temporary working folder. */
   return test_run_suite_in_temp_cwd("npy", tests,

@@ -292,6 +292,263 @@ static void test_bench(void) {
 
 /* `clconv demo` passes every check on the default device and on the
  * reference, and `--device all` ends with its table. */
+/* Options as --name=value; an unknown command in one line naming them all;
+ * errors that begin with "clconv COMMAND:". */
+static void test_option_forms_and_messages(void) {
+  const float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, k[4] = {0, 1, 2, 3};
+  const int64_t xs[2] = {3, 3}, ks[2] = {2, 2};
+  unsigned char text[512];
+  long n;
+  npy_array y;
+  char err[256];
+  write_npy("tool_x.npy", 2, xs, x);
+  write_npy("tool_k.npy", 2, ks, k);
+  CU_ASSERT_EQUAL(tool("run --input=tool_x.npy --weight=tool_k.npy "
+                       "--output=tool_eq.npy --padding=0"),
+                  0);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_eq.npy", &y, err, sizeof err), 0);
+  CU_ASSERT(y.count == 4 && y.data[0] == 19 && y.data[3] == 43);
+  npy_free(&y);
+  CU_ASSERT_EQUAL(tool("frobnicate"), 2);
+  CU_ASSERT(stderr_has("clconv: unknown command 'frobnicate'; the commands "
+                       "are devices, demo, run, fit, bench and tune"));
+  n = read_bytes("tool_stderr.txt", text, sizeof text);
+  CU_ASSERT(n > 0 && memchr(text, '\n', (size_t)n) == text + n - 1);
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --device "
+                       "no-such-device --output tool_bad.npy"),
+                  1);
+  CU_ASSERT(stderr_has("clconv run: cannot open a device: DEVICE_NOT_FOUND"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --stride "
+                       "0 --output tool_bad.npy"),
+                  1);
+  CU_ASSERT(stderr_has("clconv run: run: INVALID_ARGUMENT: "));
+}
+
+/* JSON from devices, run and bench: what ran, on what. */
+static void test_json(void) {
+  const float x[16] = {0}, k3[9] = {0}, k[4] = {0, 1, 2, 3};
+  const int64_t xs[4] = {1, 1, 4, 4}, k3s[4] = {1, 1, 3, 3}, ks[2] = {2, 2};
+  write_npy("tool_x4.npy", 4, xs, x);
+  write_npy("tool_k3.npy", 4, k3s, k3);
+  write_npy("tool_k.npy", 2, ks, k);
+  CU_ASSERT_EQUAL(tool("devices --json"), 0);
+  CU_ASSERT(stdout_has("[\n  {\"spec\": "));
+  CU_ASSERT(stdout_has("{\"spec\": \"reference\""));
+  CU_ASSERT(stdout_has("\"default\": true"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x4.npy --weight tool_k.npy --output "
+                       "tool_j.npy --json"),
+                  0);
+  CU_ASSERT(stdout_has("\"input\": [1, 1, 4, 4], \"weight\": [1, 1, 2, 2], "
+                       "\"output\": [1, 1, 3, 3], \"algo\": {\"forward\": "
+                       "\"direct\"}, \"algo_requested\": \"auto\""));
+  CU_ASSERT(stdout_has("\"version\": \"0.3.0\""));
+  CU_ASSERT_EQUAL(tool("run --input tool_x4.npy --weight tool_k3.npy --padding "
+                       "1 --algo winograd --output tool_j.npy --json"),
+                  0);
+  CU_ASSERT(stdout_has("\"algo\": {\"forward\": \"winograd\"}"));
+  CU_ASSERT_EQUAL(tool("bench --shapes S1 --ops forward --repeat 2 "
+                       "--json=tool_b.json"),
+                  0);
+  {
+    unsigned char json[4096];
+    long n = read_bytes("tool_b.json", json, sizeof json - 1);
+    CU_ASSERT_FATAL(n > 0);
+    json[n] = '\0';
+    CU_ASSERT(strstr((char *)json, "\"version\": \"0.3.0\", \"repeat\": 2") !=
+              NULL);
+    CU_ASSERT(strstr((char *)json, "\"driver\": \"") != NULL);
+    CU_ASSERT(strstr((char *)json, "\"algo\": \"direct\"") != NULL);
+  }
+}
+
+/* '-' as a file: standard output gives the bytes the file gets; standard
+ * input is read like a file; one '-' each at most. */
+static void test_standard_streams(void) {
+  const float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, k[4] = {0, 1, 2, 3};
+  const int64_t xs[2] = {3, 3}, ks[2] = {2, 2};
+  unsigned char a[512], b[512];
+  long na, nb;
+  write_npy("tool_x.npy", 2, xs, x);
+  write_npy("tool_k.npy", 2, ks, k);
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --output "
+                       "tool_file.npy"),
+                  0);
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --output -"),
+                  0);
+  na = read_bytes("tool_file.npy", a, sizeof a);
+  nb = read_bytes("tool_stdout.txt", b, sizeof b);
+  CU_ASSERT(na > 0 && na == nb && memcmp(a, b, (size_t)na) == 0);
+  CU_ASSERT_EQUAL(tool("run --input - --weight tool_k.npy --output "
+                       "tool_stdin.npy < tool_x.npy"),
+                  0);
+  nb = read_bytes("tool_stdin.npy", b, sizeof b);
+  CU_ASSERT(na == nb && memcmp(a, b, (size_t)na) == 0);
+  CU_ASSERT_EQUAL(tool("run --input - --weight - --output tool_bad.npy"), 2);
+  CU_ASSERT(stderr_has("only one input can be '-'"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --output - "
+                       "--grad-output tool_x.npy --grad-weight -"),
+                  1);
+  CU_ASSERT(stderr_has("both write to standard output"));
+}
+
+/* float16 .npy in and out: the halves 1, -2, 0.5 and 65504 (0x3C00,
+ * 0xC000, 0x3800, 0x7BFF) through a 1x1 kernel of 1 come out as the same
+ * float32 values, and as the same halves with --dtype float16. */
+static void test_float16(void) {
+  static const unsigned char halves[8] = {0x00, 0x3C, 0x00, 0xC0,
+                                          0x00, 0x38, 0xFF, 0x7B};
+  const char dict[] = "{'descr': '<f2', 'fortran_order': False, 'shape': (2, "
+                      "2), }";
+  const float one[1] = {1};
+  const int64_t ones[2] = {1, 1};
+  unsigned char file[128 + 8], back[512];
+  npy_array y;
+  char err[256];
+  long n;
+  FILE *f;
+  /* A version 1.0 file whose data starts at byte 128. */
+  memcpy(file, "\x93NUMPY\x01\x00\x76\x00", 10);
+  memset(file + 10, ' ', 117);
+  memcpy(file + 10, dict, sizeof dict - 1);
+  file[127] = '\n';
+  memcpy(file + 128, halves, 8);
+  f = fopen("tool_half.npy", "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_EQUAL(fwrite(file, 1, sizeof file, f), sizeof file);
+  fclose(f);
+  write_npy("tool_one.npy", 2, ones, one);
+  CU_ASSERT_EQUAL(tool("run --input tool_half.npy --weight tool_one.npy "
+                       "--output tool_h32.npy"),
+                  0);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_h32.npy", &y, err, sizeof err), 0);
+  CU_ASSERT(y.count == 4 && y.data[0] == 1.0f && y.data[1] == -2.0f &&
+            y.data[2] == 0.5f && y.data[3] == 65504.0f);
+  npy_free(&y);
+  CU_ASSERT_EQUAL(tool("run --input tool_half.npy --weight tool_one.npy "
+                       "--output tool_h16.npy --dtype float16"),
+                  0);
+  n = read_bytes("tool_h16.npy", back, sizeof back);
+  CU_ASSERT(n == 136 && memcmp(back + 128, halves, 8) == 0);
+  CU_ASSERT_EQUAL(tool("run --input tool_half.npy --weight tool_one.npy "
+                       "--output tool_h16.npy --dtype float64"),
+                  2);
+}
+
+/* fit --log: a CSV of epoch, loss, seconds, every N-th epoch and the last,
+ * the losses those printed. */
+static void test_fit_log(void) {
+  float x[48], y[42];
+  const int64_t xs[2] = {6, 8}, ys[2] = {6, 7};
+  char text[2048] = "", printed[64];
+  FILE *f;
+  for (int i = 0; i < 6; i++)
+    for (int j = 0; j < 8; j++)
+      x[i * 8 + j] = (j >= 2 && j <= 5) ? 0.0f : 1.0f;
+  for (int i = 0; i < 6; i++)
+    for (int j = 0; j < 7; j++)
+      y[i * 7 + j] = x[i * 8 + j] - x[i * 8 + j + 1];
+  write_npy("tool_edge_x.npy", 2, xs, x);
+  write_npy("tool_edge_y.npy", 2, ys, y);
+  CU_ASSERT_EQUAL(tool("fit --input tool_edge_x.npy --target tool_edge_y.npy "
+                       "--kernel 1x2 --epochs 12 --log-every 5 --log "
+                       "tool_log.csv --weights-out tool_w.npy"),
+                  0);
+  f = fopen("tool_log.csv", "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  text[fread(text, 1, sizeof text - 1, f)] = '\0';
+  fclose(f);
+  CU_ASSERT(strncmp(text, "epoch,loss,seconds\n5,", 21) == 0);
+  CU_ASSERT(strstr(text, "\n10,") != NULL && strstr(text, "\n12,") != NULL);
+  CU_ASSERT(strstr(text, "\n1,") == NULL && strstr(text, "\n6,") == NULL);
+  CU_ASSERT(stdout_has("epoch 5, loss "));
+  /* The loss printed for epoch 12 is the one logged. */
+  {
+    const char *line = strstr(text, "\n12,");
+    double logged = line != NULL ? atof(line + 4) : -1;
+    snprintf(printed, sizeof printed, "epoch 12, loss %.6g", logged);
+    CU_ASSERT(stdout_has(printed));
+  }
+}
+
+#ifdef CLCONV_TOOL_IMAGES
+/* Pictures: an RGB tensor written as PNG and read back gives each value
+ * rounded to 1/255; read with --gray, stb_image's luma (77 R + 150 G + 29 B)
+ * / 256 of those bytes; the scales map (-1, 0, 0.5) to bytes (255, 0, 128)
+ * (abs: |v| / 1) and (0, 128, 191) (auto: (v + 1) / 2), here as PGM; what
+ * is not a picture is refused by name, and nothing is written. */
+static void test_pictures(void) {
+  const float rgb[12] = {0.0f, 1.0f,  0.2f, 0.7f,  /* R */
+                         0.5f, 0.25f, 1.0f, 0.0f,  /* G */
+                         0.9f, 0.1f,  0.3f, 0.6f}; /* B */
+  const float ones[3] = {1, 1, 1}, signed_row[3] = {-1.0f, 0.0f, 0.5f};
+  const int64_t rgb_s[4] = {1, 3, 2, 2}, id_s[4] = {3, 1, 1, 1};
+  const int64_t one_s[2] = {1, 1}, row_s[2] = {1, 3};
+  unsigned char pgm[64];
+  npy_array back;
+  char err[256];
+  long n;
+  write_npy("tool_rgb.npy", 4, rgb_s, rgb);
+  write_npy("tool_id3.npy", 4, id_s, ones);
+  write_npy("tool_one.npy", 2, one_s, ones);
+  write_npy("tool_row.npy", 2, row_s, signed_row);
+  CU_ASSERT_EQUAL(tool("run --input tool_rgb.npy --weight tool_id3.npy "
+                       "--groups 3 --output tool_rgb.png --scale clip"),
+                  0);
+  CU_ASSERT_EQUAL(tool("run --input tool_rgb.png --weight tool_id3.npy "
+                       "--groups 3 --output tool_back.npy"),
+                  0);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_back.npy", &back, err, sizeof err), 0);
+  CU_ASSERT(back.ndim == 4 && back.shape[1] == 3 && back.count == 12);
+  for (int i = 0; i < 12 && back.count == 12; i++)
+    CU_ASSERT_EQUAL(back.data[i], (float)lround(rgb[i] * 255.0) / 255.0f);
+  npy_free(&back);
+  CU_ASSERT_EQUAL(tool("run --input tool_rgb.png --gray --weight tool_one.npy "
+                       "--output tool_gray.npy"),
+                  0);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_gray.npy", &back, err, sizeof err), 0);
+  CU_ASSERT(back.count == 4);
+  for (int i = 0; i < 4 && back.count == 4; i++) {
+    const long r = lround(rgb[i] * 255.0), g = lround(rgb[4 + i] * 255.0);
+    const long b = lround(rgb[8 + i] * 255.0);
+    CU_ASSERT_EQUAL(back.data[i],
+                    (float)((r * 77 + g * 150 + b * 29) >> 8) / 255.0f);
+  }
+  npy_free(&back);
+  CU_ASSERT_EQUAL(tool("run --input tool_row.npy --weight tool_one.npy "
+                       "--output tool_abs.pgm --scale abs"),
+                  0);
+  n = read_bytes("tool_abs.pgm", pgm, sizeof pgm);
+  CU_ASSERT(n == 14 && memcmp(pgm, "P5\n3 1\n255\n\xff\x00\x80", 14) == 0);
+  CU_ASSERT_EQUAL(tool("run --input tool_row.npy --weight tool_one.npy "
+                       "--output tool_auto.pgm"),
+                  0);
+  n = read_bytes("tool_auto.pgm", pgm, sizeof pgm);
+  CU_ASSERT(n == 14 && memcmp(pgm + 11, "\x00\x80\xbf", 3) == 0);
+  CU_ASSERT_EQUAL(tool("run --input tool_rgb.npy --weight tool_id3.npy "
+                       "--groups 3 --output tool_bad.pgm"),
+                  1);
+  CU_ASSERT(stderr_has("images are written as .png, .jpg, .bmp or (one "
+                       "channel) .pgm"));
+  CU_ASSERT_FALSE(file_exists("tool_bad.pgm"));
+  CU_ASSERT_EQUAL(tool("run --input tool_rgb.npy --weight tool_one.npy "
+                       "--output tool_bad.png --scale loud"),
+                  2);
+  CU_ASSERT(stderr_has("--scale takes auto, abs or clip, got 'loud'"));
+  CU_ASSERT_EQUAL(tool("run --input tool_row.npy --weight tool_k.npy "
+                       "--output tool_bad.png"),
+                  1);
+  CU_ASSERT_EQUAL(tool("run --input tool_one.npy --weight tool_one.npy "
+                       "--output tool_notpng.npy"),
+                  0);
+  CU_ASSERT_EQUAL(system("cp tool_notpng.npy tool_fake.png"), 0);
+  CU_ASSERT_EQUAL(tool("run --input tool_fake.png --weight tool_one.npy "
+                       "--output tool_bad.npy"),
+                  1);
+  CU_ASSERT(stderr_has("tool_fake.png is not an image stb_image can read"));
+  CU_ASSERT_FALSE(file_exists("tool_bad.npy"));
+}
+#endif
+
 static void test_demo(void) {
   CU_ASSERT_EQUAL(tool("demo"), 0);
   CU_ASSERT_EQUAL(tool("demo --device reference"), 0);
@@ -309,6 +566,14 @@ int main(void) {
       {"fit", test_fit},
       {"bench", test_bench},
       {"demo", test_demo},
+      {"--name=value, one-line errors", test_option_forms_and_messages},
+      {"JSON of devices, run and bench", test_json},
+      {"'-': standard input and output", test_standard_streams},
+      {"float16 .npy in and out", test_float16},
+      {"fit --log", test_fit_log},
+#ifdef CLCONV_TOOL_IMAGES
+      {"pictures in and out", test_pictures},
+#endif
   };
   clconv_context_release(test_open_device());
   /* Every file the tool writes goes to a temporary working folder. */

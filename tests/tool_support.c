@@ -18,18 +18,30 @@ int tool(const char *args) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int stderr_has(const char *needle) {
-  char text[4096] = "";
-  FILE *f = fopen("tool_stderr.txt", "r");
+/* Whether the file @p path, where the tool's @p stream went, contains
+ * @p needle; says what it holds when not. */
+static int output_has(const char *path, const char *stream,
+                      const char *needle) {
+  char text[16384] = "";
+  FILE *f = fopen(path, "r");
   if (f == NULL)
     return 0;
   text[fread(text, 1, sizeof text - 1, f)] = '\0';
   fclose(f);
   if (strstr(text, needle) == NULL) {
-    fprintf(stderr, "\n  the tool's stderr lacks \"%s\": %s\n", needle, text);
+    fprintf(stderr, "\n  the tool's %s lacks \"%s\": %s\n", stream, needle,
+            text);
     return 0;
   }
   return 1;
+}
+
+int stderr_has(const char *needle) {
+  return output_has("tool_stderr.txt", "stderr", needle);
+}
+
+int stdout_has(const char *needle) {
+  return output_has("tool_stdout.txt", "stdout", needle);
 }
 
 int file_exists(const char *path) {

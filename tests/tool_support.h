@@ -11,8 +11,9 @@
  * or -1 when a signal ended it. */
 int tool(const char *args);
 
-/* @return 1 when the tool's last stderr contains @p needle. */
+/* @return 1 when the tool's last stderr (stdout) contains @p needle. */
 int stderr_has(const char *needle);
+int stdout_has(const char *needle);
 
 /* @return 1 when @p path can be opened for reading. */
 int file_exists(const char *path);

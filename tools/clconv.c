@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "commands.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *usage =
@@ -23,7 +24,8 @@ static const char *usage =
     "  tune      find the fastest forward tiles for a problem on a device and\n"
     "            keep them in the disk cache\n"
     "\n"
-    "Run 'clconv <command> --help' for a command's options.\n"
+    "Run 'clconv <command> --help' for a command's options. Options take\n"
+    "their value as '--name value' or '--name=value'.\n"
     "\n"
     "environment:\n"
     "  CLCONV_DEVICE      device when --device is not given: 'reference',\n"
@@ -36,7 +38,42 @@ static const char *usage =
     "                     tiles (default ~/.cache/clconv); CLCONV_CACHE=0\n"
     "                     turns it off\n";
 
+/* The commands, in the order of the usage text. */
+static const struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+} commands[] = {{"devices", cmd_devices}, {"demo", cmd_demo},
+                {"run", cmd_run},         {"fit", cmd_fit},
+                {"bench", cmd_bench},     {"tune", cmd_tune}};
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+/* Splits every "--name=value" of @p argv into "--name" and "value", so that
+ * each command takes both forms. @return the new argv (argc in @p *argc),
+ * or NULL when out of memory. */
+static char **split_equals(int *argc, char **argv) {
+  char **out = malloc((size_t)(2 * *argc + 1) * sizeof *out);
+  int n = 0;
+  if (out == NULL)
+    return NULL;
+  for (int i = 0; i < *argc; i++) {
+    char *eq = strchr(argv[i], '=');
+    if (i > 0 && strncmp(argv[i], "--", 2) == 0 && eq != NULL &&
+        eq > argv[i] + 2) {
+      *eq = '\0'; /* argv's strings are the program's to change */
+      out[n++] = argv[i];
+      out[n++] = eq + 1;
+    } else {
+      out[n++] = argv[i];
+    }
+  }
+  out[n] = NULL;
+  *argc = n;
+  return out;
+}
+
 int main(int argc, char **argv) {
+  char **args;
+  int code;
   if (argc < 2 || cli_is_help(argv[1])) {
     fputs(usage, argc < 2 ? stderr : stdout);
     return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
@@ -45,18 +82,21 @@ int main(int argc, char **argv) {
     printf("clconv %s\n", clconv_version_string());
     return CLI_EXIT_OK;
   }
-  if (strcmp(argv[1], "devices") == 0)
-    return cmd_devices(argc - 1, argv + 1);
-  if (strcmp(argv[1], "demo") == 0)
-    return cmd_demo(argc - 1, argv + 1);
-  if (strcmp(argv[1], "run") == 0)
-    return cmd_run(argc - 1, argv + 1);
-  if (strcmp(argv[1], "fit") == 0)
-    return cmd_fit(argc - 1, argv + 1);
-  if (strcmp(argv[1], "bench") == 0)
-    return cmd_bench(argc - 1, argv + 1);
-  if (strcmp(argv[1], "tune") == 0)
-    return cmd_tune(argc - 1, argv + 1);
-  fprintf(stderr, "clconv: unknown command '%s'\n\n%s", argv[1], usage);
+  for (size_t c = 0; c < COMMAND_COUNT; c++) {
+    if (strcmp(argv[1], commands[c].name) != 0)
+      continue;
+    if ((args = split_equals(&argc, argv)) == NULL) {
+      fprintf(stderr, "clconv %s: out of memory\n", commands[c].name);
+      return CLI_EXIT_FAILURE;
+    }
+    cli_set_command(commands[c].name);
+    code = commands[c].run(argc - 1, args + 1);
+    free(args);
+    return code;
+  }
+  fprintf(stderr,
+          "clconv: unknown command '%s'; the commands are devices, demo, run, "
+          "fit, bench and tune (see 'clconv --help')\n",
+          argv[1]);
   return CLI_EXIT_USAGE;
 }

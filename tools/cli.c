@@ -1,12 +1,33 @@
 /* cli.c: helpers shared by the clconv tool's commands. */
 #include "cli.h"
 
+#include "image.h"
 #include "npy.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The command running, for messages ("clconv run: ..."). */
+static const char *current_command = "";
+
+void cli_set_command(const char *name) { current_command = name; }
+
+const char *cli_command(void) { return current_command; }
+
+void cli_json_string(FILE *out, const char *text) {
+  fputc('"', out);
+  for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
+    if (*c == '"' || *c == '\\')
+      fprintf(out, "\\%c", *c);
+    else if (*c < 0x20)
+      fprintf(out, "\\u%04x", *c);
+    else
+      fputc(*c, out);
+  }
+  fputc('"', out);
+}
 
 int cli_open_context(const char *device, clconv_context **ctx) {
   char message[2048];
@@ -15,16 +36,16 @@ int cli_open_context(const char *device, clconv_context **ctx) {
   options.device = device;
   status = clconv_context_create(&options, ctx, message, sizeof message);
   if (status != CLCONV_STATUS_OK) {
-    fprintf(stderr, "clconv: cannot open a device: %s: %s\n",
-            clconv_status_name(status), message);
+    fprintf(stderr, "clconv %s: cannot open a device: %s: %s\n",
+            current_command, clconv_status_name(status), message);
     return -1;
   }
   return 0;
 }
 
 void cli_report(clconv_context *ctx, clconv_status status, const char *what) {
-  fprintf(stderr, "clconv: %s: %s: %s\n", what, clconv_status_name(status),
-          clconv_context_message(ctx));
+  fprintf(stderr, "clconv %s: %s: %s: %s\n", current_command, what,
+          clconv_status_name(status), clconv_context_message(ctx));
 }
 
 int cli_tensor(clconv_context *ctx, int rank, const int64_t *dims,
@@ -190,9 +211,23 @@ int cli_conv_option(const char *command, const char *arg, const char *value,
   return 1;
 }
 
-int cli_load_npy(const char *command, const char *path, const char *what,
-                 int rank_a, int rank_b, npy_array *a) {
+int cli_load_array(const char *command, const char *path, const char *what,
+                   int rank_a, int rank_b, int gray, npy_array *a) {
   char err[512];
+  if (image_is_path(path)) {
+    if (rank_a != 4 && rank_b != 4) {
+      fprintf(stderr,
+              "clconv %s: %s: %s is an image, (1, C, H, W); %s takes %d "
+              "dimensions\n",
+              command, what, path, what, rank_a);
+      return -1;
+    }
+    if (image_read(path, gray, a, err, sizeof err) != 0) {
+      fprintf(stderr, "clconv %s: %s: %s\n", command, what, err);
+      return -1;
+    }
+    return 0;
+  }
   if (npy_read(path, a, err, sizeof err) != 0) {
     fprintf(stderr, "clconv %s: %s: %s\n", command, what, err);
     return -1;
@@ -204,6 +239,24 @@ int cli_load_npy(const char *command, const char *path, const char *what,
       fprintf(stderr, " or %d", rank_b);
     fprintf(stderr, "\n");
     npy_free(a);
+    return -1;
+  }
+  return 0;
+}
+
+int cli_write_array(const char *command, FILE *file, const char *path, int ndim,
+                    const int64_t *shape, const float *data, int scale) {
+  char err[512];
+  if (image_is_path(path)) {
+    if (image_write(file, path, ndim, shape, data, (image_scale)scale, err,
+                    sizeof err) != 0) {
+      fprintf(stderr, "clconv %s: %s: %s\n", command, path, err);
+      return -1;
+    }
+    return 0;
+  }
+  if (npy_write_stream(file, ndim, shape, data) != 0) {
+    fprintf(stderr, "clconv %s: %s: cannot write\n", command, path);
     return -1;
   }
   return 0;

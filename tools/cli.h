@@ -14,6 +14,15 @@ struct npy_array;
 #define CLI_EXIT_FAILURE 1 /* the work failed or a check disagreed */
 #define CLI_EXIT_USAGE 2   /* bad command line */
 
+/* Sets the command that runs (for the messages of the helpers below, which
+ * all begin "clconv COMMAND: "); cli_command() returns it. */
+void cli_set_command(const char *name);
+const char *cli_command(void);
+
+/* Writes @p text as a JSON string: quoted, with quotes, backslashes and
+ * control characters escaped. */
+void cli_json_string(FILE *out, const char *text);
+
 /* Opens a context on @p device (NULL: CLCONV_DEVICE, else the default);
  * prints the error to stderr on failure. @return 0 on success. */
 int cli_open_context(const char *device, clconv_context **ctx);
@@ -23,7 +32,8 @@ int cli_open_context(const char *device, clconv_context **ctx);
 int cli_tensor(clconv_context *ctx, int rank, const int64_t *dims,
                const float *data, clconv_tensor **out);
 
-/* Prints "what: <status name>: <context message>" to stderr. */
+/* Prints "clconv COMMAND: what: <status name>: <context message>" to
+ * stderr. */
 void cli_report(clconv_context *ctx, clconv_status status, const char *what);
 
 /* Parses "A" or "A,B" of non-negative integers into (a, b); "A" sets both.
@@ -70,10 +80,28 @@ int cli_conv_option(const char *command, const char *arg, const char *value,
   "(F(2x2,3x3))\n"                                                             \
   "                   or winograd4x4 (F(4x4,3x3); 3x3, stride 1 only)\n"
 
-/* Reads a .npy file and checks that it has one of two ranks; prints the
- * error (prefixed with @p command and @p what) on failure. */
-int cli_load_npy(const char *command, const char *path, const char *what,
-                 int rank_a, int rank_b, struct npy_array *a);
+/* Reads a .npy file, or an image (image.h: (1, C, H, W) in [0, 1], one
+ * channel with @p gray) where rank 4 is allowed, and checks that it has one
+ * of two ranks; prints the error (prefixed with @p command and @p what) on
+ * failure. */
+int cli_load_array(const char *command, const char *path, const char *what,
+                   int rank_a, int rank_b, int gray, struct npy_array *a);
+
+/* Writes @p data of @p shape to @p file: an image when @p path names one
+ * (scaled by @p scale, an image_scale), else .npy; prints the error on
+ * failure. @return 0 on success. */
+int cli_write_array(const char *command, FILE *file, const char *path, int ndim,
+                    const int64_t *shape, const float *data, int scale);
+
+/* The help text of the picture options of `run` and `fit`. */
+#define CLI_IMAGE_OPTIONS_HELP                                                 \
+  "  --gray           read images as one gray channel (luma); default: the\n"  \
+  "                   file's channels\n"                                       \
+  "  --scale S        how an image output's values become pixels: auto\n"      \
+  "                   (default: [0, 1] as is; with negative values, [-m, m]\n" \
+  "                   onto black..white, zero mid-gray, m = max |v|; else\n"   \
+  "                   [0, max]), abs (|v| / max |v|: edges of either sign\n"   \
+  "                   bright) or clip (clamped to [0, 1])\n"
 
 /* Shapes a 2-D (H, W) array as (1, 1, H, W); copies a 4-D one. */
 void cli_dims_4d(const struct npy_array *a, int64_t dims[4]);

@@ -45,7 +45,8 @@ static const char *usage =
     "                 the algorithm does not fit is skipped, with a note\n"
     "  --repeat N     timed runs per shape and op (default 5)\n"
     "  --json FILE    also write one JSON record per shape and op (with the\n"
-    "                 problem's sizes, the algorithm and the measured peak)\n";
+    "                 problem's sizes, the algorithm, the measured peak, the\n"
+    "                 device, its driver, clconv's version and the repeats)\n";
 
 static const char *op_names[] = {"forward", "backward-data", "backward-weights",
                                  "step"};
@@ -212,7 +213,7 @@ static int time_op(problem *pr, int op, int repeat, record *r) {
     times[i] = (clock_seconds() - start) * 1e3;
   }
   if (s != CLCONV_STATUS_OK) {
-    cli_report(pr->ctx, s, op_names[op]);
+    cli_report(pr->ctx, s, op_names[op]); /* "clconv bench: forward: ..." */
     free(times);
     return -1;
   }
@@ -275,32 +276,29 @@ static void op_cost(const bench_shape *s, int op, double *flops,
   }
 }
 
-/* Writes @p text as a JSON string: quoted, with quotes, backslashes and
- * control characters escaped. */
-static void json_string(FILE *json, const char *text) {
-  fputc('"', json);
-  for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
-    if (*c == '"' || *c == '\\')
-      fprintf(json, "\\%c", *c);
-    else if (*c < 0x20)
-      fprintf(json, "\\u%04x", *c);
-    else
-      fputc(*c, json);
-  }
-  fputc('"', json);
-}
+/* What every JSON record says about the run: the device, its driver and
+ * the library version, and the timed runs per op. */
+typedef struct run_info {
+  const char *device, *driver;
+  int repeat;
+} run_info;
 
 static void json_record(FILE *json, int first, const bench_shape *s, int op,
-                        int algo, const char *device, const clconv_peak *peak,
+                        int algo, const run_info *run, const clconv_peak *peak,
                         const record *r) {
   fprintf(json, "%s  {\"shape\": ", first ? "" : ",\n");
-  json_string(json, s->name);
+  cli_json_string(json, s->name);
   fprintf(json, ", \"op\": \"%s\", \"algo\": ", op_names[op]);
-  json_string(json, r->algo);
+  cli_json_string(json, r->algo);
   fprintf(json, ", \"algo_requested\": ");
-  json_string(json, clconv_algo_name(algo));
+  cli_json_string(json, clconv_algo_name(algo));
   fprintf(json, ", \"device\": ");
-  json_string(json, device);
+  cli_json_string(json, run->device);
+  fprintf(json, ", \"driver\": ");
+  cli_json_string(json, run->driver);
+  fprintf(json, ", \"version\": ");
+  cli_json_string(json, clconv_version_string());
+  fprintf(json, ", \"repeat\": %d", run->repeat);
   fprintf(json,
           ", \"dims\": {\"n\": %lld, \"cin\": %lld, \"h\": %lld, \"w\": %lld, "
           "\"cout\": %lld, \"kh\": %lld, \"kw\": %lld, \"pad\": %lld, "
@@ -336,8 +334,8 @@ static int parse_problem(const char *text, bench_shape *s) {
 /* Benchmarks one shape: all selected ops, timed then checked. */
 static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
                            const bench_shape *s, const int *ops, int algo,
-                           int repeat, const clconv_peak *peak,
-                           const char *device, FILE *json, int *first_record) {
+                           const clconv_peak *peak, const run_info *run,
+                           FILE *json, int *first_record) {
   problem timed, checked;
   int failures = 0, opened;
   /* The checked copy lives on the verify-mode context; on the reference
@@ -357,7 +355,7 @@ static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
     if (!ops[op])
       continue;
     memset(&r, 0, sizeof r);
-    if (time_op(&timed, op, repeat, &r) != 0) {
+    if (time_op(&timed, op, run->repeat, &r) != 0) {
       failures++;
       continue;
     }
@@ -381,7 +379,7 @@ static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
     printf("\n");
     fflush(stdout);
     if (json != NULL)
-      json_record(json, (*first_record)++ == 0, s, op, algo, device, peak, &r);
+      json_record(json, (*first_record)++ == 0, s, op, algo, run, peak, &r);
   }
   problem_close(&checked);
   problem_close(&timed);
@@ -401,6 +399,7 @@ int cmd_bench(int argc, char **argv) {
   outputs out;
   bench_shape custom;
   int has_custom = 0, algo = CLCONV_ALGO_AUTO;
+  run_info run;
   int failures = 0, first_record = 0;
   for (int i = 0; i < BENCH_SHAPE_COUNT; i++)
     selected_shapes[i] = 1;
@@ -478,6 +477,9 @@ int cmd_bench(int argc, char **argv) {
     }
     snprintf(name, sizeof name, "%s", info.device_name);
   }
+  run.device = name;
+  run.driver = info.driver_version;
+  run.repeat = (int)repeat;
   if (clconv_context_measure_peak(ctx, &peak) != CLCONV_STATUS_OK)
     memset(&peak, 0, sizeof peak);
   printf("clconv bench on %s (%s); measured peak %.1f GFLOP/s, %.1f GB/s; "
@@ -496,13 +498,12 @@ int cmd_bench(int argc, char **argv) {
   if (json != NULL)
     fprintf(json, "[\n");
   if (has_custom)
-    failures += bench_shape_ops(ctx, check, &custom, selected_ops, algo,
-                                (int)repeat, &peak, name, json, &first_record);
+    failures += bench_shape_ops(ctx, check, &custom, selected_ops, algo, &peak,
+                                &run, json, &first_record);
   for (int s = 0; !has_custom && failures == 0 && s < BENCH_SHAPE_COUNT; s++)
     if (selected_shapes[s])
-      failures +=
-          bench_shape_ops(ctx, check, &bench_shapes[s], selected_ops, algo,
-                          (int)repeat, &peak, name, json, &first_record);
+      failures += bench_shape_ops(ctx, check, &bench_shapes[s], selected_ops,
+                                  algo, &peak, &run, json, &first_record);
   if (json != NULL) {
     fprintf(json, "\n]\n");
     if (failures == 0 && outputs_commit(&out) != 0)

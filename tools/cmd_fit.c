@@ -2,6 +2,7 @@
  * target (.npy files) by gradient descent, as the notebooks learn the edge
  * kernel, and writes the learned weights. */
 #include "cli.h"
+#include "clock.h"
 #include "commands.h"
 #include "npy.h"
 #include "outputs.h"
@@ -17,7 +18,8 @@ static const char *usage =
     "                  [--groups G] [--algo A] [--bias] [--lr LR] [--momentum "
     "M]\n"
     "                  [--weight-decay WD] [--epochs N] [--seed S]\n"
-    "                  [--init pytorch|uniform01] [--loss sum|mean]\n"
+    "                  [--init pytorch|uniform01] [--loss sum|mean] [--gray]\n"
+    "                  [--log FILE.csv] [--log-every N]\n"
     "                  --weights-out W.npy [--bias-out B.npy] [--device SPEC]\n"
     "\n"
     "Learns the weights (and bias) of a Conv2D layer so that corr2d(X, W) + B\n"
@@ -26,8 +28,12 @@ static const char *usage =
     "the target. The notebook's example: X is the edge image, Y =\n"
     "corr2d(X, [[1, -1]]), --kernel 1x2 learns a kernel near [1, -1].\n"
     "\n"
-    "  --input X.npy      (N, Cin, H, W), or (H, W) for one image\n"
-    "  --target Y.npy     (N, Cout, Hout, Wout), or (Hout, Wout)\n"
+    "  --input X.npy      (N, Cin, H, W), or (H, W) for one image; or a "
+    "picture\n"
+    "                     (PNG, JPEG, BMP, PGM, ...): (1, C, H, W) in [0, 1]\n"
+    "  --target Y.npy     (N, Cout, Hout, Wout), or (Hout, Wout); or a "
+    "picture\n"
+    "  --gray             read pictures as one gray channel (luma)\n"
     "  --kernel KHxKW     kernel size, e.g. 1x2 or 3x3\n" CLI_CONV_OPTIONS_HELP
     "  --bias             learn a bias too (default: none)\n"
     "  --lr LR            learning rate (default 0.03)\n"
@@ -38,6 +44,11 @@ static const char *usage =
     "  --init I           pytorch: uniform in +-1/sqrt(fan_in) (default);\n"
     "                     uniform01: uniform in [0, 1), the notebooks' Conv2D\n"
     "  --loss L           sum of squared errors (default) or mean\n"
+    "  --log FILE.csv     also write epoch,loss,seconds (seconds since the\n"
+    "                     first epoch began, at the end of each) to a CSV "
+    "file\n"
+    "  --log-every N      print and log every Nth epoch (and the last);\n"
+    "                     default 1\n"
     "  --weights-out W.npy  the learned weight: (KH, KW) when X, the target "
     "and\n"
     "                     the layer are all single-channel 2-D, else (Cout,\n"
@@ -49,11 +60,12 @@ static const char *usage =
     "                     else the first OpenCL device)\n";
 
 typedef struct fit_options {
-  const char *input, *target, *weights_out, *bias_out, *device;
+  const char *input, *target, *weights_out, *bias_out, *device, *log;
   clconv_conv2d_params layer;
   clconv_sgd_params sgd;
   clconv_reduction loss;
-  long epochs;
+  long epochs, log_every;
+  int gray;
 } fit_options;
 
 static int bad_usage(const char *fmt, const char *arg) {
@@ -87,6 +99,11 @@ static int parse_valued(fit_options *o, const char *arg, const char *value) {
     o->bias_out = value;
   } else if (strcmp(arg, "--device") == 0) {
     o->device = value;
+  } else if (strcmp(arg, "--log") == 0) {
+    o->log = value;
+  } else if (strcmp(arg, "--log-every") == 0) {
+    if (cli_parse_long(value, 1, 1000000, &o->log_every) != 0)
+      return bad_usage("--log-every takes 1 to 1000000, got '%s'", value);
   } else if (strcmp(arg, "--kernel") == 0) {
     int64_t kh, kw;
     if (cli_parse_dims(value, 'x', &kh, &kw) != 0 || kh < 1 || kw < 1 ||
@@ -143,6 +160,7 @@ static int parse_options(int argc, char **argv, fit_options *o) {
   o->sgd.lr = 0.03f;
   o->loss = CLCONV_REDUCTION_SUM;
   o->epochs = 10;
+  o->log_every = 1;
   for (int i = 1; i < argc; i++) {
     int code;
     if (cli_is_help(argv[i])) {
@@ -151,6 +169,10 @@ static int parse_options(int argc, char **argv, fit_options *o) {
     }
     if (strcmp(argv[i], "--bias") == 0) {
       o->layer.bias = 1;
+      continue;
+    }
+    if (strcmp(argv[i], "--gray") == 0) {
+      o->gray = 1;
       continue;
     }
     if (i + 1 >= argc)
@@ -176,9 +198,13 @@ typedef struct fit_state {
   clconv_tensor *x, *y, *y_hat, *dy;
 } fit_state;
 
-/* Trains for the epochs asked, printing each loss. @return 0 on success. */
-static int train(fit_state *s, const fit_options *o) {
+/* Trains for the epochs asked, printing each loss (every log_every-th),
+ * and logging it to @p log when not NULL. @return 0 on success. */
+static int train(fit_state *s, const fit_options *o, FILE *log) {
   clconv_status status = CLCONV_STATUS_OK;
+  const double start = clock_seconds();
+  if (log != NULL && fprintf(log, "epoch,loss,seconds\n") < 0)
+    return -1;
   for (long epoch = 1; epoch <= o->epochs; epoch++) {
     double loss;
     if ((status = clconv_conv2d_forward(s->layer, s->x, s->y_hat)) != 0 ||
@@ -190,7 +216,14 @@ static int train(fit_state *s, const fit_options *o) {
       cli_report(s->ctx, status, "fit");
       return -1;
     }
-    printf("epoch %ld, loss %.6g\n", epoch, loss);
+    if (epoch % o->log_every == 0 || epoch == o->epochs) {
+      printf("epoch %ld, loss %.6g\n", epoch, loss);
+      if (log != NULL && fprintf(log, "%ld,%.9g,%.6f\n", epoch, loss,
+                                 clock_seconds() - start) < 0) {
+        fprintf(stderr, "clconv fit: %s: cannot write\n", o->log);
+        return -1;
+      }
+    }
     if (!isfinite(loss)) {
       fprintf(stderr, "clconv fit: the loss diverged; try a smaller --lr\n");
       return -1;
@@ -248,6 +281,7 @@ int cmd_fit(int argc, char **argv) {
   outputs out;
   int64_t x_dims[4], y_dims[4], out_dims[4];
   int code = parse_options(argc, argv, &o), two_d;
+  FILE *log = NULL;
   clconv_status status;
   if (code >= 0)
     return code;
@@ -261,13 +295,14 @@ int cmd_fit(int argc, char **argv) {
     outputs_init(&out, "fit");
     outputs_add(&out, "--weights-out", o.weights_out);
     outputs_add(&out, "--bias-out", o.bias_out);
+    outputs_add(&out, "--log", o.log);
     if (outputs_check(&out, input_options, inputs, 2) != 0)
       goto done;
   }
 
   /* Reads the data; the layer's output channels come from the target. */
-  if (cli_load_npy("fit", o.input, "--input", 4, 2, &x) != 0 ||
-      cli_load_npy("fit", o.target, "--target", 4, 2, &y) != 0)
+  if (cli_load_array("fit", o.input, "--input", 4, 2, o.gray, &x) != 0 ||
+      cli_load_array("fit", o.target, "--target", 4, 2, o.gray, &y) != 0)
     goto done;
   if (cli_check_finite("fit", "--input", &x) != 0 ||
       cli_check_finite("fit", "--target", &y) != 0)
@@ -299,7 +334,9 @@ int cmd_fit(int argc, char **argv) {
             (long long)out_dims[3]);
     goto done;
   }
-  if (train(&s, &o) == 0 && write_parameters(&s, &o, &out, two_d) == 0)
+  if (o.log != NULL && (log = outputs_open(&out, o.log)) == NULL)
+    goto done;
+  if (train(&s, &o, log) == 0 && write_parameters(&s, &o, &out, two_d) == 0)
     code = CLI_EXIT_OK;
 done:
   outputs_discard(&out);

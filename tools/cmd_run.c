@@ -1,7 +1,9 @@
 /* cmd_run.c: `clconv run`: forward cross-correlation of NumPy .npy files, and
  * optionally its backward pass. */
 #include "cli.h"
+#include "clock.h"
 #include "commands.h"
+#include "image.h"
 #include "npy.h"
 #include "outputs.h"
 
@@ -11,8 +13,9 @@
 static const char *usage =
     "usage: clconv run --input X.npy --weight W.npy [--bias B.npy]\n"
     "                  [--padding PH,PW] [--stride SH,SW] [--dilation DH,DW]\n"
-    "                  [--groups G] [--algo A] [--output Y.npy] [--device "
-    "SPEC]\n"
+    "                  [--groups G] [--algo A] [--gray] [--scale S]\n"
+    "                  [--output Y.npy] [--dtype float32|float16] [--json]\n"
+    "                  [--device SPEC]\n"
     "                  [--grad-output DY.npy [--grad-input DX.npy]\n"
     "                   [--grad-weight DW.npy] [--grad-bias DB.npy]]\n"
     "\n"
@@ -22,29 +25,44 @@ static const char *usage =
     "computes any of the gradients dL/dX, dL/dW and dL/dB.\n"
     "\n"
     "  --input X.npy       (N, Cin, H, W), or (H, W) for one image, one "
-    "channel\n"
+    "channel;\n"
+    "                      or a picture (PNG, JPEG, BMP, PGM, ...): (1, C, H, "
+    "W)\n"
+    "                      in [0, 1]\n"
     "  --weight W.npy      (Cout, Cin/groups, KH, KW), or (KH, KW) for one\n"
     "                      kernel\n"
     "  --bias B.npy        (Cout,); default: no bias\n" CLI_CONV_OPTIONS_HELP
+        CLI_IMAGE_OPTIONS_HELP
     "  --output Y.npy      (N, Cout, Hout, Wout); (Hout, Wout) when X and W\n"
     "                      are both 2-D. Required unless --grad-output is "
-    "given\n"
+    "given.\n"
+    "                      A name ending in .png, .jpg, .bmp or .pgm writes a\n"
+    "                      picture (N = 1; 1, 3 or 4 channels; --scale)\n"
     "  --grad-output DY.npy  dL/dY, shaped as Y\n"
     "  --grad-input DX.npy   writes dL/dX, shaped as X\n"
     "  --grad-weight DW.npy  writes dL/dW, shaped as W\n"
     "  --grad-bias DB.npy    writes dL/dB, (Cout,)\n"
+    "  --dtype D           the .npy outputs' type: float32 (default) or "
+    "float16\n"
+    "                      (rounded to nearest; beyond 65504 an infinity)\n"
+    "  --json              print what ran as JSON: shapes, device, the\n"
+    "                      algorithm of each pass, seconds (not with --output "
+    "-)\n"
     "  --device SPEC       'reference', 'P:D', 'gpu', 'cpu' or part of a "
     "device\n"
     "                      name (default: CLCONV_DEVICE, else the first GPU,\n"
     "                      else the first OpenCL device)\n"
     "\n"
-    "Input files must be little-endian float32 or float64 in C order. When\n"
-    "anything fails, no output is written.\n";
+    "Input .npy files must be little-endian float16, float32 or float64 in C\n"
+    "order. '-' as a file name reads standard input (one input) or writes\n"
+    "standard output (one output, .npy). When anything fails, no output is\n"
+    "written.\n";
 
 typedef struct run_options {
   const char *input, *weight, *bias, *output, *device;
   const char *grad_output, *grad_input, *grad_weight, *grad_bias;
   clconv_corr2d_params p;
+  int gray, scale, half, json;
 } run_options;
 
 static int bad_usage(const char *fmt, const char *arg) {
@@ -78,6 +96,32 @@ static int parse_options(int argc, char **argv, run_options *o) {
       fputs(usage, stdout);
       return CLI_EXIT_OK;
     }
+    if (strcmp(arg, "--gray") == 0) {
+      o->gray = 1;
+      continue;
+    }
+    if (strcmp(arg, "--json") == 0) {
+      o->json = 1;
+      continue;
+    }
+    if (strcmp(arg, "--dtype") == 0) {
+      if (value == NULL ||
+          (strcmp(value, "float32") != 0 && strcmp(value, "float16") != 0))
+        return bad_usage("--dtype takes float32 or float16, got '%s'",
+                         value != NULL ? value : "");
+      o->half = strcmp(value, "float16") == 0;
+      i++;
+      continue;
+    }
+    if (strcmp(arg, "--scale") == 0) {
+      image_scale scale;
+      if (image_parse_scale(value, &scale) != 0)
+        return bad_usage("--scale takes auto, abs or clip, got '%s'",
+                         value != NULL ? value : "");
+      o->scale = (int)scale;
+      i++;
+      continue;
+    }
     if (value == NULL)
       return bad_usage("'%s' needs a value or is unknown", arg);
     i++;
@@ -107,6 +151,21 @@ static int parse_options(int argc, char **argv, run_options *o) {
   if (o->grad_output == NULL &&
       (o->grad_input != NULL || o->grad_weight != NULL || o->grad_bias != NULL))
     return bad_usage("%s", "the gradients need --grad-output");
+  {
+    const char *ins[] = {o->input, o->weight, o->bias, o->grad_output};
+    const char *outs[] = {o->output, o->grad_input, o->grad_weight,
+                          o->grad_bias};
+    int stdin_uses = 0, stdout_uses = 0;
+    for (int k = 0; k < 4; k++) {
+      stdin_uses += ins[k] != NULL && strcmp(ins[k], "-") == 0;
+      stdout_uses += outs[k] != NULL && strcmp(outs[k], "-") == 0;
+    }
+    if (stdin_uses > 1)
+      return bad_usage("%s", "only one input can be '-' (standard input)");
+    if (stdout_uses > 0 && o->json)
+      return bad_usage("%s", "--json and an output '-' would both write to "
+                             "standard output");
+  }
   return -1;
 }
 
@@ -122,7 +181,7 @@ typedef struct result {
 /* Reads every result back, then writes them all, all or nothing.
  * @return 0 on success. */
 static int write_results(clconv_context *ctx, outputs *out, result *r,
-                         int count) {
+                         int count, const run_options *o) {
   for (int i = 0; i < count; i++) {
     size_t n;
     clconv_status status;
@@ -142,12 +201,58 @@ static int write_results(clconv_context *ctx, outputs *out, result *r,
     }
     if ((file = outputs_open(out, r[i].path)) == NULL)
       return -1;
-    if (npy_write_stream(file, r[i].ndim, r[i].shape, r[i].data) != 0) {
-      fprintf(stderr, "clconv run: %s: cannot write\n", r[i].path);
+    if (o->half && !image_is_path(r[i].path)) {
+      if (npy_write_stream_as(file, r[i].ndim, r[i].shape, r[i].data, 1) != 0) {
+        fprintf(stderr, "clconv run: %s: cannot write\n", r[i].path);
+        return -1;
+      }
+    } else if (cli_write_array("run", file, r[i].path, r[i].ndim, r[i].shape,
+                               r[i].data, o->scale) != 0) {
       return -1;
     }
   }
   return outputs_commit(out);
+}
+
+static void print_dims(const char *name, const int64_t *d) {
+  printf("\"%s\": [%lld, %lld, %lld, %lld], ", name, (long long)d[0],
+         (long long)d[1], (long long)d[2], (long long)d[3]);
+}
+
+/* Prints what ran as one JSON object: the device, the shapes, the
+ * algorithm of each pass run, the seconds from the first op to the last
+ * result. */
+static void print_json(clconv_context *ctx, const run_options *o,
+                       const clconv_tensor *x, const clconv_tensor *w,
+                       const int64_t *x_dims, const int64_t *w_dims,
+                       const int64_t *y_dims, double seconds) {
+  static const char *const pass_names[3] = {"forward", "backward_data",
+                                            "backward_weight"};
+  const int ran[3] = {1, o->grad_input != NULL, o->grad_weight != NULL};
+  clconv_device_info info;
+  int first = 1;
+  memset(&info, 0, sizeof info);
+  (void)clconv_context_device(ctx, &info);
+  printf("{\"device\": ");
+  cli_json_string(stdout, info.device_name);
+  printf(", \"device_type\": \"%s\", \"version\": \"%s\", ",
+         clconv_device_type_name(info.type), clconv_version_string());
+  print_dims("input", x_dims);
+  print_dims("weight", w_dims);
+  print_dims("output", y_dims);
+  printf("\"algo\": {");
+  for (int pass = 0; pass < 3; pass++) {
+    int algo = -1;
+    if (!ran[pass])
+      continue;
+    (void)clconv_corr2d_algo_chosen(ctx, &o->p, x, w, (clconv_corr2d_pass)pass,
+                                    &algo);
+    printf("%s\"%s\": \"%s\"", first ? "" : ", ", pass_names[pass],
+           clconv_algo_name(algo));
+    first = 0;
+  }
+  printf("}, \"algo_requested\": \"%s\", \"seconds\": %.6f}\n",
+         clconv_algo_name(o->p.algo), seconds);
 }
 
 int cmd_run(int argc, char **argv) {
@@ -160,6 +265,7 @@ int cmd_run(int argc, char **argv) {
   result results[4];
   outputs out;
   int two_d, code = parse_options(argc, argv, &o);
+  double start = 0.0, seconds;
   clconv_status status = CLCONV_STATUS_OK;
   if (code >= 0)
     return code;
@@ -181,11 +287,13 @@ int cmd_run(int argc, char **argv) {
   }
 
   /* Reads the inputs before touching a device. */
-  if (cli_load_npy("run", o.input, "--input", 4, 2, &x) != 0 ||
-      cli_load_npy("run", o.weight, "--weight", 4, 2, &w) != 0 ||
-      (o.bias != NULL && cli_load_npy("run", o.bias, "--bias", 1, 1, &b)) ||
+  if (cli_load_array("run", o.input, "--input", 4, 2, o.gray, &x) != 0 ||
+      cli_load_array("run", o.weight, "--weight", 4, 2, o.gray, &w) != 0 ||
+      (o.bias != NULL &&
+       cli_load_array("run", o.bias, "--bias", 1, 1, o.gray, &b)) ||
       (o.grad_output != NULL &&
-       cli_load_npy("run", o.grad_output, "--grad-output", 4, 2, &dy) != 0))
+       cli_load_array("run", o.grad_output, "--grad-output", 4, 2, o.gray,
+                      &dy) != 0))
     goto done;
   two_d = x.ndim == 2 && w.ndim == 2;
   cli_dims_4d(&x, x_dims);
@@ -197,6 +305,7 @@ int cmd_run(int argc, char **argv) {
       cli_tensor(ctx, 4, w_dims, w.data, &tw) != 0 ||
       (o.bias != NULL && cli_tensor(ctx, 1, b.shape, b.data, &tb) != 0))
     goto done;
+  start = clock_seconds();
   status = clconv_corr2d_output_dims(ctx, &o.p, tx, tw, y_dims);
   if (status == CLCONV_STATUS_OK && cli_tensor(ctx, 4, y_dims, NULL, &ty) != 0)
     goto done;
@@ -231,8 +340,16 @@ int cmd_run(int argc, char **argv) {
     cli_report(ctx, status, "run");
     goto done;
   }
-  if (write_results(ctx, &out, results, 4) == 0)
+  if ((status = clconv_context_finish(ctx)) != CLCONV_STATUS_OK) {
+    cli_report(ctx, status, "run");
+    goto done;
+  }
+  seconds = clock_seconds() - start;
+  if (write_results(ctx, &out, results, 4, &o) == 0) {
     code = CLI_EXIT_OK;
+    if (o.json)
+      print_json(ctx, &o, tx, tw, x_dims, w_dims, y_dims, seconds);
+  }
 done:
   outputs_discard(&out);
   for (int i = 0; i < 4; i++)

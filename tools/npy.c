@@ -1,5 +1,5 @@
 /* npy.c: a strict reader and a writer for NumPy's .npy format (versions 1 to
- * 3), enough for float32 and float64 arrays in C order. */
+ * 3), enough for float16, float32 and float64 arrays in C order. */
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* fileno */
 #endif
@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
 
 static int fail(char *err, size_t err_size, const char *fmt, ...) {
   va_list args;
@@ -202,7 +206,7 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
   size_t header_len, offset, item, need;
   char *header = NULL;
   header_fields fields;
-  int is_f8;
+  size_t item_size;
   memset(out, 0, sizeof *out);
 
   /* Checks the magic string and the version, then reads the header length. */
@@ -236,15 +240,18 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
     return -1;
   }
   free(header);
-  if (strcmp(fields.descr, "<f4") == 0) {
-    is_f8 = 0;
+  if (strcmp(fields.descr, "<f2") == 0) {
+    item_size = 2;
+  } else if (strcmp(fields.descr, "<f4") == 0) {
+    item_size = 4;
   } else if (strcmp(fields.descr, "<f8") == 0) {
-    is_f8 = 1;
+    item_size = 8;
   } else {
     memset(out, 0, sizeof *out);
     return fail(err, err_size,
-                "dtype '%s' is not supported: use little-endian float32 "
-                "('<f4') or float64 ('<f8'), e.g. x.astype(np.float32)",
+                "dtype '%s' is not supported: use little-endian float16 "
+                "('<f2'), float32 ('<f4') or float64 ('<f8'), e.g. "
+                "x.astype(np.float32)",
                 fields.descr);
   }
   if (fields.fortran_order) {
@@ -255,7 +262,7 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
   }
 
   /* Checks that the data is all there, then converts it to float32. */
-  item = is_f8 ? 8 : 4;
+  item = item_size;
   need = out->count * item;
   if (size - offset != need)
     return fail(err, err_size,
@@ -274,7 +281,11 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
         raw[k] = raw[item - 1 - k];
         raw[item - 1 - k] = t;
       }
-    if (is_f8) {
+    if (item == 2) {
+      uint16_t half;
+      memcpy(&half, raw, 2);
+      out->data[i] = npy_half_to_float(half);
+    } else if (item == 8) {
       double d;
       memcpy(&d, raw, 8);
       /* A finite value that float32 rounds to an infinity: at or beyond
@@ -345,7 +356,13 @@ static int read_all(FILE *file, const char *path, unsigned char **bytes,
 }
 
 int npy_read(const char *path, npy_array *out, char *err, size_t err_size) {
-  FILE *file = fopen(path, "rb");
+  const int from_stdin = strcmp(path, "-") == 0;
+  FILE *file;
+#ifdef _WIN32
+  if (from_stdin)
+    _setmode(_fileno(stdin), _O_BINARY);
+#endif
+  file = from_stdin ? stdin : fopen(path, "rb");
   unsigned char *bytes = NULL;
   size_t size = 0;
   int result = -1;
@@ -360,20 +377,71 @@ int npy_read(const char *path, npy_array *out, char *err, size_t err_size) {
       result = 0;
   }
   free(bytes);
-  fclose(file);
+  if (!from_stdin)
+    fclose(file);
   return result;
+}
+
+float npy_half_to_float(uint16_t h) {
+  const int exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  float v;
+  if (exponent == 0) /* zero or subnormal: mantissa x 2^-24 */
+    v = ldexpf((float)mantissa, -24);
+  else if (exponent == 31)
+    v = mantissa != 0 ? NAN : INFINITY;
+  else
+    v = ldexpf((float)(mantissa | 0x400), exponent - 25);
+  return (h & 0x8000) ? -v : v;
+}
+
+uint16_t npy_float_to_half(float f) {
+  uint32_t x, mantissa, sign, half, rest, halfway;
+  int exponent;
+  memcpy(&x, &f, 4);
+  sign = (x >> 16) & 0x8000;
+  mantissa = x & 0x7fffff;
+  if (((x >> 23) & 0xff) == 0xff) /* infinity, or NaN (kept quiet) */
+    return (uint16_t)(sign | 0x7c00 |
+                      (mantissa ? 0x200 | (mantissa >> 13) : 0));
+  exponent = (int)((x >> 23) & 0xff) - 127 + 15;
+  if (exponent >= 31)
+    return (uint16_t)(sign | 0x7c00); /* beyond 65504: infinity */
+  if (exponent <= 0) {                /* a subnormal half, or zero */
+    int shift;
+    if (exponent < -10)
+      return (uint16_t)sign;
+    mantissa |= 0x800000;
+    shift = 14 - exponent;
+    half = mantissa >> shift;
+    rest = mantissa & ((1u << shift) - 1);
+    halfway = 1u << (shift - 1);
+  } else {
+    half = ((uint32_t)exponent << 10) | (mantissa >> 13);
+    rest = mantissa & 0x1fff;
+    halfway = 0x1000;
+  }
+  /* To nearest, ties to even; a carry into the exponent is right. */
+  if (rest > halfway || (rest == halfway && (half & 1)))
+    half++;
+  return (uint16_t)(sign | half);
 }
 
 int npy_write_stream(FILE *file, int ndim, const int64_t *shape,
                      const float *data) {
+  return npy_write_stream_as(file, ndim, shape, data, 0);
+}
+
+int npy_write_stream_as(FILE *file, int ndim, const int64_t *shape,
+                        const float *data, int half) {
   char header[512];
   size_t count = 1, used, total;
   int ok;
 
   /* Builds the header dict, padded so the data starts at a multiple of 64. */
   used = (size_t)snprintf(header, sizeof header,
-                          "{'descr': '<f4', 'fortran_order': False, "
-                          "'shape': (");
+                          "{'descr': '%s', 'fortran_order': False, "
+                          "'shape': (",
+                          half ? "<f2" : "<f4");
   for (int i = 0; i < ndim; i++) {
     used += (size_t)snprintf(header + used, sizeof header - used, "%lld%s",
                              (long long)shape[i],
@@ -390,7 +458,13 @@ int npy_write_stream(FILE *file, int ndim, const int64_t *shape,
   ok = ok && fputc((int)(used & 0xff), file) != EOF &&
        fputc((int)(used >> 8), file) != EOF;
   ok = ok && fwrite(header, 1, used, file) == used;
-  for (size_t i = 0; ok && i < count; i++) {
+  for (size_t i = 0; ok && half && i < count; i++) {
+    const uint16_t h = npy_float_to_half(data[i]);
+    const unsigned char raw[2] = {(unsigned char)(h & 0xff),
+                                  (unsigned char)(h >> 8)};
+    ok = fwrite(raw, 1, 2, file) == 2;
+  }
+  for (size_t i = 0; ok && !half && i < count; i++) {
     unsigned char raw[4];
     memcpy(raw, &data[i], 4);
     if (!host_is_little_endian()) {

@@ -15,18 +15,30 @@ typedef struct npy_array {
   float *data;  /* converted to float32; free with npy_free */
 } npy_array;
 
-/* Parses a whole .npy file held in memory: little-endian '<f4' or '<f8',
- * fortran_order False. On failure returns -1 and writes why to @p err. */
+/* Parses a whole .npy file held in memory: little-endian '<f2', '<f4' or
+ * '<f8', fortran_order False. On failure returns -1 and writes why to @p err.
+ */
 int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
               char *err, size_t err_size);
 
-/* Reads @p path (a file, or a pipe such as /dev/stdin) with npy_parse. */
+/* Reads @p path (a file, a pipe such as /dev/stdin, or "-" for standard
+ * input) with npy_parse. */
 int npy_read(const char *path, npy_array *out, char *err, size_t err_size);
 
 /* Writes float32 data as a version 1.0 .npy file to @p file.
  * @return 0, or -1 when a write failed. */
 int npy_write_stream(FILE *file, int ndim, const int64_t *shape,
                      const float *data);
+
+/* The same, as float16 ('<f2', rounded to nearest, ties to even; beyond
+ * 65504 an infinity) when @p half, else as float32. */
+int npy_write_stream_as(FILE *file, int ndim, const int64_t *shape,
+                        const float *data, int half);
+
+/* IEEE half-precision conversions, exact from half and rounded to nearest
+ * (ties to even) to half. */
+float npy_half_to_float(uint16_t h);
+uint16_t npy_float_to_half(float f);
 
 /* Writes a .npy file all or nothing (see outputs.h); prints the reason on
  * stderr on failure. @return 0 on success. */

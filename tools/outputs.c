@@ -120,6 +120,15 @@ static int check_one(outputs *o, int i, file_id *ids,
   const char *option = o->items[i].option, *path = o->items[i].path;
   if (path[0] == '\0')
     return refuse(o, "%s: the file name is empty", option);
+  if (strcmp(path, "-") == 0) {
+    for (int j = 0; j < i; j++)
+      if (strcmp(o->items[j].path, "-") == 0)
+        return refuse(o,
+                      "%s and %s both write to standard output ('-'); only "
+                      "one may",
+                      o->items[j].option, option);
+    return 0;
+  }
   if (identify(path, &ids[i]) != 0)
     return refuse(o, "%s %s: its folder cannot be found: %s", option, path,
                   strerror(errno));
@@ -129,7 +138,7 @@ static int check_one(outputs *o, int i, file_id *ids,
                   "or pipe); refusing to replace it",
                   option, path);
   for (int j = 0; j < i; j++)
-    if (same_file(&ids[i], &ids[j]))
+    if (strcmp(o->items[j].path, "-") != 0 && same_file(&ids[i], &ids[j]))
       return refuse(o, "%s and %s name the same file, %s", o->items[j].option,
                     option, path);
   for (int k = 0; k < n_inputs; k++) {
@@ -233,6 +242,16 @@ FILE *outputs_open(outputs *o, const char *path) {
     int fd;
     if (o->items[i].path != path || o->items[i].stream != NULL)
       continue;
+    if (strcmp(path, "-") == 0) {
+      o->items[i].to_stdout = 1;
+      o->items[i].stream = tmpfile();
+      if (o->items[i].stream == NULL)
+        fprintf(stderr,
+                "clconv %s: %s -: cannot make a temporary file for standard "
+                "output: %s\n",
+                o->command, o->items[i].option, strerror(errno));
+      return o->items[i].stream;
+    }
     o->items[i].target = resolve_target(path);
     fd = o->items[i].target != NULL
              ? create_temp(o->items[i].target, &o->items[i].temp)
@@ -263,12 +282,34 @@ static int rename_over(const char *from, const char *to) {
 #endif
 }
 
+/* Copies the bytes of @p from (rewound) to standard output. @return 0. */
+static int copy_to_stdout(FILE *from) {
+  char buffer[65536];
+  size_t n;
+#ifdef _WIN32
+  _setmode(_fileno(stdout), _O_BINARY);
+#endif
+  rewind(from);
+  while ((n = fread(buffer, 1, sizeof buffer, from)) > 0)
+    if (fwrite(buffer, 1, n, stdout) != n)
+      return -1;
+  return ferror(from) || fflush(stdout) != 0 ? -1 : 0;
+}
+
 int outputs_commit(outputs *o) {
   int ok = 1;
   for (int i = 0; i < o->count; i++) {
     FILE *stream = o->items[i].stream;
     if (stream == NULL)
       continue;
+    if (o->items[i].to_stdout) { /* copied after the renames */
+      if (ferror(stream) || fflush(stream) != 0) {
+        fprintf(stderr, "clconv %s: %s -: cannot write: %s\n", o->command,
+                o->items[i].option, strerror(errno));
+        ok = 0;
+      }
+      continue;
+    }
     o->items[i].stream = NULL;
     if (ferror(stream) || fflush(stream) != 0) {
       fprintf(stderr, "clconv %s: %s %s: cannot write: %s\n", o->command,
@@ -293,6 +334,17 @@ int outputs_commit(outputs *o) {
     }
     free(o->items[i].temp);
     o->items[i].temp = NULL;
+  }
+  for (int i = 0; i < o->count && ok; i++) {
+    if (!o->items[i].to_stdout || o->items[i].stream == NULL)
+      continue;
+    if (copy_to_stdout(o->items[i].stream) != 0) {
+      fprintf(stderr, "clconv %s: %s -: cannot write to standard output\n",
+              o->command, o->items[i].option);
+      ok = 0;
+    }
+    fclose(o->items[i].stream);
+    o->items[i].stream = NULL;
   }
   return ok ? 0 : -1;
 }

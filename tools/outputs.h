@@ -5,7 +5,9 @@
  * checked: none may be one of the command's inputs, two may not be the same
  * file, and an existing target must be a regular file (a device, a FIFO or a
  * folder is never replaced). A target that is a symbolic link is written
- * through it, to the file it names. */
+ * through it, to the file it names. The target "-" is standard output: its
+ * bytes are kept in an anonymous temporary file and copied to standard
+ * output only when every output is in place (at most one "-"). */
 #ifndef CLCONV_OUTPUTS_H
 #define CLCONV_OUTPUTS_H
 
@@ -22,6 +24,7 @@ typedef struct outputs {
     char *target;       /* where it is renamed to (links resolved) */
     char *temp;         /* the temporary file, once opened */
     FILE *stream;
+    int to_stdout; /* the target is "-" */
   } items[OUTPUTS_MAX];
 } outputs;
 

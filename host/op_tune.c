@@ -75,15 +75,29 @@ time_candidate(clconv_context *ctx, const clconv_corr2d_params *p,
 
 /* Times every candidate; the default (first) must agree with the reference,
  * a later one that fails in any way but a lost context is rejected. */
+/* The caller's progress callback and its pointer. */
+typedef struct progress_sink {
+  clconv_tune_progress_fn fn;
+  void *user;
+} progress_sink;
+
 static clconv_status
 search(clconv_context *ctx, const clconv_corr2d_params *p, const problem *pr,
        const clconv__tiles_fwd_blocked *cands, int count, int repeat,
-       double *times, clconv__tiles_fwd_blocked *best, clconv_tune_report *r) {
+       double *times, clconv__tiles_fwd_blocked *best, clconv_tune_report *r,
+       const progress_sink *progress) {
   for (int i = 0; i < count; i++) {
     double ms = 0.0;
+    char tiles[48];
     const clconv_status status =
         time_candidate(ctx, p, pr, &cands[i], repeat, times, &ms);
     r->candidates++;
+    if (progress->fn != NULL) {
+      clconv__tiles_fwd_blocked_format(&cands[i], tiles, sizeof tiles);
+      progress->fn(progress->user, i, count, tiles,
+                   status == CLCONV_STATUS_OK ? ms : 0.0,
+                   status != CLCONV_STATUS_OK);
+    }
     if (status != CLCONV_STATUS_OK) {
       if (i == 0 || status == CLCONV_STATUS_CONTEXT_UNUSABLE)
         return status;
@@ -110,7 +124,16 @@ clconv_status clconv_tune_forward(clconv_context *ctx,
                                   const int64_t w_dims[4], int has_bias,
                                   int repeat, int max_candidates,
                                   clconv_tune_report *report) {
+  return clconv_tune_forward_progress(ctx, p, x_dims, w_dims, has_bias, repeat,
+                                      max_candidates, report, NULL, NULL);
+}
+
+clconv_status clconv_tune_forward_progress(
+    clconv_context *ctx, const clconv_corr2d_params *p, const int64_t x_dims[4],
+    const int64_t w_dims[4], int has_bias, int repeat, int max_candidates,
+    clconv_tune_report *report, clconv_tune_progress_fn progress, void *user) {
   static const char *fn = "clconv_tune_forward";
+  const progress_sink sink = {progress, user};
   enum { ALL_CANDIDATES = 1024 };
   clconv_tune_report r;
   problem pr;
@@ -161,7 +184,7 @@ clconv_status clconv_tune_forward(clconv_context *ctx,
       &ctx->caps, &f, cands,
       max_candidates == 0 || max_candidates > ALL_CANDIDATES ? ALL_CANDIDATES
                                                              : max_candidates);
-  status = search(ctx, p, &pr, cands, count, repeat, times, &best, &r);
+  status = search(ctx, p, &pr, cands, count, repeat, times, &best, &r, &sink);
   if (status == CLCONV_STATUS_OK)
     status = clconv__tuning_remember(ctx, &g, &best, &r.stored);
   if (status == CLCONV_STATUS_OK)

@@ -565,6 +565,21 @@ CLCONV_API clconv_status clconv_tune_forward(
     const int64_t w_dims[4], int has_bias, int repeat, int max_candidates,
     clconv_tune_report *report);
 
+/* Told about each candidate as clconv_tune_forward_progress() finishes it:
+ * its @p index (0 is the default tiles) of @p count, its @p tiles, its
+ * median time, or @p rejected 1 when it failed or disagreed with the
+ * reference (then @p median_ms is 0). @p user is the caller's pointer. */
+typedef void (*clconv_tune_progress_fn)(void *user, int index, int count,
+                                        const char *tiles, double median_ms,
+                                        int rejected);
+
+/** clconv_tune_forward(), calling @p progress (when not NULL) after each
+ * candidate, so that a program can show the search as it goes. */
+CLCONV_API clconv_status clconv_tune_forward_progress(
+    clconv_context *ctx, const clconv_corr2d_params *p, const int64_t x_dims[4],
+    const int64_t w_dims[4], int has_bias, int repeat, int max_candidates,
+    clconv_tune_report *report, clconv_tune_progress_fn progress, void *user);
+
 /* ---------------------------------------------------------------- Layer */
 
 /* A Conv2D layer: weight, optional bias, their gradients and momentum

@@ -549,6 +549,14 @@ static void test_pictures(void) {
 }
 #endif
 
+/* tune shows each candidate as it is timed, then the summary. */
+static void test_tune_progress(void) {
+  CU_ASSERT_EQUAL(tool("tune --shapes S1 --candidates 3 --repeat 1"), 0);
+  CU_ASSERT(stdout_has("  S1  1/3 vw"));
+  CU_ASSERT(stdout_has("  S1  3/3 vw"));
+  CU_ASSERT(stdout_has("S1   default vw"));
+}
+
 static void test_demo(void) {
   CU_ASSERT_EQUAL(tool("demo"), 0);
   CU_ASSERT_EQUAL(tool("demo --device reference"), 0);
@@ -571,6 +579,7 @@ int main(void) {
       {"'-': standard input and output", test_standard_streams},
       {"float16 .npy in and out", test_float16},
       {"fit --log", test_fit_log},
+      {"tune shows each candidate", test_tune_progress},
 #ifdef CLCONV_TOOL_IMAGES
       {"pictures in and out", test_pictures},
 #endif

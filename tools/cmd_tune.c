@@ -47,14 +47,28 @@ static int parse_dims(const char *text, int64_t dims[4]) {
   return 0;
 }
 
-/* Tunes one problem and prints a line about it. @return 0 when it ran. */
+/* Prints one candidate as the search finishes it. */
+static void show_candidate(void *user, int index, int count, const char *tiles,
+                           double median_ms, int rejected) {
+  const char *label = user;
+  if (rejected)
+    printf("  %s %2d/%d %-24s rejected\n", label, index + 1, count, tiles);
+  else
+    printf("  %s %2d/%d %-24s %9.3f ms\n", label, index + 1, count, tiles,
+           median_ms);
+  fflush(stdout);
+}
+
+/* Tunes one problem, showing each candidate, and prints a line about it.
+ * @return 0 when it ran. */
 static int tune_one(clconv_context *ctx, const char *label,
                     const clconv_corr2d_params *p, const int64_t x_dims[4],
                     const int64_t w_dims[4], int has_bias, int repeat,
                     int candidates) {
   clconv_tune_report r;
-  const clconv_status status = clconv_tune_forward(
-      ctx, p, x_dims, w_dims, has_bias, repeat, candidates, &r);
+  const clconv_status status = clconv_tune_forward_progress(
+      ctx, p, x_dims, w_dims, has_bias, repeat, candidates, &r, show_candidate,
+      (void *)label);
   if (status != CLCONV_STATUS_OK) {
     cli_report(ctx, status, label);
     return -1;

@@ -59,6 +59,26 @@ __constant float AT[4][6] = {{1, 1, 1, 1, 1, 0},
       acc += (coef) * (value);                                                 \
   } while (0)
 
+/* out (R x C) = M (R x K) in (K x C), M one of the constant matrices. */
+#define LEFT_PRODUCT(out, M, in, R, C, K)                                      \
+  _Pragma("unroll") for (int i_ = 0; i_ < (R); i_++)                           \
+      _Pragma("unroll") for (int j_ = 0; j_ < (C); j_++) {                     \
+    float acc_ = 0.0f;                                                         \
+    _Pragma("unroll") for (int k_ = 0; k_ < (K); k_++)                         \
+        TERM(acc_, M[i_][k_], in[k_][j_]);                                     \
+    out[i_][j_] = acc_;                                                        \
+  }
+
+/* out (R x C) = in (R x K) times the transpose of M (C x K). */
+#define RIGHT_PRODUCT_T(out, in, M, R, C, K)                                   \
+  _Pragma("unroll") for (int i_ = 0; i_ < (R); i_++)                           \
+      _Pragma("unroll") for (int j_ = 0; j_ < (C); j_++) {                     \
+    float acc_ = 0.0f;                                                         \
+    _Pragma("unroll") for (int k_ = 0; k_ < (K); k_++)                         \
+        TERM(acc_, M[j_][k_], in[i_][k_]);                                     \
+    out[i_][j_] = acc_;                                                        \
+  }
+
 /* Splits tile index @p t into its image and top-left output. */
 #define TILE_ORIGIN(t)                                                         \
   const int tn = (t) / (tiles_h * tiles_w);                                    \
@@ -102,29 +122,16 @@ __kernel void winograd_input(__global const float *restrict x,
   }
 
   /* Rows (BT d), then columns ((BT d) B). */
-  float r[ALPHA][ALPHA];
-#pragma unroll
-  for (int i = 0; i < ALPHA; i++)
-#pragma unroll
-    for (int j = 0; j < ALPHA; j++) {
-      float acc = 0.0f;
-#pragma unroll
-      for (int k = 0; k < ALPHA; k++)
-        TERM(acc, BT[i][k], d[k][j]);
-      r[i][j] = acc;
-    }
+  float r[ALPHA][ALPHA], e[ALPHA][ALPHA];
+  LEFT_PRODUCT(r, BT, d, ALPHA, ALPHA, ALPHA)
+  RIGHT_PRODUCT_T(e, r, BT, ALPHA, ALPHA, ALPHA)
   const size_t plane_stride = (size_t)cin * tiles_pad;
   __global float *out = v + (size_t)c * tiles_pad + t;
 #pragma unroll
   for (int i = 0; i < ALPHA; i++)
 #pragma unroll
-    for (int j = 0; j < ALPHA; j++) {
-      float acc = 0.0f;
-#pragma unroll
-      for (int k = 0; k < ALPHA; k++)
-        TERM(acc, BT[j][k], r[i][k]);
-      out[(i * ALPHA + j) * plane_stride] = acc;
-    }
+    for (int j = 0; j < ALPHA; j++)
+      out[(i * ALPHA + j) * plane_stride] = e[i][j];
 }
 
 /* u[xi][co][ci] = (G g GT)[xi] for the filter of output channel co and its
@@ -134,28 +141,17 @@ __kernel void winograd_weights(__global const float *restrict w,
   const int f = (int)get_global_id(0);
   if (f >= filters)
     return;
-  __global const float *g = w + (size_t)f * 9;
-  float r[ALPHA][3];
+  float g[3][3], r[ALPHA][3], e[ALPHA][ALPHA];
+#pragma unroll
+  for (int i = 0; i < 9; i++)
+    g[i / 3][i % 3] = w[(size_t)f * 9 + i];
+  LEFT_PRODUCT(r, G, g, ALPHA, 3, 3)
+  RIGHT_PRODUCT_T(e, r, G, ALPHA, ALPHA, 3)
 #pragma unroll
   for (int i = 0; i < ALPHA; i++)
 #pragma unroll
-    for (int j = 0; j < 3; j++) {
-      float acc = 0.0f;
-#pragma unroll
-      for (int k = 0; k < 3; k++)
-        TERM(acc, G[i][k], g[k * 3 + j]);
-      r[i][j] = acc;
-    }
-#pragma unroll
-  for (int i = 0; i < ALPHA; i++)
-#pragma unroll
-    for (int j = 0; j < ALPHA; j++) {
-      float acc = 0.0f;
-#pragma unroll
-      for (int k = 0; k < 3; k++)
-        TERM(acc, G[j][k], r[i][k]);
-      u[(size_t)(i * ALPHA + j) * filters + f] = acc;
-    }
+    for (int j = 0; j < ALPHA; j++)
+      u[(size_t)(i * ALPHA + j) * filters + f] = e[i][j];
 }
 
 /* Output (n, co, oh, ow) of the correlation computed directly, as
@@ -192,6 +188,19 @@ static float direct_output(__global const float *x, __global const float *w,
   return acc;
 }
 
+/* The ALPHA^2 products of tile @p t for output channel @p co, into @p p. */
+__attribute__((always_inline)) inline void
+load_products(__global const float *m, const int co, const int t,
+              const int cout, const int tiles_pad, float p[ALPHA][ALPHA]) {
+  const size_t plane_stride = (size_t)cout * tiles_pad;
+  __global const float *in = m + (size_t)co * tiles_pad + t;
+#pragma unroll
+  for (int i = 0; i < ALPHA; i++)
+#pragma unroll
+    for (int j = 0; j < ALPHA; j++)
+      p[i][j] = in[(i * ALPHA + j) * plane_stride];
+}
+
 /* y's M x M outputs of tile t = get_global_id(0) for output channel
  * co = get_global_id(1): AT m A plus the bias. A tile with a product or an
  * output that is not finite sets *nonfinite, for winograd_fixup. */
@@ -207,27 +216,13 @@ __kernel void winograd_output(__global const float *restrict m,
   if (t >= tiles || co >= cout)
     return;
   TILE_ORIGIN(t);
-  const size_t plane_stride = (size_t)cout * tiles_pad;
-  __global const float *in = m + (size_t)co * tiles_pad + t;
   float p[ALPHA][ALPHA];
-#pragma unroll
-  for (int i = 0; i < ALPHA; i++)
-#pragma unroll
-    for (int j = 0; j < ALPHA; j++)
-      p[i][j] = in[(i * ALPHA + j) * plane_stride];
+  load_products(m, co, t, cout, tiles_pad, p);
 
   /* Rows (AT p), then columns ((AT p) A). */
-  float r[WINO_M][ALPHA];
-#pragma unroll
-  for (int i = 0; i < WINO_M; i++)
-#pragma unroll
-    for (int j = 0; j < ALPHA; j++) {
-      float acc = 0.0f;
-#pragma unroll
-      for (int k = 0; k < ALPHA; k++)
-        TERM(acc, AT[i][k], p[k][j]);
-      r[i][j] = acc;
-    }
+  float r[WINO_M][ALPHA], e[WINO_M][WINO_M];
+  LEFT_PRODUCT(r, AT, p, WINO_M, ALPHA, ALPHA)
+  RIGHT_PRODUCT_T(e, r, AT, WINO_M, WINO_M, ALPHA)
 #if HAS_BIAS
   const float b = bias[co];
 #else
@@ -242,11 +237,7 @@ __kernel void winograd_output(__global const float *restrict m,
   for (int i = 0; i < WINO_M; i++) {
 #pragma unroll
     for (int j = 0; j < WINO_M; j++) {
-      float acc = 0.0f;
-#pragma unroll
-      for (int k = 0; k < ALPHA; k++)
-        TERM(acc, AT[j][k], r[i][k]);
-      acc += b;
+      const float acc = e[i][j] + b;
       worst += acc * 0.0f; /* NaN once some output is not finite */
       const int oh = oh0 + i, ow = ow0 + j;
       if (oh < hout && ow < wout)
@@ -274,11 +265,11 @@ __kernel void winograd_fixup(
   if (t >= tiles || co >= cout)
     return;
   TILE_ORIGIN(t);
-  const size_t plane_stride = (size_t)cout * tiles_pad;
-  __global const float *in = m + (size_t)co * tiles_pad + t;
+  float p[ALPHA][ALPHA];
   int finite = 1;
+  load_products(m, co, t, cout, tiles_pad, p);
   for (int k = 0; k < ALPHA * ALPHA; k++)
-    finite &= isfinite(in[k * plane_stride]);
+    finite &= isfinite(p[k / ALPHA][k % ALPHA]);
 #if HAS_BIAS
   const float b = bias[co];
 #else

@@ -6,6 +6,7 @@
 #include "corr2d_check.h"
 #include "error.h"
 #include "layer.h"
+#include "op_loss.h"
 #include "op_sgd.h"
 #include "tensor.h"
 
@@ -54,13 +55,7 @@ clconv_status clconv_conv2d_train_step(clconv_conv2d *l, const clconv_tensor *x,
 
   /* Checks everything the ops would, before any of them runs. */
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
-  CLCONV_RETURN_IF(ctx,
-                   reduction != CLCONV_REDUCTION_SUM &&
-                       reduction != CLCONV_REDUCTION_MEAN,
-                   CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: reduction must be CLCONV_REDUCTION_SUM or _MEAN, got "
-                   "%d",
-                   fn, (int)reduction);
+  CLCONV_FORWARD_IF_ERROR(clconv__op_loss_check_reduction(ctx, fn, reduction));
   CLCONV_FORWARD_IF_ERROR(clconv__layer_ensure_parameters(l, fn, x));
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_problem(
       ctx, fn, &l->p.conv, x, "x", l->weight, l->bias, &g));

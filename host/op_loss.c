@@ -1,5 +1,6 @@
 /* op_loss.c: the squared-error loss and its gradient: validation, dispatch,
  * and verification against the reference backend. */
+#include "op_loss.h"
 #include "alloc.h"
 #include "backend_opencl.h"
 #include "backend_ref.h"
@@ -47,6 +48,19 @@ done:
   return status;
 }
 
+clconv_status clconv__op_loss_check_reduction(clconv_context *ctx,
+                                              const char *fn,
+                                              clconv_reduction reduction) {
+  CLCONV_RETURN_IF(ctx,
+                   reduction != CLCONV_REDUCTION_SUM &&
+                       reduction != CLCONV_REDUCTION_MEAN,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: reduction must be CLCONV_REDUCTION_SUM or _MEAN, got "
+                   "%d",
+                   fn, (int)reduction);
+  return CLCONV_STATUS_OK;
+}
+
 clconv_status clconv_squared_error(clconv_context *ctx,
                                    clconv_reduction reduction,
                                    const clconv_tensor *y_hat,
@@ -57,13 +71,7 @@ clconv_status clconv_squared_error(clconv_context *ctx,
   double sum = 0.0;
   clconv_status status;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
-  CLCONV_RETURN_IF(ctx,
-                   reduction != CLCONV_REDUCTION_SUM &&
-                       reduction != CLCONV_REDUCTION_MEAN,
-                   CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: reduction must be CLCONV_REDUCTION_SUM or _MEAN, got "
-                   "%d",
-                   fn, (int)reduction);
+  CLCONV_FORWARD_IF_ERROR(clconv__op_loss_check_reduction(ctx, fn, reduction));
   CLCONV_RETURN_IF(ctx, y_hat == NULL || y == NULL,
                    CLCONV_STATUS_INVALID_ARGUMENT, "%s: %s is NULL", fn,
                    y_hat == NULL ? "y_hat" : "y");

@@ -169,3 +169,11 @@ int test_run_suite_in_temp_cwd(const char *suite, const test_case *tests,
   remove_folder(folder);
   return status;
 }
+
+void test_edge_image(float x[48], float y[42]) {
+  for (int i = 0; i < 48; i++)
+    x[i] = (i % 8 >= 2 && i % 8 <= 5) ? 0.0f : 1.0f;
+  for (int i = 0; y != NULL && i < 6; i++)
+    for (int j = 0; j < 7; j++)
+      y[i * 7 + j] = x[i * 8 + j] - x[i * 8 + j + 1];
+}

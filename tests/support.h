@@ -25,6 +25,10 @@ int64_t test_int(test_rng *r, int64_t lo, int64_t hi);
 /* Uniform float in [lo, hi). */
 float test_float(test_rng *r, float lo, float hi);
 
+/* The notebooks' edge image X (6x8: ones, columns 2..5 zero) and, unless
+ * @p y is NULL, Y = corr2d(X, [[1, -1]]) (6x7), each row 0 1 0 0 0 -1 0. */
+void test_edge_image(float x[48], float y[42]);
+
 /* Opens the default device (CLCONV_DEVICE honoured). With no OpenCL device,
  * exits the process with TEST_SKIP_CODE, or with 1 when
  * CLCONV_REQUIRE_DEVICE=1. */

@@ -12,16 +12,6 @@
 static clconv_context *device_ctx;
 static clconv_context *reference_ctx;
 
-/* The notebook's X (1, 1, 6, 8) and Y = corr2d(X, [[1, -1]]) (1, 1, 6, 7). */
-static void edge_data(float x[48], float y[42]) {
-  for (int i = 0; i < 6; i++)
-    for (int j = 0; j < 8; j++)
-      x[i * 8 + j] = (j >= 2 && j <= 5) ? 0.0f : 1.0f;
-  for (int i = 0; i < 6; i++)
-    for (int j = 0; j < 7; j++)
-      y[i * 7 + j] = x[i * 8 + j] - x[i * 8 + j + 1];
-}
-
 /* The notebook's loop: Y_hat = conv2d(X); l = sum (Y_hat - Y)^2;
  * zero_grad; backward; w -= lr * grad. losses[e] is the loss printed at epoch
  * e + 1 (before that epoch's update). @return 0 on success. */
@@ -34,7 +24,7 @@ static int train(clconv_context *ctx, uint64_t seed, clconv_init init,
   clconv_conv2d *layer = NULL;
   clconv_tensor *tx, *ty, *y_hat, *dy;
   int failed = 0;
-  edge_data(x, y);
+  test_edge_image(x, y);
   p.kernel_h = 1;
   p.kernel_w = 2;
   p.bias = 0;

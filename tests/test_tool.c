@@ -11,14 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The notebook's X and K as 2-D files give Y = [[19, 25], [37, 43]]. */
-static void test_run_notebook(void) {
+/* Writes the notebook's X (3x3, 0..8) and K (2x2, 0..3) as tool_x.npy and
+ * tool_k.npy. */
+static void write_notebook_files(void) {
   const float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, k[4] = {0, 1, 2, 3};
   const int64_t xs[2] = {3, 3}, ks[2] = {2, 2};
-  npy_array y;
-  char err[256];
   write_npy("tool_x.npy", 2, xs, x);
   write_npy("tool_k.npy", 2, ks, k);
+}
+
+/* The notebook's X and K as 2-D files give Y = [[19, 25], [37, 43]]. */
+static void test_run_notebook(void) {
+  npy_array y;
+  char err[256];
+  write_notebook_files();
   remove("tool_y.npy");
   CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --output "
                        "tool_y.npy"),
@@ -202,12 +208,7 @@ static void test_fit(void) {
   const int64_t xs[2] = {6, 8}, ys[2] = {6, 7}, bad_ys[2] = {6, 6};
   npy_array w;
   char err[256];
-  for (int i = 0; i < 6; i++)
-    for (int j = 0; j < 8; j++)
-      x[i * 8 + j] = (j >= 2 && j <= 5) ? 0.0f : 1.0f;
-  for (int i = 0; i < 6; i++)
-    for (int j = 0; j < 7; j++)
-      y[i * 7 + j] = x[i * 8 + j] - x[i * 8 + j + 1];
+  test_edge_image(x, y);
   write_npy("tool_edge_x.npy", 2, xs, x);
   write_npy("tool_edge_y.npy", 2, ys, y);
   write_npy("tool_edge_bad.npy", 2, bad_ys, y);
@@ -290,19 +291,14 @@ static void test_bench(void) {
   CU_ASSERT_EQUAL(tool("bench --help"), 0);
 }
 
-/* `clconv demo` passes every check on the default device and on the
- * reference, and `--device all` ends with its table. */
 /* Options as --name=value; an unknown command in one line naming them all;
  * errors that begin with "clconv COMMAND:". */
 static void test_option_forms_and_messages(void) {
-  const float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, k[4] = {0, 1, 2, 3};
-  const int64_t xs[2] = {3, 3}, ks[2] = {2, 2};
   unsigned char text[512];
   long n;
   npy_array y;
   char err[256];
-  write_npy("tool_x.npy", 2, xs, x);
-  write_npy("tool_k.npy", 2, ks, k);
+  write_notebook_files();
   CU_ASSERT_EQUAL(tool("run --input=tool_x.npy --weight=tool_k.npy "
                        "--output=tool_eq.npy --padding=0"),
                   0);
@@ -364,12 +360,9 @@ static void test_json(void) {
 /* '-' as a file: standard output gives the bytes the file gets; standard
  * input is read like a file; one '-' each at most. */
 static void test_standard_streams(void) {
-  const float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, k[4] = {0, 1, 2, 3};
-  const int64_t xs[2] = {3, 3}, ks[2] = {2, 2};
   unsigned char a[512], b[512];
   long na, nb;
-  write_npy("tool_x.npy", 2, xs, x);
-  write_npy("tool_k.npy", 2, ks, k);
+  write_notebook_files();
   CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --output "
                        "tool_file.npy"),
                   0);
@@ -441,12 +434,7 @@ static void test_fit_log(void) {
   const int64_t xs[2] = {6, 8}, ys[2] = {6, 7};
   char text[2048] = "", printed[64];
   FILE *f;
-  for (int i = 0; i < 6; i++)
-    for (int j = 0; j < 8; j++)
-      x[i * 8 + j] = (j >= 2 && j <= 5) ? 0.0f : 1.0f;
-  for (int i = 0; i < 6; i++)
-    for (int j = 0; j < 7; j++)
-      y[i * 7 + j] = x[i * 8 + j] - x[i * 8 + j + 1];
+  test_edge_image(x, y);
   write_npy("tool_edge_x.npy", 2, xs, x);
   write_npy("tool_edge_y.npy", 2, ys, y);
   CU_ASSERT_EQUAL(tool("fit --input tool_edge_x.npy --target tool_edge_y.npy "
@@ -557,6 +545,8 @@ static void test_tune_progress(void) {
   CU_ASSERT(stdout_has("S1   default vw"));
 }
 
+/* `clconv demo` passes every check on the default device and on the
+ * reference, and `--device all` ends with its table. */
 static void test_demo(void) {
   CU_ASSERT_EQUAL(tool("demo"), 0);
   CU_ASSERT_EQUAL(tool("demo --device reference"), 0);

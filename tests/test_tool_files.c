@@ -22,11 +22,7 @@
 static void write_edge_files(void) {
   float x[48], y[42], k[2] = {1, -1}, k2[2] = {2, -2};
   const int64_t xs[2] = {6, 8}, ys[2] = {6, 7}, ks[2] = {1, 2};
-  for (int i = 0; i < 48; i++)
-    x[i] = (i % 8 >= 2 && i % 8 <= 5) ? 0.0f : 1.0f;
-  for (int i = 0; i < 6; i++)
-    for (int j = 0; j < 7; j++)
-      y[i * 7 + j] = x[i * 8 + j] - x[i * 8 + j + 1];
+  test_edge_image(x, y);
   write_npy("edge_x.npy", 2, xs, x);
   write_npy("edge_y.npy", 2, ys, y);
   write_npy("edge_k.npy", 2, ks, k);

@@ -180,12 +180,7 @@ static void test_learns_the_edge_kernel(void) {
   clconv_conv2d *layer = NULL;
   clconv_tensor *tx, *ty;
   double loss = 0.0, previous = INFINITY;
-  for (int i = 0; i < 6; i++)
-    for (int j = 0; j < 8; j++)
-      x[i * 8 + j] = (j >= 2 && j <= 5) ? 0.0f : 1.0f;
-  for (int i = 0; i < 6; i++)
-    for (int j = 0; j < 7; j++)
-      y[i * 7 + j] = x[i * 8 + j] - x[i * 8 + j + 1];
+  test_edge_image(x, y);
   p.kernel_h = 1;
   p.kernel_w = 2;
   p.bias = 0;

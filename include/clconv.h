@@ -699,6 +699,89 @@ CLCONV_API clconv_status clconv_conv2d_set(clconv_conv2d *layer,
                                            clconv_conv2d_part part,
                                            const float *data, size_t count);
 
+/* ---------------------------------------------------------------- Replicas */
+
+/* Data-parallel training: one replica of a layer per context (each its own
+ * device, or contexts of one device), trained as one layer. Each step
+ * splits the batch across the replicas, runs forward and backward on each,
+ * sums their weight and bias gradients in double in replica order (0, 1,
+ * ...), optionally sums that across processes with an all-reduce the
+ * application supplies (MPI, its own transport), and applies the same SGD
+ * step on every replica, so all keep identical weights. The result equals
+ * training the whole batch on one device: bit for bit where every sum is
+ * exact (small integer data, the sum loss), else within the design
+ * tolerance. */
+typedef struct clconv_replicas clconv_replicas;
+
+/* Sums @p count doubles of @p data in place with the same buffer of every
+ * other process, and leaves the same sums in each, in an order that does not
+ * depend on timing. The buffer holds the gradients, the loss and the element
+ * count of this process's batch. Return OK, or any other status to fail the
+ * step (every process should then stop: see clconv_mpi.h). */
+typedef clconv_status (*clconv_allreduce_fn)(void *user, double *data,
+                                             size_t count);
+
+typedef struct clconv_replicas_params {
+  size_t struct_size; /* set by clconv_replicas_params_default() */
+  /* Cross-process sum; NULL (default): this process's replicas only. */
+  clconv_allreduce_fn allreduce;
+  void *allreduce_user;
+  /* One non-negative weight per context (their sum > 0): replica i takes
+   * about shares[i] / sum of the batch (largest remainders to the first).
+   * NULL (default): an even split, the first replicas one row more. */
+  const double *shares;
+} clconv_replicas_params;
+
+CLCONV_API void clconv_replicas_params_init(clconv_replicas_params *params,
+                                            size_t struct_size);
+
+/** @return no all-reduce, an even split. */
+CLCONV_INLINE clconv_replicas_params clconv_replicas_params_default(void) {
+  clconv_replicas_params params;
+  clconv_replicas_params_init(&params, sizeof params);
+  return params;
+}
+
+/** Makes one layer of @p layer's parameters on each of the @p count
+ * contexts (in_channels must be given: the replicas are made at once). The
+ * seeded init gives every replica the same weights on any device.
+ * @param message  receives a readable error on failure, may be NULL
+ * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, OUT_OF_HOST_MEMORY, or what
+ *         creating a layer returns. */
+CLCONV_API clconv_status clconv_replicas_create(
+    clconv_context *const *contexts, int count,
+    const clconv_conv2d_params *layer, const clconv_replicas_params *p,
+    clconv_replicas **out, char *message, size_t message_size);
+
+/** Releases the replicas (not the contexts). NULL is a no-op. */
+CLCONV_API void clconv_replicas_release(clconv_replicas *replicas);
+
+/** @return the message of the last failing call ("" when none failed). */
+CLCONV_API const char *clconv_replicas_message(const clconv_replicas *r);
+
+/** @return the number of replicas; the layer of replica @p i (owned by the
+ * replicas), or NULL when there is no such replica. */
+CLCONV_API int clconv_replicas_count(const clconv_replicas *r);
+CLCONV_API clconv_conv2d *clconv_replicas_layer(clconv_replicas *r, int i);
+
+/** The rows of a batch of @p n that replica @p i takes: [*first, *first +
+ * *rows). */
+CLCONV_API clconv_status clconv_replicas_rows(const clconv_replicas *r,
+                                              int64_t n, int i, int64_t *first,
+                                              int64_t *rows);
+
+/** One training step on this process's batch, in host memory: @p x (N, Cin,
+ * H, W) and @p target (N, Cout, Hout, Wout), float32 in C order. The loss
+ * (when @p loss is not NULL) is that of the whole batch across processes;
+ * the mean divides by the count of every process's targets.
+ * @return OK, or the first failure of any replica or of the all-reduce
+ *         (the message says which); a failure before the update leaves
+ *         every replica's weights as they were. */
+CLCONV_API clconv_status clconv_replicas_train_step(
+    clconv_replicas *r, const float *x, const int64_t x_dims[4],
+    const float *target, const int64_t target_dims[4],
+    clconv_reduction reduction, const clconv_sgd_params *sgd, double *loss);
+
 #ifdef __cplusplus
 }
 #endif

@@ -537,6 +537,47 @@ static void test_pictures(void) {
 }
 #endif
 
+/* fit --devices: four copies of the notebook's image split over two
+ * contexts (two rows each) learn what one context learns, within 1e-5 (the
+ * seeded start is not integral, so the sums round differently); bad lists
+ * are refused. */
+static void test_fit_devices(void) {
+  float x[4 * 48], y[4 * 42];
+  const int64_t xs[4] = {4, 1, 6, 8}, ys[4] = {4, 1, 6, 7};
+  npy_array one, two;
+  char err[256];
+  for (int i = 0; i < 4; i++)
+    test_edge_image(x + i * 48, y + i * 42);
+  write_npy("tool_x4.npy", 4, xs, x);
+  write_npy("tool_y4.npy", 4, ys, y);
+  CU_ASSERT_EQUAL(tool("fit --input tool_x4.npy --target tool_y4.npy --kernel "
+                       "1x2 --bias --epochs 4 --weights-out tool_w1.npy"),
+                  0);
+  CU_ASSERT_EQUAL(tool("fit --input tool_x4.npy --target tool_y4.npy --kernel "
+                       "1x2 --bias --epochs 4 --devices 0:0,0:0 --weights-out "
+                       "tool_w2.npy"),
+                  0);
+  CU_ASSERT(stdout_has("training on 2 devices: "));
+  CU_ASSERT(stdout_has("(2 of 4), "));
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_w1.npy", &one, err, sizeof err), 0);
+  CU_ASSERT_EQUAL_FATAL(npy_read("tool_w2.npy", &two, err, sizeof err), 0);
+  CU_ASSERT(one.count == 2 && two.count == 2);
+  for (size_t i = 0; i < 2 && one.count == 2 && two.count == 2; i++)
+    CU_ASSERT(fabsf(one.data[i] - two.data[i]) <=
+              1e-5f * (1.0f + fabsf(one.data[i])));
+  npy_free(&two);
+  npy_free(&one);
+  CU_ASSERT_EQUAL(tool("fit --input tool_x4.npy --target tool_y4.npy --kernel "
+                       "1x2 --devices 0:0,,0:0 --weights-out tool_w3.npy"),
+                  1);
+  CU_ASSERT(stderr_has("clconv fit: --devices takes 'all' or up to 16"));
+  CU_ASSERT_EQUAL(tool("fit --input tool_x4.npy --target tool_y4.npy --kernel "
+                       "1x2 --devices 0:0 --device 0:0 --weights-out "
+                       "tool_w3.npy"),
+                  2);
+  CU_ASSERT_FALSE(file_exists("tool_w3.npy"));
+}
+
 /* tune shows each candidate as it is timed, then the summary. */
 static void test_tune_progress(void) {
   CU_ASSERT_EQUAL(tool("tune --shapes S1 --candidates 3 --repeat 1"), 0);
@@ -570,6 +611,7 @@ int main(void) {
       {"float16 .npy in and out", test_float16},
       {"fit --log", test_fit_log},
       {"tune shows each candidate", test_tune_progress},
+      {"fit --devices", test_fit_devices},
 #ifdef CLCONV_TOOL_IMAGES
       {"pictures in and out", test_pictures},
 #endif

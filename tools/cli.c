@@ -43,6 +43,68 @@ int cli_open_context(const char *device, clconv_context **ctx) {
   return 0;
 }
 
+int cli_open_devices(const char *list, cli_devices *d) {
+  char specs[CLI_MAX_DEVICES][64];
+  int n = 0;
+  memset(d, 0, sizeof *d);
+  if (strcmp(list, "all") == 0) {
+    clconv_device_info infos[CLI_MAX_DEVICES];
+    size_t count = 0;
+    char message[1024];
+    const clconv_status status = clconv_devices_list(
+        infos, CLI_MAX_DEVICES, &count, NULL, message, sizeof message);
+    if (status != CLCONV_STATUS_OK) {
+      fprintf(stderr, "clconv %s: --devices all: %s: %s\n", current_command,
+              clconv_status_name(status), message);
+      return -1;
+    }
+    for (size_t i = 0; i < count && i < CLI_MAX_DEVICES; i++)
+      if (infos[i].usable)
+        snprintf(specs[n++], sizeof specs[0], "%d:%d", infos[i].platform_index,
+                 infos[i].device_index);
+  } else {
+    const char *at = list;
+    while (*at != '\0') {
+      const char *comma = strchr(at, ',');
+      const size_t len = comma != NULL ? (size_t)(comma - at) : strlen(at);
+      if (len == 0 || len >= sizeof specs[0] || n == CLI_MAX_DEVICES) {
+        fprintf(stderr,
+                "clconv %s: --devices takes 'all' or up to %d selections "
+                "separated by commas, got '%s'\n",
+                current_command, CLI_MAX_DEVICES, list);
+        return -1;
+      }
+      memcpy(specs[n], at, len);
+      specs[n++][len] = '\0';
+      at += len + (comma != NULL ? 1 : 0);
+      if (comma != NULL && *at == '\0') {
+        fprintf(stderr, "clconv %s: --devices ends with a comma: '%s'\n",
+                current_command, list);
+        return -1;
+      }
+    }
+  }
+  if (n == 0) {
+    fprintf(stderr, "clconv %s: --devices %s: no usable device\n",
+            current_command, list);
+    return -1;
+  }
+  for (int i = 0; i < n; i++) {
+    if (cli_open_context(specs[i], &d->ctx[i]) != 0) {
+      cli_close_devices(d);
+      return -1;
+    }
+    d->count++;
+  }
+  return 0;
+}
+
+void cli_close_devices(cli_devices *d) {
+  for (int i = 0; i < d->count; i++)
+    clconv_context_release(d->ctx[i]);
+  d->count = 0;
+}
+
 void cli_report(clconv_context *ctx, clconv_status status, const char *what) {
   fprintf(stderr, "clconv %s: %s: %s: %s\n", current_command, what,
           clconv_status_name(status), clconv_context_message(ctx));

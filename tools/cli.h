@@ -27,6 +27,21 @@ void cli_json_string(FILE *out, const char *text);
  * prints the error to stderr on failure. @return 0 on success. */
 int cli_open_context(const char *device, clconv_context **ctx);
 
+/* The contexts of `--devices LIST`. */
+#define CLI_MAX_DEVICES 16
+typedef struct cli_devices {
+  int count;
+  clconv_context *ctx[CLI_MAX_DEVICES];
+} cli_devices;
+
+/* Opens a context per device of @p list: "all" (every usable OpenCL
+ * device) or comma-separated selections ('reference', 'P:D', 'gpu', ...);
+ * prints the error on failure. @return 0 on success. */
+int cli_open_devices(const char *list, cli_devices *d);
+
+/* Releases the contexts of @p d. */
+void cli_close_devices(cli_devices *d);
+
 /* Creates a tensor and writes @p data into it (when not NULL); prints the
  * context's message on failure. @return 0 on success. */
 int cli_tensor(clconv_context *ctx, int rank, const int64_t *dims,

@@ -19,7 +19,7 @@ static const char *usage =
     "M]\n"
     "                  [--weight-decay WD] [--epochs N] [--seed S]\n"
     "                  [--init pytorch|uniform01] [--loss sum|mean] [--gray]\n"
-    "                  [--log FILE.csv] [--log-every N]\n"
+    "                  [--log FILE.csv] [--log-every N] [--devices LIST]\n"
     "                  --weights-out W.npy [--bias-out B.npy] [--device SPEC]\n"
     "\n"
     "Learns the weights (and bias) of a Conv2D layer so that corr2d(X, W) + B\n"
@@ -57,10 +57,14 @@ static const char *usage =
     "  --device SPEC      'reference', 'P:D', 'gpu', 'cpu' or part of a "
     "device\n"
     "                     name (default: CLCONV_DEVICE, else the first GPU,\n"
-    "                     else the first OpenCL device)\n";
+    "                     else the first OpenCL device)\n"
+    "  --devices LIST     train on several devices at once, each on its share\n"
+    "                     of the batch, the gradients summed (data-parallel):\n"
+    "                     'all' (every usable device) or SPEC,SPEC,...; the\n"
+    "                     result equals one device's (see docs/design.md)\n";
 
 typedef struct fit_options {
-  const char *input, *target, *weights_out, *bias_out, *device, *log;
+  const char *input, *target, *weights_out, *bias_out, *device, *log, *devices;
   clconv_conv2d_params layer;
   clconv_sgd_params sgd;
   clconv_reduction loss;
@@ -101,6 +105,8 @@ static int parse_valued(fit_options *o, const char *arg, const char *value) {
     o->device = value;
   } else if (strcmp(arg, "--log") == 0) {
     o->log = value;
+  } else if (strcmp(arg, "--devices") == 0) {
+    o->devices = value;
   } else if (strcmp(arg, "--log-every") == 0) {
     if (cli_parse_long(value, 1, 1000000, &o->log_every) != 0)
       return bad_usage("--log-every takes 1 to 1000000, got '%s'", value);
@@ -188,15 +194,39 @@ static int parse_options(int argc, char **argv, fit_options *o) {
                            "required");
   if (o->bias_out != NULL && !o->layer.bias)
     return bad_usage("%s", "--bias-out needs --bias");
+  if (o->devices != NULL && o->device != NULL)
+    return bad_usage("%s", "give --device or --devices, not both");
   return -1;
 }
 
-/* The tensors of one training run. */
+/* The tensors of one training run: one layer on one context, or (with
+ * --devices) replicas on several, fed from the arrays in host memory. */
 typedef struct fit_state {
   clconv_context *ctx;
   clconv_conv2d *layer;
   clconv_tensor *x, *y, *y_hat, *dy;
+  cli_devices devices;
+  clconv_replicas *replicas;
+  const npy_array *xa, *ya;
+  int64_t x_dims[4], y_dims[4];
 } fit_state;
+
+/* One epoch's step: the five ops on the layer, or the replicas' step. */
+static clconv_status one_step(fit_state *s, const fit_options *o,
+                              double *loss) {
+  clconv_status status;
+  if (s->replicas != NULL)
+    return clconv_replicas_train_step(s->replicas, s->xa->data, s->x_dims,
+                                      s->ya->data, s->y_dims, o->loss, &o->sgd,
+                                      loss);
+  if ((status = clconv_conv2d_forward(s->layer, s->x, s->y_hat)) != 0 ||
+      (status = clconv_squared_error(s->ctx, o->loss, s->y_hat, s->y, loss,
+                                     s->dy)) != 0 ||
+      (status = clconv_conv2d_zero_grad(s->layer)) != 0 ||
+      (status = clconv_conv2d_backward(s->layer, s->x, s->dy, NULL)) != 0)
+    return status;
+  return clconv_conv2d_sgd_step(s->layer, &o->sgd);
+}
 
 /* Trains for the epochs asked, printing each loss (every log_every-th),
  * and logging it to @p log when not NULL. @return 0 on success. */
@@ -207,13 +237,12 @@ static int train(fit_state *s, const fit_options *o, FILE *log) {
     return -1;
   for (long epoch = 1; epoch <= o->epochs; epoch++) {
     double loss;
-    if ((status = clconv_conv2d_forward(s->layer, s->x, s->y_hat)) != 0 ||
-        (status = clconv_squared_error(s->ctx, o->loss, s->y_hat, s->y, &loss,
-                                       s->dy)) != 0 ||
-        (status = clconv_conv2d_zero_grad(s->layer)) != 0 ||
-        (status = clconv_conv2d_backward(s->layer, s->x, s->dy, NULL)) != 0 ||
-        (status = clconv_conv2d_sgd_step(s->layer, &o->sgd)) != 0) {
-      cli_report(s->ctx, status, "fit");
+    if ((status = one_step(s, o, &loss)) != 0) {
+      if (s->replicas != NULL)
+        fprintf(stderr, "clconv fit: %s\n",
+                clconv_replicas_message(s->replicas));
+      else
+        cli_report(s->ctx, status, "fit");
       return -1;
     }
     if (epoch % o->log_every == 0 || epoch == o->epochs) {
@@ -274,6 +303,61 @@ done:
   return result;
 }
 
+/* The output dims of the layer of @p o for an input of @p x_dims (the
+ * formula of docs/design.md). */
+static void fit_output_dims(const fit_options *o, const int64_t x_dims[4],
+                            int64_t out[4]) {
+  const clconv_corr2d_params *p = &o->layer.conv;
+  out[0] = x_dims[0];
+  out[1] = o->layer.out_channels;
+  out[2] =
+      (x_dims[2] + 2 * p->pad_h - p->dilation_h * (o->layer.kernel_h - 1) - 1) /
+          p->stride_h +
+      1;
+  out[3] =
+      (x_dims[3] + 2 * p->pad_w - p->dilation_w * (o->layer.kernel_w - 1) - 1) /
+          p->stride_w +
+      1;
+}
+
+/* Opens the devices of --devices and makes a replica of the layer on each.
+ * @return 0 on success. */
+static int fit_replicas(fit_state *s, fit_options *o, const npy_array *x,
+                        const npy_array *y, const int64_t x_dims[4],
+                        const int64_t y_dims[4]) {
+  char message[1024];
+  clconv_status status;
+  if (cli_open_devices(o->devices, &s->devices) != 0)
+    return -1;
+  o->layer.in_channels = x_dims[1];
+  status = clconv_replicas_create(s->devices.ctx, s->devices.count, &o->layer,
+                                  NULL, &s->replicas, message, sizeof message);
+  if (status != CLCONV_STATUS_OK) {
+    fprintf(stderr, "clconv fit: %s: %s\n", clconv_status_name(status),
+            message);
+    return -1;
+  }
+  s->ctx = s->devices.ctx[0];
+  s->layer = clconv_replicas_layer(s->replicas, 0);
+  s->xa = x;
+  s->ya = y;
+  memcpy(s->x_dims, x_dims, sizeof s->x_dims);
+  memcpy(s->y_dims, y_dims, sizeof s->y_dims);
+  printf("training on %d devices:", s->devices.count);
+  for (int i = 0; i < s->devices.count; i++) {
+    clconv_device_info info;
+    int64_t first = 0, rows = 0;
+    (void)clconv_context_device(s->devices.ctx[i], &info);
+    (void)clconv_replicas_rows(s->replicas, x_dims[0], i, &first, &rows);
+    printf("%s %s (%lld of %lld)", i > 0 ? "," : "",
+           info.type == CLCONV_DEVICE_TYPE_REFERENCE ? "reference"
+                                                     : info.device_name,
+           (long long)rows, (long long)x_dims[0]);
+  }
+  printf("\n");
+  return 0;
+}
+
 int cmd_fit(int argc, char **argv) {
   fit_options o;
   npy_array x = {0}, y = {0};
@@ -312,18 +396,24 @@ int cmd_fit(int argc, char **argv) {
   two_d = x.ndim == 2 && y.ndim == 2 && o.layer.conv.groups == 1;
   o.layer.out_channels = y_dims[1];
 
-  /* Builds the layer and checks that its output has the target's shape. */
-  if (cli_open_context(o.device, &s.ctx) != 0 ||
-      cli_tensor(s.ctx, 4, x_dims, x.data, &s.x) != 0 ||
-      cli_tensor(s.ctx, 4, y_dims, y.data, &s.y) != 0 ||
-      cli_tensor(s.ctx, 4, y_dims, NULL, &s.y_hat) != 0 ||
-      cli_tensor(s.ctx, 4, y_dims, NULL, &s.dy) != 0)
+  /* On several devices: replicas fed from the arrays in host memory. */
+  if (o.devices != NULL) {
+    if (fit_replicas(&s, &o, &x, &y, x_dims, y_dims) != 0)
+      goto done;
+  } else if (cli_open_context(o.device, &s.ctx) != 0 ||
+             cli_tensor(s.ctx, 4, x_dims, x.data, &s.x) != 0 ||
+             cli_tensor(s.ctx, 4, y_dims, y.data, &s.y) != 0 ||
+             cli_tensor(s.ctx, 4, y_dims, NULL, &s.y_hat) != 0 ||
+             cli_tensor(s.ctx, 4, y_dims, NULL, &s.dy) != 0)
     goto done;
-  if ((status = clconv_conv2d_create(s.ctx, &o.layer, &s.layer)) != 0 ||
-      (status = clconv_conv2d_output_dims(s.layer, s.x, out_dims)) != 0) {
+  if (s.replicas == NULL &&
+      ((status = clconv_conv2d_create(s.ctx, &o.layer, &s.layer)) != 0 ||
+       (status = clconv_conv2d_output_dims(s.layer, s.x, out_dims)) != 0)) {
     cli_report(s.ctx, status, "fit");
     goto done;
   }
+  if (s.replicas != NULL)
+    fit_output_dims(&o, x_dims, out_dims);
   if (memcmp(out_dims, y_dims, sizeof y_dims) != 0) {
     fprintf(stderr,
             "clconv fit: --target has shape (%lld, %lld, %lld, %lld) but the "
@@ -340,7 +430,13 @@ int cmd_fit(int argc, char **argv) {
     code = CLI_EXIT_OK;
 done:
   outputs_discard(&out);
-  clconv_conv2d_release(s.layer);
+  if (s.replicas != NULL)
+    clconv_replicas_release(s.replicas); /* its layers too */
+  else
+    clconv_conv2d_release(s.layer);
+  cli_close_devices(&s.devices); /* s.ctx among them */
+  if (s.replicas != NULL)
+    s.ctx = NULL;
   clconv_tensor_release(s.dy);
   clconv_tensor_release(s.y_hat);
   clconv_tensor_release(s.y);

@@ -26,10 +26,10 @@ struct clconv_replicas {
   int count;
   replica *r;
   clconv_replicas_params p;
-  double *shares;          /* a copy of p.shares, or NULL */
-  int64_t *first, *rows;   /* the current split */
-  double *sums;            /* dW, db, the loss and the count, summed */
-  float *grad;             /* one replica's dW then db, as floats */
+  double *shares;        /* a copy of p.shares, or NULL */
+  int64_t *first, *rows; /* the current split */
+  double *sums;          /* dW, db, the loss, the count, the failed processes */
+  float *grad;           /* one replica's dW then db, as floats */
   size_t n_weight, n_bias; /* elements of dW and db */
   char message[MESSAGE_SIZE];
 };
@@ -178,7 +178,7 @@ clconv_status clconv_replicas_create(clconv_context *const *contexts, int count,
   b = clconv_conv2d_tensor(r->r[0].layer, CLCONV_CONV2D_BIAS);
   r->n_weight = clconv_tensor_count(w);
   r->n_bias = b != NULL ? clconv_tensor_count(b) : 0;
-  r->sums = clconv__alloc((r->n_weight + r->n_bias + 2) * sizeof *r->sums);
+  r->sums = clconv__alloc((r->n_weight + r->n_bias + 3) * sizeof *r->sums);
   r->grad = clconv__alloc((r->n_weight + r->n_bias + 1) * sizeof *r->grad);
   if (r->sums == NULL || r->grad == NULL) {
     clconv_replicas_release(r);
@@ -296,7 +296,7 @@ clconv_status clconv_replicas_train_step(
     const float *target, const int64_t target_dims[4],
     clconv_reduction reduction, const clconv_sgd_params *sgd, double *loss) {
   static const char *fn = "clconv_replicas_train_step";
-  const size_t n_sums = r != NULL ? r->n_weight + r->n_bias + 2 : 0;
+  const size_t n_sums = r != NULL ? r->n_weight + r->n_bias + 3 : 0;
   double count, scale;
   clconv_status status;
   if (r == NULL)
@@ -324,22 +324,36 @@ clconv_status clconv_replicas_train_step(
    * (replicas on other devices go on meanwhile), summed in order. */
   clconv__batch_split(x_dims[0], r->count, r->shares, r->first, r->rows);
   memset(r->sums, 0, n_sums * sizeof *r->sums);
-  for (int i = 0; i < r->count; i++)
+  status = CLCONV_STATUS_OK;
+  for (int i = 0; i < r->count && status == 0; i++)
     if (r->rows[i] > 0 &&
         (status = queue_forward(r, i, x, x_dims, target, target_dims)) != 0)
-      return fail_replica(r, i, status, "the forward");
-  for (int i = 0; i < r->count; i++)
+      fail_replica(r, i, status, "the forward");
+  for (int i = 0; i < r->count && status == 0; i++)
     if (r->rows[i] > 0 && (status = add_gradients(r, i)) != 0)
-      return fail_replica(r, i, status, "the gradients");
-  r->sums[n_sums - 1] = (double)(target_dims[0] * target_dims[1] *
+      fail_replica(r, i, status, "the gradients");
+  r->sums[n_sums - 2] = (double)(target_dims[0] * target_dims[1] *
                                  target_dims[2] * target_dims[3]);
 
-  /* Across processes, then one update for all. */
-  if (r->p.allreduce != NULL &&
-      (status = r->p.allreduce(r->p.allreduce_user, r->sums, n_sums)) != 0)
-    return fail(r, NULL, 0, status, "%s: the all-reduce failed: %s", fn,
-                clconv_status_name(status));
-  count = r->sums[n_sums - 1];
+  /* Across processes (a process that failed still takes part, flagged, so
+   * that none waits for it), then one update for all. */
+  if (r->p.allreduce != NULL) {
+    const clconv_status local = status;
+    r->sums[n_sums - 1] = local != 0 ? 1.0 : 0.0;
+    status = r->p.allreduce(r->p.allreduce_user, r->sums, n_sums);
+    if (local != 0)
+      return local;
+    if (status != 0)
+      return fail(r, NULL, 0, status, "%s: the all-reduce failed: %s", fn,
+                  clconv_status_name(status));
+    if (r->sums[n_sums - 1] != 0.0)
+      return fail(r, NULL, 0, CLCONV_STATUS_OPENCL_ERROR,
+                  "%s: %.0f other process(es) failed this step; no update", fn,
+                  r->sums[n_sums - 1]);
+  }
+  if (status != 0)
+    return status;
+  count = r->sums[n_sums - 2];
   if (count == 0.0) { /* nothing to learn from: as PyTorch, NaN or 0 */
     if (loss != NULL)
       *loss = reduction == CLCONV_REDUCTION_MEAN ? (double)NAN : 0.0;
@@ -347,6 +361,6 @@ clconv_status clconv_replicas_train_step(
   }
   scale = reduction == CLCONV_REDUCTION_MEAN ? 1.0 / count : 1.0;
   if (loss != NULL)
-    *loss = r->sums[n_sums - 2] * scale;
+    *loss = r->sums[n_sums - 3] * scale;
   return update_all(r, scale, sgd);
 }

@@ -215,12 +215,20 @@ static void test_device_floats(void) {
 
 /* The all-reduce: an identical second process (every sum doubled) leaves
  * the mean's gradient as one process's and doubles the sum's loss; a
- * failing one fails the step, naming it, and nothing is updated. */
+ * failing all-reduce, or another process that failed the step, fails it,
+ * naming that, and nothing is updated. */
 static clconv_status double_it(void *user, double *data, size_t count) {
   int *calls = user;
   (*calls)++;
   for (size_t i = 0; i < count; i++)
     data[i] *= 2.0;
+  return CLCONV_STATUS_OK;
+}
+
+/* Another process that failed this step: the last slot counts them. */
+static clconv_status other_failed(void *user, double *data, size_t count) {
+  (void)user;
+  data[count - 1] += 1.0;
   return CLCONV_STATUS_OK;
 }
 
@@ -284,6 +292,22 @@ static void test_allreduce(void) {
                   CLCONV_STATUS_OPENCL_ERROR);
   CU_ASSERT_PTR_NOT_NULL(
       strstr(clconv_replicas_message(a), "the all-reduce failed"));
+  CU_ASSERT_EQUAL(clconv_conv2d_get(clconv_replicas_layer(a, 0),
+                                    CLCONV_CONV2D_WEIGHT, wb, sizeof wb / 4),
+                  0);
+  CU_ASSERT_EQUAL(memcmp(wa, wb, sizeof wa), 0);
+  clconv_replicas_release(a);
+  rp.allreduce = other_failed;
+  CU_ASSERT_EQUAL_FATAL(clconv_replicas_create(ctxs, 1, &p, &rp, &a, NULL, 0),
+                        0);
+  CU_ASSERT_EQUAL(clconv_conv2d_get(clconv_replicas_layer(a, 0),
+                                    CLCONV_CONV2D_WEIGHT, wa, sizeof wa / 4),
+                  0);
+  CU_ASSERT_EQUAL(clconv_replicas_train_step(a, x, x_dims, t, y_dims,
+                                             CLCONV_REDUCTION_SUM, &sgd, &la),
+                  CLCONV_STATUS_OPENCL_ERROR);
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(clconv_replicas_message(a), "1 other process(es) failed"));
   CU_ASSERT_EQUAL(clconv_conv2d_get(clconv_replicas_layer(a, 0),
                                     CLCONV_CONV2D_WEIGHT, wb, sizeof wb / 4),
                   0);

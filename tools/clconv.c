@@ -1,5 +1,6 @@
 /* clconv.c: the `clconv` command-line tool: dispatches to its commands. */
 #include "cli.h"
+#include "cli_mpi.h"
 #include "commands.h"
 
 #include <stdlib.h>
@@ -89,9 +90,18 @@ int main(int argc, char **argv) {
       fprintf(stderr, "clconv %s: out of memory\n", commands[c].name);
       return CLI_EXIT_FAILURE;
     }
+    char **owned = args; /* MPI_Init may change args */
     cli_set_command(commands[c].name);
+    cli_mpi_begin(&argc, &args);
+    if (cli_mpi_size() > 1) { /* messages say which process */
+      static char label[64];
+      snprintf(label, sizeof label, "%s (rank %d of %d)", commands[c].name,
+               cli_mpi_rank(), cli_mpi_size());
+      cli_set_command(label);
+    }
     code = commands[c].run(argc - 1, args + 1);
-    free(args);
+    cli_mpi_end();
+    free(owned);
     return code;
   }
   fprintf(stderr,

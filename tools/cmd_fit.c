@@ -2,8 +2,10 @@
  * target (.npy files) by gradient descent, as the notebooks learn the edge
  * kernel, and writes the learned weights. */
 #include "cli.h"
+#include "cli_mpi.h"
 #include "clock.h"
 #include "commands.h"
+#include "image.h"
 #include "npy.h"
 #include "outputs.h"
 
@@ -239,13 +241,15 @@ static int train(fit_state *s, const fit_options *o, FILE *log) {
     double loss;
     if ((status = one_step(s, o, &loss)) != 0) {
       if (s->replicas != NULL)
-        fprintf(stderr, "clconv fit: %s\n",
+        fprintf(stderr, "clconv fit: %s%s\n",
+                cli_mpi_size() > 1 ? "a process: " : "",
                 clconv_replicas_message(s->replicas));
       else
         cli_report(s->ctx, status, "fit");
       return -1;
     }
-    if (epoch % o->log_every == 0 || epoch == o->epochs) {
+    if (cli_mpi_rank() == 0 &&
+        (epoch % o->log_every == 0 || epoch == o->epochs)) {
       printf("epoch %ld, loss %.6g\n", epoch, loss);
       if (log != NULL && fprintf(log, "%ld,%.9g,%.6f\n", epoch, loss,
                                  clock_seconds() - start) < 0) {
@@ -327,11 +331,16 @@ static int fit_replicas(fit_state *s, fit_options *o, const npy_array *x,
                         const int64_t y_dims[4]) {
   char message[1024];
   clconv_status status;
-  if (cli_open_devices(o->devices, &s->devices) != 0)
+  clconv_replicas_params rp = clconv_replicas_params_default();
+  if (o->devices != NULL ? cli_open_devices(o->devices, &s->devices) != 0
+                         : cli_open_context(o->device, &s->devices.ctx[0]) != 0)
     return -1;
+  if (o->devices == NULL)
+    s->devices.count = 1;
   o->layer.in_channels = x_dims[1];
+  rp.allreduce = cli_mpi_allreduce(); /* other processes, under mpirun */
   status = clconv_replicas_create(s->devices.ctx, s->devices.count, &o->layer,
-                                  NULL, &s->replicas, message, sizeof message);
+                                  &rp, &s->replicas, message, sizeof message);
   if (status != CLCONV_STATUS_OK) {
     fprintf(stderr, "clconv fit: %s: %s\n", clconv_status_name(status),
             message);
@@ -343,7 +352,18 @@ static int fit_replicas(fit_state *s, fit_options *o, const npy_array *x,
   s->ya = y;
   memcpy(s->x_dims, x_dims, sizeof s->x_dims);
   memcpy(s->y_dims, y_dims, sizeof s->y_dims);
-  printf("training on %d devices:", s->devices.count);
+  return 0;
+}
+
+/* Says (rank 0) which devices train, and how many rows each takes. */
+static void print_devices(fit_state *s, const int64_t x_dims[4]) {
+  if (cli_mpi_rank() > 0 || s->replicas == NULL)
+    return;
+  if (cli_mpi_size() > 1)
+    printf("training on %d processes; rank 0 on %d device%s:", cli_mpi_size(),
+           s->devices.count, s->devices.count > 1 ? "s" : "");
+  else
+    printf("training on %d devices:", s->devices.count);
   for (int i = 0; i < s->devices.count; i++) {
     clconv_device_info info;
     int64_t first = 0, rows = 0;
@@ -355,6 +375,53 @@ static int fit_replicas(fit_state *s, fit_options *o, const npy_array *x,
            (long long)rows, (long long)x_dims[0]);
   }
   printf("\n");
+}
+
+/* Rows [first, first + rows) of @p n for process @p rank of @p ranks: n /
+ * ranks each and one more to the first n % ranks (as the library splits a
+ * batch between replicas). */
+static void part_rows(int64_t n, int rank, int ranks, int64_t *first,
+                      int64_t *rows) {
+  *rows = n / ranks + (rank < n % ranks ? 1 : 0);
+  *first = (int64_t)rank * (n / ranks) + (rank < n % ranks ? rank : n % ranks);
+}
+
+/* Reads this process's part of --input or --target (@p path, option
+ * @p what): all of it with one process; else its rows of the batch, read
+ * by offset, a 2-D array or a picture (one image) going to rank 0 alone.
+ * @return 0 on success. */
+static int load_part(const fit_options *o, const char *path, const char *what,
+                     int rank, int ranks, npy_array *a) {
+  npy_array probe;
+  int64_t total = 0, first, rows;
+  int probed = 0, ndim = 0;
+  char err[512];
+  if (ranks > 1 && !image_is_path(path) && strcmp(path, "-") != 0 &&
+      npy_read_rows(path, 0, 0, &probe, &total, err, sizeof err) == 0) {
+    probed = 1;
+    ndim = probe.ndim;
+    npy_free(&probe);
+  }
+  if (!probed || ndim != 4) {
+    /* Whole: one image (or an error to report) for rank 0, none for the
+     * others. */
+    if (cli_load_array("fit", path, what, 4, 2, o->gray, a) != 0)
+      return -1;
+    if (rank > 0) {
+      int64_t dims[4];
+      cli_dims_4d(a, dims);
+      memcpy(a->shape, dims, sizeof dims);
+      a->ndim = 4;
+      a->shape[0] = 0;
+      a->count = 0;
+    }
+    return 0;
+  }
+  part_rows(total, rank, ranks, &first, &rows);
+  if (npy_read_rows(path, first, rows, a, &total, err, sizeof err) != 0) {
+    fprintf(stderr, "clconv fit: %s: %s\n", what, err);
+    return -1;
+  }
   return 0;
 }
 
@@ -364,7 +431,8 @@ int cmd_fit(int argc, char **argv) {
   fit_state s;
   outputs out;
   int64_t x_dims[4], y_dims[4], out_dims[4];
-  int code = parse_options(argc, argv, &o), two_d;
+  int code = parse_options(argc, argv, &o), two_d = 0, ok = 1;
+  const int rank = cli_mpi_rank(), ranks = cli_mpi_size();
   FILE *log = NULL;
   clconv_status status;
   if (code >= 0)
@@ -372,49 +440,50 @@ int cmd_fit(int argc, char **argv) {
   code = CLI_EXIT_FAILURE;
   memset(&s, 0, sizeof s);
 
-  /* Checks the outputs before any work: none may be an input. */
-  {
+  /* Checks the outputs before any work: none may be an input. Under mpirun
+   * rank 0 writes them. */
+  outputs_init(&out, "fit");
+  if (rank == 0) {
     const char *input_options[] = {"--input", "--target"};
     const char *inputs[] = {o.input, o.target};
-    outputs_init(&out, "fit");
     outputs_add(&out, "--weights-out", o.weights_out);
     outputs_add(&out, "--bias-out", o.bias_out);
     outputs_add(&out, "--log", o.log);
-    if (outputs_check(&out, input_options, inputs, 2) != 0)
-      goto done;
+    ok = outputs_check(&out, input_options, inputs, 2) == 0;
   }
 
-  /* Reads the data; the layer's output channels come from the target. */
-  if (cli_load_array("fit", o.input, "--input", 4, 2, o.gray, &x) != 0 ||
-      cli_load_array("fit", o.target, "--target", 4, 2, o.gray, &y) != 0)
-    goto done;
-  if (cli_check_finite("fit", "--input", &x) != 0 ||
-      cli_check_finite("fit", "--target", &y) != 0)
-    goto done;
-  cli_dims_4d(&x, x_dims);
-  cli_dims_4d(&y, y_dims);
-  two_d = x.ndim == 2 && y.ndim == 2 && o.layer.conv.groups == 1;
-  o.layer.out_channels = y_dims[1];
+  /* Reads this process's data; the layer's output channels come from the
+   * target. */
+  ok = ok && load_part(&o, o.input, "--input", rank, ranks, &x) == 0 &&
+       load_part(&o, o.target, "--target", rank, ranks, &y) == 0 &&
+       cli_check_finite("fit", "--input", &x) == 0 &&
+       cli_check_finite("fit", "--target", &y) == 0;
+  if (ok) {
+    cli_dims_4d(&x, x_dims);
+    cli_dims_4d(&y, y_dims);
+    two_d = x.ndim == 2 && y.ndim == 2 && o.layer.conv.groups == 1;
+    o.layer.out_channels = y_dims[1];
+  }
 
-  /* On several devices: replicas fed from the arrays in host memory. */
-  if (o.devices != NULL) {
-    if (fit_replicas(&s, &o, &x, &y, x_dims, y_dims) != 0)
-      goto done;
-  } else if (cli_open_context(o.device, &s.ctx) != 0 ||
-             cli_tensor(s.ctx, 4, x_dims, x.data, &s.x) != 0 ||
-             cli_tensor(s.ctx, 4, y_dims, y.data, &s.y) != 0 ||
-             cli_tensor(s.ctx, 4, y_dims, NULL, &s.y_hat) != 0 ||
-             cli_tensor(s.ctx, 4, y_dims, NULL, &s.dy) != 0)
-    goto done;
-  if (s.replicas == NULL &&
+  /* On several devices or processes: replicas fed from the arrays in host
+   * memory; else one layer. */
+  if (ok && (o.devices != NULL || ranks > 1))
+    ok = fit_replicas(&s, &o, &x, &y, x_dims, y_dims) == 0;
+  else if (ok)
+    ok = cli_open_context(o.device, &s.ctx) == 0 &&
+         cli_tensor(s.ctx, 4, x_dims, x.data, &s.x) == 0 &&
+         cli_tensor(s.ctx, 4, y_dims, y.data, &s.y) == 0 &&
+         cli_tensor(s.ctx, 4, y_dims, NULL, &s.y_hat) == 0 &&
+         cli_tensor(s.ctx, 4, y_dims, NULL, &s.dy) == 0;
+  if (ok && s.replicas == NULL &&
       ((status = clconv_conv2d_create(s.ctx, &o.layer, &s.layer)) != 0 ||
        (status = clconv_conv2d_output_dims(s.layer, s.x, out_dims)) != 0)) {
     cli_report(s.ctx, status, "fit");
-    goto done;
+    ok = 0;
   }
-  if (s.replicas != NULL)
+  if (ok && s.replicas != NULL)
     fit_output_dims(&o, x_dims, out_dims);
-  if (memcmp(out_dims, y_dims, sizeof y_dims) != 0) {
+  if (ok && memcmp(out_dims, y_dims, sizeof y_dims) != 0) {
     fprintf(stderr,
             "clconv fit: --target has shape (%lld, %lld, %lld, %lld) but the "
             "layer gives (%lld, %lld, %lld, %lld) for this input\n",
@@ -422,11 +491,24 @@ int cmd_fit(int argc, char **argv) {
             (long long)y_dims[3], (long long)out_dims[0],
             (long long)out_dims[1], (long long)out_dims[2],
             (long long)out_dims[3]);
+    ok = 0;
+  }
+  if (ok && rank == 0 && o.log != NULL &&
+      (log = outputs_open(&out, o.log)) == NULL)
+    ok = 0;
+
+  /* Every process ready, or all stop (none left waiting for another). */
+  if (!cli_mpi_all_ok(ok)) {
+    if (ok)
+      fprintf(stderr,
+              "clconv fit: rank %d of %d: another process failed; "
+              "stopping\n",
+              rank, ranks);
     goto done;
   }
-  if (o.log != NULL && (log = outputs_open(&out, o.log)) == NULL)
-    goto done;
-  if (train(&s, &o, log) == 0 && write_parameters(&s, &o, &out, two_d) == 0)
+  print_devices(&s, x_dims);
+  if (train(&s, &o, log) == 0 &&
+      (rank > 0 || write_parameters(&s, &o, &out, two_d) == 0))
     code = CLI_EXIT_OK;
 done:
   outputs_discard(&out);

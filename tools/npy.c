@@ -201,9 +201,14 @@ static int parse_header(const char *text, size_t size, header_fields *h,
   return 0;
 }
 
-int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
-              char *err, size_t err_size) {
-  size_t header_len, offset, item, need;
+/* Parses the magic string, the version and the header dict of the
+ * @p size bytes at @p bytes (at least the whole header) into @p out (shape
+ * and count, no data), the data's offset and the size of one element.
+ * @return 0, or -1 with the reason in @p err. */
+static int parse_prefix(const unsigned char *bytes, size_t size, npy_array *out,
+                        size_t *data_offset, size_t *item, char *err,
+                        size_t err_size) {
+  size_t header_len, offset;
   char *header = NULL;
   header_fields fields;
   size_t item_size;
@@ -260,15 +265,18 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
                 "fortran_order arrays are not supported: save "
                 "np.ascontiguousarray(x)");
   }
+  *data_offset = offset;
+  *item = item_size;
+  return 0;
+}
 
-  /* Checks that the data is all there, then converts it to float32. */
-  item = item_size;
-  need = out->count * item;
-  if (size - offset != need)
-    return fail(err, err_size,
-                "the file holds %zu data bytes but shape needs "
-                "%zu",
-                size - offset, need);
+/* Converts @p count elements of @p item bytes (little-endian '<f2', '<f4'
+ * or '<f8') at @p data into a new float32 array in @p out->data. @return 0,
+ * or -1 with the reason in @p err (out->data left NULL). */
+static int convert(const unsigned char *data, size_t item, npy_array *out,
+                   char *err, size_t err_size) {
+  const unsigned char *bytes = data;
+  const size_t offset = 0;
   out->data = malloc(out->count > 0 ? out->count * sizeof(float) : 1);
   if (out->data == NULL)
     return fail(err, err_size, "out of memory for %zu elements", out->count);
@@ -304,6 +312,20 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
     }
   }
   return 0;
+}
+
+int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
+              char *err, size_t err_size) {
+  size_t offset = 0, item = 0;
+  if (parse_prefix(bytes, size, out, &offset, &item, err, err_size) != 0)
+    return -1;
+  /* Checks that the data is all there, then converts it to float32. */
+  if (size - offset != out->count * item)
+    return fail(err, err_size,
+                "the file holds %zu data bytes but shape needs "
+                "%zu",
+                size - offset, out->count * item);
+  return convert(bytes + offset, item, out, err, err_size);
 }
 
 /* Reads everything from @p file into a new buffer: a regular file by its
@@ -424,6 +446,70 @@ uint16_t npy_float_to_half(float f) {
   if (rest > halfway || (rest == halfway && (half & 1)))
     half++;
   return (uint16_t)(sign | half);
+}
+
+int npy_read_rows(const char *path, int64_t first, int64_t rows, npy_array *out,
+                  int64_t *total_rows, char *err, size_t err_size) {
+  unsigned char prefix[12], *head = NULL, *data = NULL;
+  size_t head_size, offset = 0, item = 0, row_elems, got;
+  struct stat st;
+  int result = -1;
+  FILE *file = fopen(path, "rb");
+  memset(out, 0, sizeof *out);
+  if (file == NULL)
+    return fail(err, err_size, "%s: %s", path, strerror(errno));
+  /* The header: magic, version, length, dict. */
+  if (fstat(fileno(file), &st) != 0 || !S_ISREG(st.st_mode) ||
+      fread(prefix, 1, sizeof prefix, file) != sizeof prefix ||
+      memcmp(prefix, "\x93NUMPY", 6) != 0) {
+    fail(err, err_size, "%s: not a .npy file that can be read in parts", path);
+    goto done;
+  }
+  head_size = prefix[6] == 1
+                  ? 10 + ((size_t)prefix[8] | (size_t)prefix[9] << 8)
+                  : 12 + ((size_t)prefix[8] | (size_t)prefix[9] << 8 |
+                          (size_t)prefix[10] << 16 | (size_t)prefix[11] << 24);
+  if (head_size > (size_t)st.st_size || head_size > (1u << 24) ||
+      (head = malloc(head_size)) == NULL || fseek(file, 0, SEEK_SET) != 0 ||
+      fread(head, 1, head_size, file) != head_size) {
+    fail(err, err_size, "%s: truncated or oversized .npy header", path);
+    goto done;
+  }
+  if (parse_prefix(head, head_size, out, &offset, &item, err, err_size) != 0)
+    goto done;
+  if ((uint64_t)st.st_size != offset + out->count * item) {
+    fail(err, err_size,
+         "%s: the file holds %lld data bytes but shape needs "
+         "%zu",
+         path, (long long)st.st_size - (long long)offset, out->count * item);
+    goto done;
+  }
+  if (out->ndim < 1 || first < 0 || rows < 0 || first + rows > out->shape[0]) {
+    fail(err, err_size, "%s: rows %lld to %lld are not in its first axis", path,
+         (long long)first, (long long)(first + rows));
+    goto done;
+  }
+  /* This part's rows, read and converted. */
+  *total_rows = out->shape[0];
+  row_elems = out->shape[0] > 0 ? out->count / (size_t)out->shape[0] : 0;
+  out->shape[0] = rows;
+  out->count = (size_t)rows * row_elems;
+  got = out->count * item;
+  if ((data = malloc(got + 1)) == NULL ||
+      fseek(file, (long)(offset + (size_t)first * row_elems * item),
+            SEEK_SET) != 0 ||
+      fread(data, 1, got, file) != got) {
+    fail(err, err_size, "%s: cannot read its rows", path);
+    goto done;
+  }
+  result = convert(data, item, out, err, err_size);
+done:
+  if (result != 0)
+    memset(out, 0, sizeof *out);
+  free(data);
+  free(head);
+  fclose(file);
+  return result;
 }
 
 int npy_write_stream(FILE *file, int ndim, const int64_t *shape,

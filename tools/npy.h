@@ -25,6 +25,14 @@ int npy_parse(const unsigned char *bytes, size_t size, npy_array *out,
  * input) with npy_parse. */
 int npy_read(const char *path, npy_array *out, char *err, size_t err_size);
 
+/* Reads rows [@p first, @p first + @p rows) of the first axis of the .npy
+ * file @p path (a regular file), without reading the others, into @p out
+ * (its first dimension @p rows); sets @p total_rows to the file's first
+ * dimension. The file is checked as npy_read does. @return 0, or -1 with
+ * the reason in @p err. */
+int npy_read_rows(const char *path, int64_t first, int64_t rows, npy_array *out,
+                  int64_t *total_rows, char *err, size_t err_size);
+
 /* Writes float32 data as a version 1.0 .npy file to @p file.
  * @return 0, or -1 when a write failed. */
 int npy_write_stream(FILE *file, int ndim, const int64_t *shape,

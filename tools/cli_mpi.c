@@ -1,0 +1,54 @@
+/* cli_mpi.c: the tool's processes under mpirun (see cli_mpi.h). */
+#include "cli_mpi.h"
+
+#include <stdlib.h>
+
+#ifdef CLCONV_TOOL_MPI
+#include "clconv_mpi.h"
+
+static int started, rank, size = 1;
+
+void cli_mpi_begin(int *argc, char ***argv) {
+  if (getenv("OMPI_COMM_WORLD_SIZE") == NULL && getenv("PMI_SIZE") == NULL &&
+      getenv("PMIX_RANK") == NULL)
+    return;
+  if (MPI_Init(argc, argv) != MPI_SUCCESS)
+    return;
+  started = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+}
+
+void cli_mpi_end(void) {
+  if (started)
+    MPI_Finalize();
+  started = 0;
+}
+
+int cli_mpi_rank(void) { return rank; }
+
+int cli_mpi_size(void) { return size; }
+
+int cli_mpi_all_ok(int ok) {
+  return started ? clconv_mpi_all_ok(MPI_COMM_WORLD, ok) : ok != 0;
+}
+
+clconv_allreduce_fn cli_mpi_allreduce(void) {
+  return started && size > 1 ? clconv_mpi_allreduce : NULL;
+}
+
+#else
+
+void cli_mpi_begin(int *argc, char ***argv) { (void)argc, (void)argv; }
+
+void cli_mpi_end(void) {}
+
+int cli_mpi_rank(void) { return 0; }
+
+int cli_mpi_size(void) { return 1; }
+
+int cli_mpi_all_ok(int ok) { return ok != 0; }
+
+clconv_allreduce_fn cli_mpi_allreduce(void) { return NULL; }
+
+#endif

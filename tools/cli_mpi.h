@@ -1,0 +1,27 @@
+/* cli_mpi.h: the tool under mpirun: whether it was launched by MPI, this
+ * process's rank and the process count, an agreement among them, and the
+ * all-reduce for data-parallel training. Built with MPI where clconv_mpi
+ * is (CLCONV_TOOL_MPI); elsewhere one process of rank 0 and no all-reduce. */
+#ifndef CLCONV_CLI_MPI_H
+#define CLCONV_CLI_MPI_H
+
+#include "clconv.h"
+
+/* Starts MPI when the tool was launched by an MPI launcher (Open MPI's
+ * OMPI_COMM_WORLD_SIZE, or PMI_SIZE / PMIX_RANK in the environment). */
+void cli_mpi_begin(int *argc, char ***argv);
+
+/* Ends MPI if it was started. */
+void cli_mpi_end(void);
+
+/* This process's rank and the process count (0 and 1 without MPI). */
+int cli_mpi_rank(void);
+int cli_mpi_size(void);
+
+/* @return 1 when @p ok is nonzero in every process (each must call it). */
+int cli_mpi_all_ok(int ok);
+
+/* The all-reduce over every process, or NULL with one process. */
+clconv_allreduce_fn cli_mpi_allreduce(void);
+
+#endif

@@ -237,6 +237,36 @@ static clconv_status refuse(void *user, double *data, size_t count) {
   return CLCONV_STATUS_OPENCL_ERROR;
 }
 
+/* A step whose all-reduce is @p allreduce fails with a message containing
+ * @p needle and leaves the weights as they were. */
+static void expect_step_fails(clconv_context *const *ctxs,
+                              clconv_allreduce_fn allreduce, const float *x,
+                              const float *t, const char *needle) {
+  clconv_conv2d_params p = layer_params();
+  clconv_replicas_params rp = clconv_replicas_params_default();
+  clconv_sgd_params sgd = clconv_sgd_params_default();
+  clconv_replicas *r = NULL;
+  float before[COUT * CIN * K * K], after[COUT * CIN * K * K];
+  double loss = 0;
+  rp.allreduce = allreduce;
+  CU_ASSERT_EQUAL_FATAL(clconv_replicas_create(ctxs, 1, &p, &rp, &r, NULL, 0),
+                        0);
+  CU_ASSERT_EQUAL(clconv_conv2d_get(clconv_replicas_layer(r, 0),
+                                    CLCONV_CONV2D_WEIGHT, before,
+                                    sizeof before / 4),
+                  0);
+  CU_ASSERT_EQUAL(clconv_replicas_train_step(r, x, x_dims, t, y_dims,
+                                             CLCONV_REDUCTION_SUM, &sgd, &loss),
+                  CLCONV_STATUS_OPENCL_ERROR);
+  CU_ASSERT_PTR_NOT_NULL(strstr(clconv_replicas_message(r), needle));
+  CU_ASSERT_EQUAL(clconv_conv2d_get(clconv_replicas_layer(r, 0),
+                                    CLCONV_CONV2D_WEIGHT, after,
+                                    sizeof after / 4),
+                  0);
+  CU_ASSERT_EQUAL(memcmp(before, after, sizeof before), 0);
+  clconv_replicas_release(r);
+}
+
 static void test_allreduce(void) {
   clconv_context *ctx = test_open_reference();
   clconv_context *const ctxs[1] = {ctx};
@@ -281,38 +311,8 @@ static void test_allreduce(void) {
                   0);
   CU_ASSERT_DOUBLE_EQUAL(la, 2.0 * lb, 1e-9 * lb);
   clconv_replicas_release(a);
-  rp.allreduce = refuse;
-  CU_ASSERT_EQUAL_FATAL(clconv_replicas_create(ctxs, 1, &p, &rp, &a, NULL, 0),
-                        0);
-  CU_ASSERT_EQUAL(clconv_conv2d_get(clconv_replicas_layer(a, 0),
-                                    CLCONV_CONV2D_WEIGHT, wa, sizeof wa / 4),
-                  0);
-  CU_ASSERT_EQUAL(clconv_replicas_train_step(a, x, x_dims, t, y_dims,
-                                             CLCONV_REDUCTION_SUM, &sgd, &la),
-                  CLCONV_STATUS_OPENCL_ERROR);
-  CU_ASSERT_PTR_NOT_NULL(
-      strstr(clconv_replicas_message(a), "the all-reduce failed"));
-  CU_ASSERT_EQUAL(clconv_conv2d_get(clconv_replicas_layer(a, 0),
-                                    CLCONV_CONV2D_WEIGHT, wb, sizeof wb / 4),
-                  0);
-  CU_ASSERT_EQUAL(memcmp(wa, wb, sizeof wa), 0);
-  clconv_replicas_release(a);
-  rp.allreduce = other_failed;
-  CU_ASSERT_EQUAL_FATAL(clconv_replicas_create(ctxs, 1, &p, &rp, &a, NULL, 0),
-                        0);
-  CU_ASSERT_EQUAL(clconv_conv2d_get(clconv_replicas_layer(a, 0),
-                                    CLCONV_CONV2D_WEIGHT, wa, sizeof wa / 4),
-                  0);
-  CU_ASSERT_EQUAL(clconv_replicas_train_step(a, x, x_dims, t, y_dims,
-                                             CLCONV_REDUCTION_SUM, &sgd, &la),
-                  CLCONV_STATUS_OPENCL_ERROR);
-  CU_ASSERT_PTR_NOT_NULL(
-      strstr(clconv_replicas_message(a), "1 other process(es) failed"));
-  CU_ASSERT_EQUAL(clconv_conv2d_get(clconv_replicas_layer(a, 0),
-                                    CLCONV_CONV2D_WEIGHT, wb, sizeof wb / 4),
-                  0);
-  CU_ASSERT_EQUAL(memcmp(wa, wb, sizeof wa), 0);
-  clconv_replicas_release(a);
+  expect_step_fails(ctxs, refuse, x, t, "the all-reduce failed");
+  expect_step_fails(ctxs, other_failed, x, t, "1 other process(es) failed");
   clconv_replicas_release(b);
   clconv_context_release(ctx);
 }

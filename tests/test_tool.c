@@ -576,6 +576,16 @@ static void test_fit_devices(void) {
                        "tool_w3.npy"),
                   2);
   CU_ASSERT_FALSE(file_exists("tool_w3.npy"));
+  /* bench --devices: the step on one context, then on two. */
+  CU_ASSERT_EQUAL(tool("bench --devices 0:0,0:0 --ops step --shapes S1 "
+                       "--repeat 2 --json tool_dev.json"),
+                  0);
+  CU_ASSERT(stdout_has("S1  step, batch 1: 1 device "));
+  CU_ASSERT(stdout_has(", 2 devices "));
+  CU_ASSERT(stdout_has("scaling efficiency "));
+  CU_ASSERT(file_exists("tool_dev.json"));
+  CU_ASSERT_EQUAL(tool("bench --devices 0:0,0:0 --ops forward --shapes S1"), 2);
+  CU_ASSERT(stderr_has("--devices times the training step only"));
 }
 
 /* tune shows each candidate as it is timed, then the summary. */

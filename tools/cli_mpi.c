@@ -3,6 +3,12 @@
 
 #include <stdlib.h>
 
+void cli_mpi_part_rows(int64_t n, int64_t *first, int64_t *rows) {
+  const int rank = cli_mpi_rank(), size = cli_mpi_size();
+  *rows = n / size + (rank < n % size ? 1 : 0);
+  *first = (int64_t)rank * (n / size) + (rank < n % size ? rank : n % size);
+}
+
 #ifdef CLCONV_TOOL_MPI
 #include "clconv_mpi.h"
 

@@ -18,6 +18,11 @@ void cli_mpi_end(void);
 int cli_mpi_rank(void);
 int cli_mpi_size(void);
 
+/* This process's rows [*first, *first + *rows) of a batch of @p n: n / size
+ * each and one more to the first n % size (as the library splits a batch
+ * between replicas). */
+void cli_mpi_part_rows(int64_t n, int64_t *first, int64_t *rows);
+
 /* @return 1 when @p ok is nonzero in every process (each must call it). */
 int cli_mpi_all_ok(int ok);
 

@@ -2,7 +2,9 @@
  * docs/design.md, reports GFLOP/s, GB/s and the fraction of the device's
  * measured peak, and checks every result against the reference backend
  * (sampled). */
+#include "bench_devices.h"
 #include "cli.h"
+#include "cli_mpi.h"
 #include "clock.h"
 #include "commands.h"
 #include "outputs.h"
@@ -18,6 +20,7 @@ static const char *usage =
     "                    [--problem N,CIN,H,W,COUT,KH,KW,PAD,STRIDE]\n"
     "                    [--ops forward,backward-data,backward-weights,step]\n"
     "                    [--algo A] [--repeat N] [--json FILE]\n"
+    "       clconv bench --devices LIST --ops step [--shapes ...|--problem P]\n"
     "\n"
     "Times each op on each shape: one warm-up run (which builds the kernels),\n"
     "then N timed runs, each waiting for the device. Prints the median, min\n"
@@ -44,6 +47,10 @@ static const char *usage =
     "                 pass), direct, gemm, winograd or winograd4x4; a shape\n"
     "                 the algorithm does not fit is skipped, with a note\n"
     "  --repeat N     timed runs per shape and op (default 5)\n"
+    "  --devices LIST time the training step on the first device of LIST\n"
+    "                 ('all' or SPEC,SPEC,...), then on all of them at once\n"
+    "                 (data-parallel, the batch split between them), and\n"
+    "                 print the speedup and the scaling efficiency\n"
     "  --json FILE    also write one JSON record per shape and op (with the\n"
     "                 problem's sizes, the algorithm, the measured peak, the\n"
     "                 device, its driver, clconv's version and the repeats)\n";
@@ -60,17 +67,6 @@ typedef struct problem {
   clconv_conv2d *layer;
 } problem;
 
-static float *random_floats(size_t n, uint64_t seed) {
-  float *v = malloc(n * sizeof *v + 1);
-  for (size_t i = 0; v != NULL && i < n; i++) {
-    uint64_t z = seed + (i + 1) * 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    v[i] = (float)((z ^ (z >> 31)) >> 40) * (2.0f / 16777216.0f) - 1.0f;
-  }
-  return v;
-}
-
 /* Makes a tensor filled with seeded numbers in [-1, 1) (or empty when
  * @p seed is 0). @return 0 on success. */
 static int make(clconv_context *ctx, int rank, const int64_t *dims,
@@ -80,7 +76,7 @@ static int make(clconv_context *ctx, int rank, const int64_t *dims,
   int result;
   for (int i = 0; i < rank; i++)
     n *= (size_t)dims[i];
-  if (seed != 0 && (v = random_floats(n, seed)) == NULL)
+  if (seed != 0 && (v = bench_random_floats(n, seed)) == NULL)
     return -1;
   result = cli_tensor(ctx, rank, dims, v, out);
   free(v);
@@ -386,8 +382,50 @@ static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
   return failures;
 }
 
+/* `--devices LIST`: the step of each selected shape on one device and on
+ * all of LIST. @return the exit status. */
+static int bench_on_devices(const char *list, const int *selected_shapes,
+                            const bench_shape *custom, const int *ops,
+                            int repeat, const char *json_path) {
+  cli_devices d;
+  outputs out;
+  FILE *json = NULL;
+  int failures = 0, first_record = 0;
+  if (!ops[3] || ops[0] || ops[1] || ops[2]) {
+    fprintf(stderr, "clconv bench: --devices times the training step only: "
+                    "give --ops step\n");
+    return CLI_EXIT_USAGE;
+  }
+  outputs_init(&out, "bench");
+  if (cli_mpi_rank() > 0)
+    json_path = NULL; /* rank 0 writes it */
+  outputs_add(&out, "--json", json_path);
+  if ((json_path != NULL && (outputs_check(&out, NULL, NULL, 0) != 0 ||
+                             (json = outputs_open(&out, json_path)) == NULL)) ||
+      cli_open_devices(list, &d) != 0) {
+    outputs_discard(&out);
+    return CLI_EXIT_FAILURE;
+  }
+  if (json != NULL)
+    fprintf(json, "[\n");
+  if (custom != NULL)
+    failures += bench_devices(&d, custom, repeat, json, &first_record) != 0;
+  for (int s = 0; custom == NULL && failures == 0 && s < BENCH_SHAPE_COUNT; s++)
+    if (selected_shapes[s])
+      failures +=
+          bench_devices(&d, &bench_shapes[s], repeat, json, &first_record) != 0;
+  if (json != NULL) {
+    fprintf(json, "\n]\n");
+    if (failures == 0 && outputs_commit(&out) != 0)
+      failures++;
+  }
+  outputs_discard(&out);
+  cli_close_devices(&d);
+  return failures == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}
+
 int cmd_bench(int argc, char **argv) {
-  const char *device = NULL, *json_path = NULL;
+  const char *device = NULL, *json_path = NULL, *devices = NULL;
   int selected_shapes[BENCH_SHAPE_COUNT], selected_ops[OP_COUNT];
   long repeat = 5;
   clconv_context *ctx = NULL, *check = NULL;
@@ -421,6 +459,8 @@ int cmd_bench(int argc, char **argv) {
       device = value;
     } else if (strcmp(argv[i], "--json") == 0) {
       json_path = value;
+    } else if (strcmp(argv[i], "--devices") == 0) {
+      devices = value;
     } else if (strcmp(argv[i], "--shapes") == 0) {
       if (parse_shape_list("clconv bench", value, selected_shapes) != 0)
         return CLI_EXIT_USAGE;
@@ -455,6 +495,11 @@ int cmd_bench(int argc, char **argv) {
       return CLI_EXIT_USAGE;
     }
   }
+
+  if (devices != NULL)
+    return bench_on_devices(devices, selected_shapes,
+                            has_custom ? &custom : NULL, selected_ops,
+                            (int)repeat, json_path);
 
   /* One context times; a second, in verify mode, checks. */
   if (cli_open_context(device, &ctx) != 0)

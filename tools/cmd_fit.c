@@ -377,15 +377,6 @@ static void print_devices(fit_state *s, const int64_t x_dims[4]) {
   printf("\n");
 }
 
-/* Rows [first, first + rows) of @p n for process @p rank of @p ranks: n /
- * ranks each and one more to the first n % ranks (as the library splits a
- * batch between replicas). */
-static void part_rows(int64_t n, int rank, int ranks, int64_t *first,
-                      int64_t *rows) {
-  *rows = n / ranks + (rank < n % ranks ? 1 : 0);
-  *first = (int64_t)rank * (n / ranks) + (rank < n % ranks ? rank : n % ranks);
-}
-
 /* Reads this process's part of --input or --target (@p path, option
  * @p what): all of it with one process; else its rows of the batch, read
  * by offset, a 2-D array or a picture (one image) going to rank 0 alone.
@@ -417,7 +408,7 @@ static int load_part(const fit_options *o, const char *path, const char *what,
     }
     return 0;
   }
-  part_rows(total, rank, ranks, &first, &rows);
+  cli_mpi_part_rows(total, &first, &rows);
   if (npy_read_rows(path, first, rows, a, &total, err, sizeof err) != 0) {
     fprintf(stderr, "clconv fit: %s: %s\n", what, err);
     return -1;

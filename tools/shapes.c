@@ -1,7 +1,9 @@
-/* shapes.c: the benchmark shapes and the parsing of comma lists. */
+/* shapes.c: the benchmark shapes, their seeded data and the parsing of
+ * comma lists. */
 #include "shapes.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const bench_shape bench_shapes[BENCH_SHAPE_COUNT] = {
@@ -35,4 +37,15 @@ int parse_shape_list(const char *command, const char *text, int *selected) {
   for (int i = 0; i < BENCH_SHAPE_COUNT; i++)
     names[i] = bench_shapes[i].name;
   return parse_name_list(command, text, names, BENCH_SHAPE_COUNT, selected);
+}
+
+float *bench_random_floats(size_t n, uint64_t seed) {
+  float *v = malloc(n * sizeof *v + 1);
+  for (size_t i = 0; v != NULL && i < n; i++) {
+    uint64_t z = seed + (i + 1) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    v[i] = (float)((z ^ (z >> 31)) >> 40) * (2.0f / 16777216.0f) - 1.0f;
+  }
+  return v;
 }

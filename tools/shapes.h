@@ -3,6 +3,7 @@
 #ifndef CLCONV_TOOL_SHAPES_H
 #define CLCONV_TOOL_SHAPES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct bench_shape {
@@ -21,6 +22,10 @@ extern const bench_shape bench_shapes[BENCH_SHAPE_COUNT];
   "  S3 resnet     8,64,56,56 / 64,3,3 / 1,1    compute\n"                     \
   "  S4 stem       8,3,224,224 / 64,7,7 / 3,2   large kernel, stride\n"        \
   "  S5 pointwise  8,256,28,28 / 128,1,1 / 0,1  1x1, GEMM-like\n"
+
+/* @p n seeded numbers in [-1, 1), the same on every machine (free them);
+ * NULL when out of memory. */
+float *bench_random_floats(size_t n, uint64_t seed);
 
 /* Marks in @p selected the items of the comma list @p text, each one of the
  * @p count @p names. @return 0, or -1 naming the unknown item on stderr

@@ -86,6 +86,7 @@ int bench_devices(const cli_devices *d, const bench_shape *s, int repeat,
    * device of every process, each process on its rows of the batch. */
   if (ok && cli_mpi_rank() == 0)
     ok = time_replicas(d, 1, 0, s, x, x_dims, t, t_dims, repeat, &one) == 0;
+  cli_mpi_quiet_barrier(); /* the others asleep meanwhile */
   if (!cli_mpi_all_ok(ok))
     goto done;
   cli_mpi_part_rows(s->n, &first, &rows);

@@ -1,4 +1,7 @@
 /* cli_mpi.c: the tool's processes under mpirun (see cli_mpi.h). */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
+#endif
 #include "cli_mpi.h"
 
 #include <stdlib.h>
@@ -11,6 +14,8 @@ void cli_mpi_part_rows(int64_t n, int64_t *first, int64_t *rows) {
 
 #ifdef CLCONV_TOOL_MPI
 #include "clconv_mpi.h"
+
+#include <time.h>
 
 static int started, rank, size = 1;
 
@@ -39,6 +44,16 @@ int cli_mpi_all_ok(int ok) {
   return started ? clconv_mpi_all_ok(MPI_COMM_WORLD, ok) : ok != 0;
 }
 
+void cli_mpi_quiet_barrier(void) {
+  MPI_Request request;
+  int done = 0;
+  const struct timespec pause = {0, 1000000}; /* 1 ms */
+  if (!started || MPI_Ibarrier(MPI_COMM_WORLD, &request) != MPI_SUCCESS)
+    return;
+  while (MPI_Test(&request, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done)
+    nanosleep(&pause, NULL);
+}
+
 clconv_allreduce_fn cli_mpi_allreduce(void) {
   return started && size > 1 ? clconv_mpi_allreduce : NULL;
 }
@@ -54,6 +69,8 @@ int cli_mpi_rank(void) { return 0; }
 int cli_mpi_size(void) { return 1; }
 
 int cli_mpi_all_ok(int ok) { return ok != 0; }
+
+void cli_mpi_quiet_barrier(void) {}
 
 clconv_allreduce_fn cli_mpi_allreduce(void) { return NULL; }
 

@@ -26,6 +26,10 @@ void cli_mpi_part_rows(int64_t n, int64_t *first, int64_t *rows);
 /* @return 1 when @p ok is nonzero in every process (each must call it). */
 int cli_mpi_all_ok(int ok);
 
+/* Waits until every process calls it, sleeping instead of polling (so that
+ * a process timing alone has the cores to itself). */
+void cli_mpi_quiet_barrier(void);
+
 /* The all-reduce over every process, or NULL with one process. */
 clconv_allreduce_fn cli_mpi_allreduce(void);
 

@@ -576,6 +576,18 @@ static void test_fit_devices(void) {
                        "tool_w3.npy"),
                   2);
   CU_ASSERT_FALSE(file_exists("tool_w3.npy"));
+  /* --split speed: the measured peaks share the rows; the reference
+   * backend, with none, counts 1 GFLOP/s against the device's hundreds. */
+  CU_ASSERT_EQUAL(tool("fit --input tool_x4.npy --target tool_y4.npy --kernel "
+                       "1x2 --epochs 1 --devices 0:0,reference --split speed "
+                       "--weights-out tool_w3.npy"),
+                  0);
+  CU_ASSERT(stdout_has(" (4 of 4), reference (0 of 4)"));
+  CU_ASSERT_EQUAL(tool("fit --input tool_x4.npy --target tool_y4.npy --kernel "
+                       "1x2 --devices 0:0 --split fast --weights-out "
+                       "tool_w3.npy"),
+                  2);
+  CU_ASSERT(stderr_has("--split takes even or speed, got 'fast'"));
   /* bench --devices: the step on one context, then on two. */
   CU_ASSERT_EQUAL(tool("bench --devices 0:0,0:0 --ops step --shapes S1 "
                        "--repeat 2 --json tool_dev.json"),

@@ -22,6 +22,7 @@ static const char *usage =
     "                  [--weight-decay WD] [--epochs N] [--seed S]\n"
     "                  [--init pytorch|uniform01] [--loss sum|mean] [--gray]\n"
     "                  [--log FILE.csv] [--log-every N] [--devices LIST]\n"
+    "                  [--split even|speed]\n"
     "                  --weights-out W.npy [--bias-out B.npy] [--device SPEC]\n"
     "\n"
     "Learns the weights (and bias) of a Conv2D layer so that corr2d(X, W) + B\n"
@@ -63,7 +64,10 @@ static const char *usage =
     "  --devices LIST     train on several devices at once, each on its share\n"
     "                     of the batch, the gradients summed (data-parallel):\n"
     "                     'all' (every usable device) or SPEC,SPEC,...; the\n"
-    "                     result equals one device's (see docs/design.md)\n";
+    "                     result equals one device's (see docs/design.md)\n"
+    "  --split S          how --devices splits the batch: even (default), or\n"
+    "                     speed: in proportion to each device's measured\n"
+    "                     arithmetic peak (about a second each to measure)\n";
 
 typedef struct fit_options {
   const char *input, *target, *weights_out, *bias_out, *device, *log, *devices;
@@ -71,7 +75,7 @@ typedef struct fit_options {
   clconv_sgd_params sgd;
   clconv_reduction loss;
   long epochs, log_every;
-  int gray;
+  int gray, split_by_speed;
 } fit_options;
 
 static int bad_usage(const char *fmt, const char *arg) {
@@ -109,6 +113,10 @@ static int parse_valued(fit_options *o, const char *arg, const char *value) {
     o->log = value;
   } else if (strcmp(arg, "--devices") == 0) {
     o->devices = value;
+  } else if (strcmp(arg, "--split") == 0) {
+    if (strcmp(value, "even") != 0 && strcmp(value, "speed") != 0)
+      return bad_usage("--split takes even or speed, got '%s'", value);
+    o->split_by_speed = strcmp(value, "speed") == 0;
   } else if (strcmp(arg, "--log-every") == 0) {
     if (cli_parse_long(value, 1, 1000000, &o->log_every) != 0)
       return bad_usage("--log-every takes 1 to 1000000, got '%s'", value);
@@ -208,6 +216,7 @@ typedef struct fit_state {
   clconv_conv2d *layer;
   clconv_tensor *x, *y, *y_hat, *dy;
   cli_devices devices;
+  double shares[CLI_MAX_DEVICES]; /* --split speed: GFLOP/s per device */
   clconv_replicas *replicas;
   const npy_array *xa, *ya;
   int64_t x_dims[4], y_dims[4];
@@ -339,6 +348,19 @@ static int fit_replicas(fit_state *s, fit_options *o, const npy_array *x,
     s->devices.count = 1;
   o->layer.in_channels = x_dims[1];
   rp.allreduce = cli_mpi_allreduce(); /* other processes, under mpirun */
+  /* --split speed: rows in proportion to each device's measured
+   * arithmetic peak (the reference backend, which has none, counts 1). */
+  if (o->split_by_speed) {
+    for (int i = 0; i < s->devices.count; i++) {
+      clconv_peak peak;
+      s->shares[i] =
+          clconv_context_measure_peak(s->devices.ctx[i], &peak) == 0 &&
+                  peak.gflops > 0
+              ? peak.gflops
+              : 1.0;
+    }
+    rp.shares = s->shares;
+  }
   status = clconv_replicas_create(s->devices.ctx, s->devices.count, &o->layer,
                                   &rp, &s->replicas, message, sizeof message);
   if (status != CLCONV_STATUS_OK) {

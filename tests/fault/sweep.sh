@@ -77,12 +77,15 @@ total=$(cat count)
 for f in $outputs; do mv "$f" "baseline/$f"; done
 
 # One point: 0 when every check holds, else prints why and returns 1.
+# With no_leak_check=1, LeakSanitizer is off for this run (the other
+# sanitizers and every other check stay).
 check_point() {
-  local n=$1 rc name extra
+  local n=$1 rc name extra asan=${ASAN_OPTIONS:-}
   shift
   rm -f failed_call
+  [ "${no_leak_check:-0}" = 1 ] && asan="${asan:+$asan:}detect_leaks=0"
   CLCONV_FAULT_AT=$n CLCONV_FAULT_MODE=$mode CLCONV_FAULT_LOG_FILE="$work/failed_call" \
-    timeout 60 env LD_PRELOAD="$shim" "$@" >stdout 2>stderr
+    ASAN_OPTIONS="$asan" timeout 60 env LD_PRELOAD="$shim" "$@" >stdout 2>stderr
   rc=$?
   name=$(cat failed_call 2>/dev/null || echo "no call")
   why=""
@@ -120,7 +123,7 @@ check_point() {
   return 0
 }
 
-failures=0 checked=0 retried=0
+failures=0 checked=0 retried=0 unleaked=0
 for ((n = 1; n <= total; n++)); do
   if [ $((n % every)) -ne 0 ] && [ $n -ne 1 ] && [ $n -ne $total ]; then
     continue
@@ -134,12 +137,18 @@ for ((n = 1; n <= total; n++)); do
     echo "RETRY point $n: LeakSanitizer's tracer crashed (attempt $attempt)"
   done
   if [ $result -eq 2 ]; then
-    echo "FAIL point $n: LeakSanitizer's tracer crashed three times"
-    failures=$((failures + 1))
-  elif [ $result -ne 0 ]; then
+    # The tracer keeps crashing at this point: the point is checked once
+    # more without the leak check, and counted.
+    echo "NOTE point $n: LeakSanitizer's tracer crashed three times;" \
+      "checked once more without the leak check"
+    no_leak_check=1 check_point "$n" "$@"
+    result=$?
+    unleaked=$((unleaked + 1))
+  fi
+  if [ $result -ne 0 ]; then
     failures=$((failures + 1))
   fi
 done
 echo "sweep: $checked of $total fault points (mode $mode) of: $*"
-echo "sweep: $failures failed, $retried runs again after LeakSanitizer's tracer crashed"
+echo "sweep: $failures failed, $retried runs again after LeakSanitizer's tracer crashed, $unleaked points without the leak check"
 [ $failures -eq 0 ]

@@ -24,21 +24,14 @@ static clconv_status flip_weights(clconv_context *ctx,
                                   const clconv__input_grad_phase *ph,
                                   const clconv_tensor *w, cl_mem *flipped,
                                   size_t *count, cl_mem *nonfinite) {
-  static const cl_int zero = 0;
   static const char *what = "corr2d_bwd_data";
   cl_kernel kernel;
   clconv__cl_args a;
-  cl_int err;
   *count = (size_t)(g->cin * g->cout_g * ph->f.kh * ph->f.kw);
   CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_get(
       ctx, CLCONV__SCRATCH_FLIPPED, *count * sizeof(float), what, flipped));
-  CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_get(ctx, CLCONV__SCRATCH_FLAG,
-                                                 sizeof zero, what, nonfinite));
-  err = clEnqueueFillBuffer(ctx->queue, *nonfinite, &zero, sizeof zero, 0,
-                            sizeof zero, 0, NULL, NULL);
-  if (err != CL_SUCCESS)
-    return clconv__error_fail_cl(ctx, err,
-                                 "corr2d_bwd_data: clEnqueueFillBuffer");
+  CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_zeroed_flag(
+      ctx, what, "corr2d_bwd_data: clEnqueueFillBuffer", nonfinite));
   CLCONV_FORWARD_IF_ERROR(clconv__cl_program_kernel(ctx, "flip_weights", "",
                                                     "flip_weights", &kernel));
   clconv__cl_args_begin(&a, kernel);

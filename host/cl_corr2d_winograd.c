@@ -53,9 +53,7 @@ clconv_status clconv__cl_corr2d_winograd_run(clconv_context *ctx,
   clconv__winograd_tiles t;
   clconv__corr2d_geom pg;
   clconv__cl_corr2d_blocked_operands o;
-  static const cl_int zero = 0;
   cl_mem v, u, m, flag;
-  cl_int err;
   cl_kernel kernel;
   clconv__cl_args a;
   uint64_t range[3];
@@ -74,8 +72,6 @@ clconv_status clconv__cl_corr2d_winograd_run(clconv_context *ctx,
   CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_get(
       ctx, CLCONV__SCRATCH_WINOGRAD_PRODUCTS,
       planes * (size_t)(g->cout * t.tiles_pad) * sizeof(float), what, &m));
-  CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_get(ctx, CLCONV__SCRATCH_FLAG,
-                                                 sizeof zero, what, &flag));
 
   /* The input, one work-item per tile and channel. */
   CLCONV_FORWARD_IF_ERROR(
@@ -124,10 +120,8 @@ clconv_status clconv__cl_corr2d_winograd_run(clconv_context *ctx,
   /* Back to outputs, one work-item per tile and output channel, flagging
    * a tile that is not finite; then the fix-up, which returns at once
    * unless one was flagged. */
-  err = clEnqueueFillBuffer(ctx->queue, flag, &zero, sizeof zero, 0,
-                            sizeof zero, 0, NULL, NULL);
-  if (err != CL_SUCCESS)
-    return clconv__error_fail_cl(ctx, err, "winograd: clEnqueueFillBuffer");
+  CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_zeroed_flag(
+      ctx, what, "winograd: clEnqueueFillBuffer", &flag));
   CLCONV_FORWARD_IF_ERROR(
       winograd_kernel(ctx, "winograd_output", &t, b != NULL, masked, &kernel));
   clconv__cl_args_begin(&a, kernel);

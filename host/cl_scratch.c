@@ -40,6 +40,20 @@ clconv_status clconv__cl_scratch_get(clconv_context *ctx,
   return CLCONV_STATUS_OK;
 }
 
+clconv_status clconv__cl_scratch_zeroed_flag(clconv_context *ctx,
+                                             const char *what,
+                                             const char *fill_call,
+                                             cl_mem *flag) {
+  static const cl_int zero = 0;
+  cl_int err;
+  CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_get(ctx, CLCONV__SCRATCH_FLAG,
+                                                 sizeof zero, what, flag));
+  err = clEnqueueFillBuffer(ctx->queue, *flag, &zero, sizeof zero, 0,
+                            sizeof zero, 0, NULL, NULL);
+  return err == CL_SUCCESS ? CLCONV_STATUS_OK
+                           : clconv__error_fail_cl(ctx, err, fill_call);
+}
+
 void clconv__cl_scratch_release(clconv_context *ctx) {
   for (int slot = 0; slot < CLCONV__SCRATCH_SLOTS; slot++)
     release_slot(ctx, (clconv__scratch_slot)slot);

@@ -16,6 +16,15 @@ clconv_status clconv__cl_scratch_get(clconv_context *ctx,
                                      clconv__scratch_slot slot, size_t bytes,
                                      const char *what, cl_mem *out);
 
+/* Sets @p *flag to the one-int FLAG buffer and queues its zeroing (the
+ * kernels that use it set it to 1). @p what names the op; @p fill_call is
+ * how a failing fill is named ("OP: clEnqueueFillBuffer").
+ * @return OK, OUT_OF_DEVICE_MEMORY or OPENCL_ERROR. */
+clconv_status clconv__cl_scratch_zeroed_flag(clconv_context *ctx,
+                                             const char *what,
+                                             const char *fill_call,
+                                             cl_mem *flag);
+
 /* Releases the context's scratch buffers. */
 void clconv__cl_scratch_release(clconv_context *ctx);
 

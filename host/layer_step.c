@@ -10,18 +10,6 @@
 #include "op_sgd.h"
 #include "tensor.h"
 
-#include <string.h>
-
-/* Makes @p *t a tensor of @p dims unless it already is one. */
-static clconv_status step_tensor(clconv_context *ctx, const int64_t dims[4],
-                                 clconv_tensor **t) {
-  if (*t != NULL && memcmp((*t)->dims, dims, 4 * sizeof *dims) == 0)
-    return CLCONV_STATUS_OK;
-  clconv_tensor_release(*t);
-  *t = NULL;
-  return clconv_tensor_create(ctx, 4, dims, t);
-}
-
 /* The step as the ops one after another. */
 static clconv_status step_by_ops(clconv_conv2d *l, const clconv_tensor *x,
                                  const clconv_tensor *target,
@@ -83,10 +71,10 @@ clconv_status clconv_conv2d_train_step(clconv_conv2d *l, const clconv_tensor *x,
   /* The output (when the caller wants none) and dL/dy live in the layer. */
   y_dims[0] = g.n, y_dims[1] = g.cout, y_dims[2] = g.hout, y_dims[3] = g.wout;
   if (y == NULL) {
-    CLCONV_FORWARD_IF_ERROR(step_tensor(ctx, y_dims, &l->step_y));
+    CLCONV_FORWARD_IF_ERROR(clconv__tensor_reuse(ctx, 4, y_dims, &l->step_y));
     y = l->step_y;
   }
-  CLCONV_FORWARD_IF_ERROR(step_tensor(ctx, y_dims, &l->step_dy));
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_reuse(ctx, 4, y_dims, &l->step_dy));
   if (ctx->is_reference || ctx->verify || y->count == 0 ||
       g.algo > CLCONV_ALGO_GEMM || !clconv__cl_train_step_fits(ctx, &g))
     return step_by_ops(l, x, target, reduction, p, y, dx, loss);

@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "batch_split.h"
 #include "clconv.h"
+#include "tensor.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -212,19 +213,6 @@ clconv_status clconv_replicas_rows(const clconv_replicas *r, int64_t n, int i,
   return CLCONV_STATUS_OK;
 }
 
-/* Makes @p *t a tensor of @p dims on @p ctx unless it is one already. */
-static clconv_status shard_tensor(clconv_context *ctx, const int64_t dims[4],
-                                  clconv_tensor **t) {
-  if (*t != NULL && clconv_tensor_dim(*t, 0) == dims[0] &&
-      clconv_tensor_dim(*t, 1) == dims[1] &&
-      clconv_tensor_dim(*t, 2) == dims[2] &&
-      clconv_tensor_dim(*t, 3) == dims[3])
-    return CLCONV_STATUS_OK;
-  clconv_tensor_release(*t);
-  *t = NULL;
-  return clconv_tensor_create(ctx, 4, dims, t);
-}
-
 /* Queues replica @p i's forward on its shard of the batch. */
 static clconv_status queue_forward(clconv_replicas *r, int i, const float *x,
                                    const int64_t x_dims[4], const float *target,
@@ -237,10 +225,10 @@ static clconv_status queue_forward(clconv_replicas *r, int i, const float *x,
   memcpy(xd, x_dims, sizeof xd);
   memcpy(td, t_dims, sizeof td);
   xd[0] = td[0] = p->rows = r->rows[i];
-  if ((status = shard_tensor(p->ctx, xd, &p->x)) != 0 ||
-      (status = shard_tensor(p->ctx, td, &p->target)) != 0 ||
-      (status = shard_tensor(p->ctx, td, &p->y)) != 0 ||
-      (status = shard_tensor(p->ctx, td, &p->dy)) != 0 ||
+  if ((status = clconv__tensor_reuse(p->ctx, 4, xd, &p->x)) != 0 ||
+      (status = clconv__tensor_reuse(p->ctx, 4, td, &p->target)) != 0 ||
+      (status = clconv__tensor_reuse(p->ctx, 4, td, &p->y)) != 0 ||
+      (status = clconv__tensor_reuse(p->ctx, 4, td, &p->dy)) != 0 ||
       (status = clconv_tensor_write(p->x, x + (size_t)r->first[i] * x_row,
                                     (size_t)p->rows * x_row)) != 0 ||
       (status =

@@ -233,6 +233,16 @@ clconv__tensor_check_same_dims(clconv_context *ctx, const char *fn,
   return CLCONV_STATUS_OK;
 }
 
+clconv_status clconv__tensor_reuse(clconv_context *ctx, int rank,
+                                   const int64_t *dims, clconv_tensor **t) {
+  if (*t != NULL && (*t)->ctx == ctx && (*t)->rank == rank &&
+      memcmp((*t)->dims, dims, (size_t)rank * sizeof *dims) == 0)
+    return CLCONV_STATUS_OK;
+  clconv_tensor_release(*t);
+  *t = NULL;
+  return clconv_tensor_create(ctx, rank, dims, t);
+}
+
 clconv_status clconv__tensor_zero(clconv_tensor *t) {
   const cl_float zero = 0.0f;
   cl_int err;

@@ -34,6 +34,11 @@ clconv__tensor_check_same_dims(clconv_context *ctx, const char *fn,
 /* Sets every element to zero (queued on a device). */
 clconv_status clconv__tensor_zero(clconv_tensor *t);
 
+/* Makes @p *t a tensor of @p rank and @p dims on @p ctx, keeping the one
+ * it holds when that already has them (its contents then stay). */
+clconv_status clconv__tensor_reuse(clconv_context *ctx, int rank,
+                                   const int64_t *dims, clconv_tensor **t);
+
 /* Reads a tensor into a new host array from clconv__alloc (for verification
  * and the reference path); *out is NULL for an empty tensor. */
 clconv_status clconv__tensor_download(const clconv_tensor *t, float **out);

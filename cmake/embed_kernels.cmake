@@ -20,7 +20,7 @@ foreach(source IN LISTS SOURCES)
 endforeach()
 
 file(WRITE "${OUTPUT}.tmp" "/* kernel_sources.c: generated from the cl/ folder by cmake/embed_kernels.cmake; do not edit. */
-#include \"kernel_sources.h\"
+#include \"common/kernel_sources.h\"
 
 #include <string.h>
 

@@ -1,11 +1,17 @@
-# check_structure.cmake: checks two rules of docs/design.md on the library's
-# compiled objects (run by CTest as `structure`):
-#  1. every external function of host/STEM.c is public (clconv_*, declared
-#     in include/clconv.h) or carries its module's prefix, clconv__STEM;
-#  2. no circle of calls between the modules (files).
-# Usage: cmake -DNM=<nm> -DOBJECTS=<a.c.o|b.c.o|...> -P check_structure.cmake
+# check_structure.cmake: checks three rules of docs/design.md on the
+# library's compiled objects (run by CTest as `structure`):
+#  1. every external function of host/FOLDER/STEM.c is public (clconv_*,
+#     declared in include/clconv.h) or carries its module's prefix,
+#     clconv__STEM;
+#  2. no circle of calls between the modules (files);
+#  3. calls between folders run down the order of FOLDERS only (api, check,
+#     core, opencl, reference, tiles, common): no folder calls one above it.
+# The generated kernel_sources.c belongs to common/.
+# Usage: cmake -DNM=<nm> -DOBJECTS=<a.c.o|b.c.o|...> -DFOLDERS=<api|...>
+#        -P check_structure.cmake
 cmake_minimum_required(VERSION 3.21)
 string(REPLACE "|" ";" objects "${OBJECTS}")
+string(REPLACE "|" ";" folders "${FOLDERS}")
 set(problems "")
 set(modules "")
 
@@ -14,6 +20,14 @@ foreach(object IN LISTS objects)
   get_filename_component(name "${object}" NAME)
   string(REGEX REPLACE "\\.c\\.(o|obj)$" "" stem "${name}")
   list(APPEND modules ${stem})
+  if(object MATCHES "/host/([a-z_]+)/[^/]+$")
+    set(folder_${stem} ${CMAKE_MATCH_1})
+  else()
+    set(folder_${stem} common)
+  endif()
+  if(NOT folder_${stem} IN_LIST folders)
+    string(APPEND problems "  ${stem}.c lies in host/${folder_${stem}}/, not a folder of the layout\n")
+  endif()
   execute_process(COMMAND ${NM} -g --defined-only "${object}"
                   OUTPUT_VARIABLE defined RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
@@ -46,6 +60,17 @@ foreach(stem IN LISTS modules)
     endif()
   endforeach()
   list(REMOVE_DUPLICATES edges_${stem})
+endforeach()
+
+# The folders' order: a call from one folder to another runs downward.
+foreach(stem IN LISTS modules)
+  list(FIND folders "${folder_${stem}}" rank)
+  foreach(callee IN LISTS edges_${stem})
+    list(FIND folders "${folder_${callee}}" callee_rank)
+    if(callee_rank LESS rank)
+      string(APPEND problems "  ${folder_${stem}}/${stem}.c calls ${folder_${callee}}/${callee}.c, a folder above its own\n")
+    endif()
+  endforeach()
 endforeach()
 
 # Removes modules that call no remaining module until none is left; what
@@ -82,4 +107,5 @@ list(LENGTH modules count)
 if(problems)
   message(FATAL_ERROR "structure: the rules of docs/design.md are broken:\n${problems}")
 endif()
-message(STATUS "structure: ${count} modules, each function with its module's prefix, no circle of calls")
+list(LENGTH folders folder_count)
+message(STATUS "structure: ${count} modules in ${folder_count} folders, each function with its module's prefix, no circle of calls, calls only down the folders")

@@ -3,7 +3,7 @@
  * BUILD_FAILED with the compiler's log; a missing folder names the path; the
  * real sources from a folder work; a kernel built without the options it
  * requires fails. */
-#include "cl_program.h"
+#include "opencl/cl_program.h"
 #include "support.h"
 
 #include <stdio.h>

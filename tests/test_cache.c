@@ -4,7 +4,7 @@
  * used is bypassed; CLCONV_CACHE=0 turns it off; threads and processes that
  * share a folder leave only valid entries. */
 #define _POSIX_C_SOURCE 200809L
-#include "internal.h"
+#include "core/internal.h"
 #include "support.h"
 
 #include <dirent.h>

@@ -1,7 +1,7 @@
 /* test_compare.c: the comparison that defines "agrees with the reference":
  * it must pass what is within the bound of docs/design.md and fail what is not.
  */
-#include "compare.h"
+#include "check/compare.h"
 #include "support.h"
 
 #include <math.h>

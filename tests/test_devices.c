@@ -1,6 +1,6 @@
 /* test_devices.c: device listing and every form of device selection. */
 #define _POSIX_C_SOURCE 200809L
-#include "device_check.h"
+#include "common/device_check.h"
 #include "support.h"
 
 #include <stdlib.h>

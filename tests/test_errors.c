@@ -1,7 +1,7 @@
 /* test_errors.c: every bad input gets its status code and a message naming
  * the bad argument, on both backends, and leaks nothing (run under ASan);
  * allocation failures are injected one by one. */
-#include "alloc.h"
+#include "common/alloc.h"
 #include "support.h"
 
 #include <stddef.h>

@@ -6,7 +6,7 @@
  * reference checks it; then checks that every path ran on this device. Small
  * enough to run under Oclgrind, which CI does to catch out-of-bounds
  * accesses, data races and API misuse in every kernel. */
-#include "corr2d_check.h"
+#include "check/corr2d_check.h"
 #include "support.h"
 
 #include <math.h>

@@ -1,7 +1,7 @@
 /* test_layer.c: the Conv2D layer: the notebooks' training (learning the edge
  * kernel [1, -1] from any seed), LazyConv2d inference, both inits, gradient
  * accumulation and zero_grad, get/set, bad input, allocation failures. */
-#include "alloc.h"
+#include "common/alloc.h"
 #include "support.h"
 
 #include <math.h>

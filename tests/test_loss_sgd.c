@@ -2,7 +2,7 @@
  * init: hand-derived values on both backends, finite differences for the
  * loss, the device against the reference on hundreds of seeded cases, and
  * every bad argument. */
-#include "backend_ref.h"
+#include "reference/backend_ref.h"
 #include "support.h"
 
 #include <math.h>

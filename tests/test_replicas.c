@@ -5,7 +5,7 @@
  * data and the mean loss, on the reference backend and on the device (two
  * PoCL devices when POCL_DEVICES gives them); the all-reduce's contract;
  * bad arguments. */
-#include "batch_split.h"
+#include "common/batch_split.h"
 #include "support.h"
 
 #include <math.h>

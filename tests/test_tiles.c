@@ -4,14 +4,14 @@
  * within the device's registers, work-group and local memory, and the
  * tuning candidates are valid; the register budget follows from the vector
  * width; option sets that do not fit are reported, not cut. */
-#include "device_caps.h"
-#include "kernel_options.h"
+#include "common/device_caps.h"
+#include "common/kernel_options.h"
 #include "support.h"
-#include "tiles_bwd_data.h"
-#include "tiles_bwd_weight.h"
-#include "tiles_bwd_weight_cvec.h"
-#include "tiles_fwd_blocked.h"
-#include "tiles_fwd_local.h"
+#include "tiles/tiles_bwd_data.h"
+#include "tiles/tiles_bwd_weight.h"
+#include "tiles/tiles_bwd_weight_cvec.h"
+#include "tiles/tiles_fwd_blocked.h"
+#include "tiles/tiles_fwd_local.h"
 
 #include <stdio.h>
 #include <string.h>

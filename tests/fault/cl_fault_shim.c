@@ -19,7 +19,7 @@
  * with its own signature, so a table change reaches the shim unseen. */
 #define _GNU_SOURCE
 #define CLCONV__CL_LOADER_SELF /* the OpenCL names, not clconv's macros */
-#include "cl_loader.h"
+#include "opencl/cl_loader.h"
 
 #include <dlfcn.h>
 #include <stdatomic.h>

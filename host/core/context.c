@@ -1,0 +1,252 @@
+/* context.c: creates and releases contexts: device selection, the OpenCL
+ * context and queue, and the options read from the environment. */
+#include "core/context.h"
+
+#include "common/abi.h"
+#include "common/alloc.h"
+#include "common/error.h"
+#include "common/os.h"
+#include "opencl/cl_device.h"
+#include "opencl/cl_launch.h"
+#include "opencl/cl_program.h"
+#include "opencl/cl_scratch.h"
+#include "opencl/disk_cache.h"
+#include "opencl/tuning.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void clconv_context_options_init(clconv_context_options *options,
+                                 size_t struct_size) {
+  clconv_context_options o;
+  memset(&o, 0, sizeof o);
+  o.verify = CLCONV_FROM_ENVIRONMENT;
+  o.cache = CLCONV_FROM_ENVIRONMENT;
+  clconv__abi_init(options, struct_size, &o, sizeof o);
+}
+
+/* Whether a switch of the options is on: as the program set it, else as
+ * the environment variable @p env says ("1" on, anything else off). */
+static int switch_on(int value, const char *env) {
+  const char *text;
+  if (value != CLCONV_FROM_ENVIRONMENT)
+    return value != 0;
+  text = clconv__os_getenv(env);
+  return text != NULL && strcmp(text, "1") == 0;
+}
+
+static void describe_reference(clconv_device_info *info) {
+  memset(info, 0, sizeof *info);
+  info->platform_index = -1;
+  info->device_index = -1;
+  info->type = CLCONV_DEVICE_TYPE_REFERENCE;
+  snprintf(info->platform_name, sizeof info->platform_name, "clconv");
+  snprintf(info->device_name, sizeof info->device_name,
+           "reference (plain C, double accumulation)");
+  snprintf(info->device_vendor, sizeof info->device_vendor, "clconv");
+  snprintf(info->driver_version, sizeof info->driver_version, "%s",
+           clconv_version_string());
+}
+
+/* Creates the OpenCL context and in-order queue on the selected device. */
+static clconv_status open_device(clconv_context *ctx, const char *spec,
+                                 const char *origin, char *msg,
+                                 size_t msg_size) {
+  cl_int err;
+  clconv_status status = clconv__cl_device_select(
+      spec, origin, &ctx->platform, &ctx->device, &ctx->info, msg, msg_size);
+  if (status != CLCONV_STATUS_OK)
+    return status;
+  ctx->caps = clconv__cl_device_caps(ctx->device, &ctx->info);
+  ctx->cl_ctx = clCreateContext(NULL, 1, &ctx->device, NULL, NULL, &err);
+  if (ctx->cl_ctx == NULL || err != CL_SUCCESS)
+    return clconv__error_fail_buf(
+        msg, msg_size, clconv__error_status_from_cl(err),
+        "clCreateContext on '%s' failed: %s (%d)", ctx->info.device_name,
+        clconv__error_cl_name(err), (int)err);
+  ctx->queue = clCreateCommandQueue(ctx->cl_ctx, ctx->device, 0, &err);
+  if (ctx->queue == NULL || err != CL_SUCCESS)
+    return clconv__error_fail_buf(
+        msg, msg_size, clconv__error_status_from_cl(err),
+        "clCreateCommandQueue on '%s' failed: %s (%d)", ctx->info.device_name,
+        clconv__error_cl_name(err), (int)err);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__context_new(const clconv_context_options *options,
+                                  const char *fn, clconv_context **out,
+                                  char *message, size_t message_size) {
+  clconv_context_options defaults = clconv_context_options_default();
+  const char *kernel_dir;
+  clconv_context *ctx;
+
+  *out = NULL;
+  if (options == NULL)
+    options = &defaults;
+  if (!clconv__abi_size_ok(options->struct_size, sizeof *options))
+    return clconv__error_fail_buf(
+        message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
+        "%s: options.struct_size is %zu: make options with "
+        "clconv_context_options_default()",
+        fn, options->struct_size);
+  if (options->verify != 0 && options->verify != 1 &&
+      options->verify != CLCONV_FROM_ENVIRONMENT)
+    return clconv__error_fail_buf(
+        message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
+        "%s: options.verify must be 0, 1 or CLCONV_FROM_ENVIRONMENT, got %d",
+        fn, options->verify);
+  if (options->cache != 0 && options->cache != 1 &&
+      options->cache != CLCONV_FROM_ENVIRONMENT)
+    return clconv__error_fail_buf(
+        message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
+        "%s: options.cache must be 0, 1 or CLCONV_FROM_ENVIRONMENT, got %d", fn,
+        options->cache);
+  kernel_dir = options->kernel_dir != NULL && options->kernel_dir[0] != '\0'
+                   ? options->kernel_dir
+                   : clconv__os_getenv("CLCONV_KERNEL_DIR");
+
+  ctx = clconv__alloc_zeroed(1, sizeof *ctx);
+  if (ctx == NULL)
+    return clconv__error_fail_buf(message, message_size,
+                                  CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                                  "%s: out of host memory", fn);
+  ctx->verify = switch_on(options->verify, "CLCONV_VERIFY");
+  ctx->verify_sample = options->verify_sample;
+  ctx->verify_total.exact = 1;
+  if (kernel_dir != NULL) {
+    ctx->kernel_dir = clconv__alloc_strdup(kernel_dir);
+    if (ctx->kernel_dir == NULL) {
+      clconv_context_release(ctx);
+      return clconv__error_fail_buf(message, message_size,
+                                    CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                                    "%s: out of host memory", fn);
+    }
+  }
+
+  /* The disk cache: the options, else the environment (best effort: without
+   * memory for the path the cache is simply off). */
+  ctx->cache_dir =
+      clconv__disk_cache_dir_choose(options->cache, options->cache_dir);
+  ctx->cache_max_bytes = clconv__disk_cache_max_bytes(options->cache_max_bytes);
+  *out = ctx;
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_context_create(const clconv_context_options *options,
+                                    clconv_context **out, char *message,
+                                    size_t message_size) {
+  static const char *fn = "clconv_context_create";
+  const char *spec, *origin;
+  clconv_context *ctx;
+  clconv_status status;
+
+  if (message != NULL && message_size > 0)
+    message[0] = '\0';
+  if (out == NULL)
+    return clconv__error_fail_buf(message, message_size,
+                                  CLCONV_STATUS_INVALID_ARGUMENT,
+                                  "%s: out is NULL", fn);
+  *out = NULL;
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__context_new(options, fn, &ctx, message, message_size));
+
+  /* Reads the selection from the options, else from the environment. */
+  spec = options != NULL ? options->device : NULL;
+  origin = "the device option";
+  if (spec == NULL || spec[0] == '\0') {
+    spec = clconv__os_getenv("CLCONV_DEVICE");
+    origin = "CLCONV_DEVICE";
+  }
+
+  /* Opens the device, unless the reference backend was asked for. */
+  if (clconv__cl_device_spec_is_reference(spec)) {
+    ctx->is_reference = 1;
+    describe_reference(&ctx->info);
+  } else {
+    status = open_device(ctx, spec, origin, message, message_size);
+    if (status != CLCONV_STATUS_OK)
+      goto fail;
+  }
+  *out = ctx;
+  return CLCONV_STATUS_OK;
+
+fail:
+  clconv_context_release(ctx);
+  return status;
+}
+
+void clconv_context_release(clconv_context *ctx) {
+  if (ctx == NULL)
+    return;
+  /* Saves new binaries once the queue is done, then releases everything. */
+  if (ctx->queue != NULL && clFinish(ctx->queue) == CL_SUCCESS &&
+      !ctx->unusable)
+    clconv__cl_program_save_all(ctx);
+  clconv__cl_program_release_all(ctx);
+  clconv__cl_scratch_release(ctx);
+  clconv__tuning_release(ctx);
+  if (ctx->queue != NULL)
+    (void)clReleaseCommandQueue(ctx->queue);
+  if (ctx->cl_ctx != NULL)
+    (void)clReleaseContext(ctx->cl_ctx);
+  clconv__alloc_free(ctx->cache_dir);
+  clconv__alloc_free(ctx->kernel_dir);
+  clconv__alloc_free(ctx);
+}
+
+const char *clconv_context_message(const clconv_context *ctx) {
+  return ctx != NULL ? ctx->message : "context is NULL";
+}
+
+clconv_status clconv_context_device(const clconv_context *ctx,
+                                    clconv_device_info *info) {
+  if (ctx == NULL || info == NULL)
+    return CLCONV_STATUS_INVALID_ARGUMENT;
+  *info = ctx->info;
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__context_enter(clconv_context *ctx, const char *fn) {
+  if (ctx == NULL)
+    return CLCONV_STATUS_INVALID_ARGUMENT;
+  clconv__error_clear(ctx);
+  CLCONV_RETURN_IF(ctx, ctx->unusable, CLCONV_STATUS_CONTEXT_UNUSABLE,
+                   "%s: the context is unusable after an earlier device "
+                   "failure; release it and create a new one",
+                   fn);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_context_finish(clconv_context *ctx) {
+  cl_int err;
+  CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, "clconv_context_finish"));
+  if (ctx->is_reference)
+    return CLCONV_STATUS_OK;
+  err = clFinish(ctx->queue);
+  if (err != CL_SUCCESS)
+    return clconv__cl_launch_lost(ctx, err, "clconv_context_finish: clFinish");
+  clconv__cl_program_save_all(ctx);
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_context_verify_total(clconv_context *ctx,
+                                          clconv_verify_report *report,
+                                          int reset) {
+  if (ctx == NULL)
+    return CLCONV_STATUS_INVALID_ARGUMENT;
+  if (report != NULL)
+    *report = ctx->verify_total;
+  if (reset) {
+    memset(&ctx->verify_total, 0, sizeof ctx->verify_total);
+    ctx->verify_total.exact = 1;
+  }
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv_context_last_verify(const clconv_context *ctx,
+                                         clconv_verify_report *report) {
+  if (ctx == NULL || report == NULL)
+    return CLCONV_STATUS_INVALID_ARGUMENT;
+  *report = ctx->verify_report;
+  return CLCONV_STATUS_OK;
+}

@@ -1,0 +1,78 @@
+/* internal.h: the library's private structures (context, tensor, programs)
+ * shared by the host files; never installed. */
+#ifndef CLCONV_INTERNAL_H
+#define CLCONV_INTERNAL_H
+
+#include "clconv.h"
+#include "common/device_caps.h"
+#include "opencl/cl_loader.h" /* the OpenCL API, linked or loaded at run time */
+
+/* Longest message kept per context; a longer build log is cut, with a note. */
+#define CLCONV__MESSAGE_MAX 16384
+
+/* What each scratch buffer of a context holds (cl_scratch.h). */
+typedef enum clconv__scratch_slot {
+  CLCONV__SCRATCH_WEIGHTS = 0, /* weights packed for a blocked kernel */
+  CLCONV__SCRATCH_INPUT = 1,   /* a padded copy of an input */
+  CLCONV__SCRATCH_PARTIAL = 2, /* partial sums of a split reduction */
+  CLCONV__SCRATCH_FLIPPED = 3, /* weights flipped for an input gradient */
+  CLCONV__SCRATCH_FLAG = 4,    /* one int: a flipped weight is not finite */
+  CLCONV__SCRATCH_BLOCKED = 5, /* an operand in channel blocks */
+  CLCONV__SCRATCH_WINOGRAD_INPUT = 6,    /* Winograd: transformed input */
+  CLCONV__SCRATCH_WINOGRAD_WEIGHTS = 7,  /* Winograd: transformed weights */
+  CLCONV__SCRATCH_WINOGRAD_PRODUCTS = 8, /* Winograd: their products */
+  CLCONV__SCRATCH_SLOTS = 9              /* how many there are */
+} clconv__scratch_slot;
+
+/* One built program and the kernels created from it, cached in a context by
+ * (source name, build options). */
+#define CLCONV__MAX_KERNELS_PER_PROGRAM 4
+typedef struct clconv__program {
+  char *source_name;
+  char *options;
+  char *cache_key_text; /* key of the disk-cache entry; NULL when off */
+  uint64_t cache_key_hash;
+  int needs_save; /* built from source, not yet stored on disk */
+  int launched;   /* a kernel was taken from it */
+  cl_program program;
+  cl_kernel kernels[CLCONV__MAX_KERNELS_PER_PROGRAM];
+  char *kernel_names[CLCONV__MAX_KERNELS_PER_PROGRAM];
+  struct clconv__program *next;
+} clconv__program;
+
+struct clconv_context {
+  int is_reference;  /* 1: the plain-C backend, no OpenCL objects */
+  int unusable;      /* set after a failure at a completion point */
+  int verify;        /* re-run every op on the reference */
+  int naive_kernels; /* tests: 64-bit-index kernels for all (corr2d_check.h) */
+  char *kernel_dir;  /* NULL: embedded kernel sources */
+  char *cache_dir;   /* disk cache of binaries; NULL: off */
+  uint64_t cache_max_bytes; /* bound of the cache folder's entries */
+  long cache_hits, cache_misses, cache_rejected, cache_writes;
+  clconv_device_info info;
+  clconv__device_caps caps; /* what tiles are chosen from (device_caps.h) */
+  cl_platform_id platform;
+  cl_device_id device;
+  cl_context cl_ctx;
+  cl_command_queue queue;
+  clconv__program *programs;             /* built programs, newest first */
+  cl_mem scratch[CLCONV__SCRATCH_SLOTS]; /* an op's intermediate data */
+  size_t scratch_bytes[CLCONV__SCRATCH_SLOTS]; /* their sizes */
+  struct clconv__tuning *tuning; /* tuned tiles (tuning.h); NULL: none yet */
+  clconv_verify_report verify_report; /* of the last verified op */
+  clconv_verify_report verify_total;  /* of every op since the last reset */
+  size_t verify_sample; /* 0: every element; else at most this many */
+  char message[CLCONV__MESSAGE_MAX];
+};
+
+struct clconv_tensor {
+  clconv_context *ctx;
+  int rank;
+  int64_t dims[CLCONV_MAX_RANK];
+  size_t count; /* elements */
+  size_t bytes; /* count * sizeof(float) */
+  float *host;  /* reference backend storage */
+  cl_mem mem;   /* OpenCL storage; NULL for an empty tensor */
+};
+
+#endif

@@ -1,0 +1,311 @@
+/* cl_program.c: loads kernel sources (embedded or from CLCONV_KERNEL_DIR),
+ * builds them with specializing options and caches the results. */
+#include "opencl/cl_program.h"
+
+#include "common/alloc.h"
+#include "common/error.h"
+#include "common/kernel_options.h"
+#include "common/kernel_sources.h"
+#include "common/os.h"
+#include "opencl/disk_cache.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A source text, either borrowed from the embedded table or owned. */
+typedef struct source_text {
+  const char *text;
+  char *owned;
+} source_text;
+
+/* Loads @p name (without ".cl") from the kernel folder or the library. */
+static clconv_status load_source(clconv_context *ctx, const char *name,
+                                 source_text *out) {
+  char file[256], path[4096];
+  size_t size;
+  int err;
+  out->text = NULL;
+  out->owned = NULL;
+  if (ctx->kernel_dir == NULL) {
+    const clconv__embedded_source *src = clconv__kernel_sources_find(name);
+    CLCONV_RETURN_IF(ctx, src == NULL, CLCONV_STATUS_KERNEL_SOURCE_ERROR,
+                     "no kernel source '%s.cl' is embedded in the library",
+                     name);
+    out->text = src->text;
+    return CLCONV_STATUS_OK;
+  }
+  snprintf(file, sizeof file, "%s.cl", name);
+  CLCONV_RETURN_IF(
+      ctx, clconv__os_join_path(path, sizeof path, ctx->kernel_dir, file) != 0,
+      CLCONV_STATUS_KERNEL_SOURCE_ERROR, "kernel folder path too long: '%s'",
+      ctx->kernel_dir);
+  err = clconv__os_read_file(path, &out->owned, &size);
+  CLCONV_RETURN_IF(ctx, err != 0, CLCONV_STATUS_KERNEL_SOURCE_ERROR,
+                   "cannot read kernel source '%s' (from CLCONV_KERNEL_DIR): "
+                   "%s",
+                   path, strerror(err));
+  out->text = out->owned;
+  return CLCONV_STATUS_OK;
+}
+
+/* Puts the build log of a failed build into the context's message. */
+static clconv_status fail_build(clconv_context *ctx, cl_program program,
+                                cl_int err, const char *name,
+                                const char *options) {
+  clconv_status status = err == CL_BUILD_PROGRAM_FAILURE ||
+                                 err == CL_INVALID_BUILD_OPTIONS ||
+                                 err == CL_COMPILER_NOT_AVAILABLE
+                             ? CLCONV_STATUS_BUILD_FAILED
+                             : clconv__error_status_from_cl(err);
+  size_t log_size = 0;
+  char *log = NULL;
+  /* Fetches the log; a message without it is still better than none. */
+  if (clGetProgramBuildInfo(program, ctx->device, CL_PROGRAM_BUILD_LOG, 0, NULL,
+                            &log_size) == CL_SUCCESS &&
+      log_size > 0 && (log = clconv__alloc(log_size)) != NULL &&
+      clGetProgramBuildInfo(program, ctx->device, CL_PROGRAM_BUILD_LOG,
+                            log_size, log, NULL) == CL_SUCCESS) {
+    log[log_size - 1] = '\0';
+  } else {
+    clconv__alloc_free(log);
+    log = NULL;
+  }
+  clconv__error_fail(
+      ctx, status,
+      "building kernel source '%s.cl' with options '%s' for '%s' "
+      "failed: %s (%d); build log:\n%s",
+      name, options, ctx->info.device_name, clconv__error_cl_name(err),
+      (int)err, log != NULL ? log : "(no build log available)");
+  clconv__alloc_free(log);
+  return status;
+}
+
+/* Creates a program from a cached binary and builds it. @return the program
+ * or NULL when the driver refuses the binary. */
+static cl_program program_from_binary(clconv_context *ctx,
+                                      const unsigned char *binary, size_t size,
+                                      const char *options) {
+  cl_int err, binary_status = CL_SUCCESS;
+  cl_program program = clCreateProgramWithBinary(
+      ctx->cl_ctx, 1, &ctx->device, &size, &binary, &binary_status, &err);
+  if (program == NULL || err != CL_SUCCESS || binary_status != CL_SUCCESS) {
+    if (program != NULL)
+      (void)clReleaseProgram(program);
+    return NULL;
+  }
+  if (clBuildProgram(program, 1, &ctx->device, options, NULL, NULL) !=
+      CL_SUCCESS) {
+    (void)clReleaseProgram(program);
+    return NULL;
+  }
+  return program;
+}
+
+/* Builds source @p name (after common.cl) with @p options into @p entry,
+ * from the disk cache when it holds a valid binary. */
+static clconv_status build_program(clconv_context *ctx, const char *name,
+                                   const char *options,
+                                   clconv__program *entry) {
+  source_text common, body;
+  const char *texts[2];
+  cl_program program = NULL;
+  clconv__disk_cache_key key = {NULL, 0};
+  unsigned char *binary = NULL;
+  size_t binary_size = 0;
+  cl_int err;
+  clconv_status status;
+
+  /* Loads the shared prelude and the kernel file. */
+  status = load_source(ctx, "common", &common);
+  if (status != CLCONV_STATUS_OK)
+    return status;
+  status = load_source(ctx, name, &body);
+  if (status != CLCONV_STATUS_OK)
+    goto done;
+  texts[0] = common.text;
+  texts[1] = body.text;
+
+  /* Tries the disk cache; a binary the driver refuses counts as rejected. */
+  if (ctx->cache_dir != NULL &&
+      clconv__disk_cache_key_make(ctx, name, options, texts, 2, &key) == 0) {
+    switch (clconv__disk_cache_load(ctx, &key, &binary, &binary_size)) {
+    case CLCONV__CACHE_HIT:
+      program = program_from_binary(ctx, binary, binary_size, options);
+      if (program != NULL)
+        ctx->cache_hits++;
+      else
+        ctx->cache_rejected++;
+      break;
+    case CLCONV__CACHE_REJECTED:
+      ctx->cache_rejected++;
+      break;
+    default:
+      ctx->cache_misses++;
+      break;
+    }
+    entry->cache_key_text = key.text;
+    entry->cache_key_hash = key.hash;
+    key.text = NULL;
+  }
+
+  /* Else builds from source. */
+  if (program == NULL) {
+    program = clCreateProgramWithSource(ctx->cl_ctx, 2, texts, NULL, &err);
+    if (program == NULL || err != CL_SUCCESS) {
+      status = clconv__error_fail_cl(ctx, err, "clCreateProgramWithSource");
+      goto done;
+    }
+    err = clBuildProgram(program, 1, &ctx->device, options, NULL, NULL);
+    if (err != CL_SUCCESS) {
+      status = fail_build(ctx, program, err, name, options);
+      goto done;
+    }
+    entry->needs_save = entry->cache_key_text != NULL;
+  }
+  entry->program = program;
+  program = NULL;
+done:
+  if (program != NULL)
+    (void)clReleaseProgram(program);
+  clconv__alloc_free(binary);
+  clconv__disk_cache_key_free(&key);
+  clconv__alloc_free(body.owned);
+  clconv__alloc_free(common.owned);
+  return status;
+}
+
+/* Reads the device binary of @p program (clconv__alloc). */
+static unsigned char *program_binary(cl_program program, size_t *size) {
+  unsigned char *binary;
+  if (clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, sizeof *size, size,
+                       NULL) != CL_SUCCESS ||
+      *size == 0)
+    return NULL;
+  binary = clconv__alloc(*size);
+  if (binary != NULL &&
+      clGetProgramInfo(program, CL_PROGRAM_BINARIES, sizeof binary, &binary,
+                       NULL) != CL_SUCCESS) {
+    clconv__alloc_free(binary);
+    binary = NULL;
+  }
+  return binary;
+}
+
+void clconv__cl_program_save_all(clconv_context *ctx) {
+  for (clconv__program *e = ctx->programs; e != NULL; e = e->next) {
+    clconv__disk_cache_key key;
+    unsigned char *binary;
+    size_t size = 0;
+    if (!e->needs_save || !e->launched)
+      continue;
+    e->needs_save = 0;
+    binary = program_binary(e->program, &size);
+    key.text = e->cache_key_text;
+    key.hash = e->cache_key_hash;
+    if (binary != NULL &&
+        clconv__disk_cache_store(ctx, &key, binary, size) == 0)
+      ctx->cache_writes++;
+    clconv__alloc_free(binary);
+  }
+}
+
+static void free_entry(clconv__program *entry) {
+  for (int i = 0; i < CLCONV__MAX_KERNELS_PER_PROGRAM; i++) {
+    if (entry->kernels[i] != NULL)
+      (void)clReleaseKernel(entry->kernels[i]);
+    clconv__alloc_free(entry->kernel_names[i]);
+  }
+  if (entry->program != NULL)
+    (void)clReleaseProgram(entry->program);
+  clconv__alloc_free(entry->cache_key_text);
+  clconv__alloc_free(entry->source_name);
+  clconv__alloc_free(entry->options);
+  clconv__alloc_free(entry);
+}
+
+/* Finds the cached program for (name, options), or builds and caches it. */
+static clconv_status get_program(clconv_context *ctx, const char *name,
+                                 const char *options, clconv__program **out) {
+  clconv__program *entry;
+  clconv_status status;
+  for (entry = ctx->programs; entry != NULL; entry = entry->next) {
+    if (strcmp(entry->source_name, name) == 0 &&
+        strcmp(entry->options, options) == 0) {
+      *out = entry;
+      return CLCONV_STATUS_OK;
+    }
+  }
+  entry = clconv__alloc_zeroed(1, sizeof *entry);
+  if (entry == NULL ||
+      (entry->source_name = clconv__alloc_strdup(name)) == NULL ||
+      (entry->options = clconv__alloc_strdup(options)) == NULL) {
+    if (entry != NULL)
+      free_entry(entry);
+    return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                              "out of host memory caching program '%s'", name);
+  }
+  status = build_program(ctx, name, options, entry);
+  if (status != CLCONV_STATUS_OK) {
+    free_entry(entry);
+    return status;
+  }
+  entry->next = ctx->programs;
+  ctx->programs = entry;
+  *out = entry;
+  return CLCONV_STATUS_OK;
+}
+
+clconv_status clconv__cl_program_kernel(clconv_context *ctx,
+                                        const char *source_name,
+                                        const char *options,
+                                        const char *kernel_name,
+                                        cl_kernel *out) {
+  clconv__program *entry = NULL;
+  cl_int err;
+  int slot;
+  *out = NULL;
+  CLCONV_RETURN_IF(ctx, options == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s.cl: its build options exceed %d characters", source_name,
+                   CLCONV__KERNEL_OPTIONS_MAX - 1);
+  CLCONV_FORWARD_IF_ERROR(get_program(ctx, source_name, options, &entry));
+  entry->launched = 1;
+
+  /* Reuses the kernel object when it exists, else creates it in a free slot. */
+  for (slot = 0; slot < CLCONV__MAX_KERNELS_PER_PROGRAM; slot++) {
+    if (entry->kernel_names[slot] == NULL)
+      break;
+    if (strcmp(entry->kernel_names[slot], kernel_name) == 0) {
+      *out = entry->kernels[slot];
+      return CLCONV_STATUS_OK;
+    }
+  }
+  CLCONV_RETURN_IF(ctx, slot == CLCONV__MAX_KERNELS_PER_PROGRAM,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "too many kernels taken from program '%s'", source_name);
+  entry->kernel_names[slot] = clconv__alloc_strdup(kernel_name);
+  CLCONV_RETURN_IF(ctx, entry->kernel_names[slot] == NULL,
+                   CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                   "out of host memory creating kernel '%s'", kernel_name);
+  entry->kernels[slot] = clCreateKernel(entry->program, kernel_name, &err);
+  if (entry->kernels[slot] == NULL || err != CL_SUCCESS) {
+    clconv__alloc_free(entry->kernel_names[slot]);
+    entry->kernel_names[slot] = NULL;
+    entry->kernels[slot] = NULL;
+    return clconv__error_fail(
+        ctx, clconv__error_status_from_cl(err),
+        "clCreateKernel '%s' from '%s.cl' failed: %s (%d)", kernel_name,
+        source_name, clconv__error_cl_name(err), (int)err);
+  }
+  *out = entry->kernels[slot];
+  return CLCONV_STATUS_OK;
+}
+
+void clconv__cl_program_release_all(clconv_context *ctx) {
+  clconv__program *entry = ctx->programs;
+  while (entry != NULL) {
+    clconv__program *next = entry->next;
+    free_entry(entry);
+    entry = next;
+  }
+  ctx->programs = NULL;
+}

@@ -12,10 +12,11 @@ extern "C" {
 
 /* ---------------------------------------------------------------- Version */
 
-#define CLCONV_VERSION_MAJOR 0
-#define CLCONV_VERSION_MINOR 3
-#define CLCONV_VERSION_PATCH 0
-/* MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 300 for 0.3.0. */
+/* CLCONV_VERSION_MAJOR, _MINOR, _PATCH and _STRING come from the generated
+ * clconv_version.h (CMake writes it from project(VERSION)). */
+#include "clconv_version.h"
+
+/* MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 400 for 0.4.0. */
 #define CLCONV_VERSION_NUMBER                                                  \
   (CLCONV_VERSION_MAJOR * 10000 + CLCONV_VERSION_MINOR * 100 +                 \
    CLCONV_VERSION_PATCH)
@@ -40,12 +41,19 @@ extern "C" {
 #endif
 
 /* ABI policy. Until 1.0 every minor version may change the ABI, and the
- * shared library's SONAME names it (libclconv.so.0.3). Within one, and from
+ * shared library's SONAME names it (libclconv.so.0.4). Within one, and from
  * 1.0 on, parameter structs may grow at their end: each begins with
  * struct_size, which its *_default() function, defined here inline, sets to
- * the size your program was compiled with, so the library reads only the
- * fields your program knows. Make every parameter struct with its
- * *_default() function (or *_init()); one with struct_size 0 is refused. */
+ * the size your program was compiled with. The library reads only the
+ * fields your program knows and takes the defaults for the others: a
+ * program built against an older header keeps working. Make every
+ * parameter struct with its *_default() function (or *_init()); one whose
+ * struct_size cannot even hold struct_size (0, when not made so) is
+ * refused. A struct never embeds another, so each grows on its own; a new
+ * field always changes the struct's size (padding is never reused). The
+ * structs the library fills (device info, reports, the peak) keep their
+ * layout within a SONAME; bindings check their copies of every struct with
+ * clconv_struct_layout(). */
 #if defined(_MSC_VER) && !defined(__cplusplus)
 #define CLCONV_INLINE static __inline
 #else
@@ -56,6 +64,15 @@ extern "C" {
 CLCONV_API unsigned clconv_version(void);
 /** @return the version as "MAJOR.MINOR.PATCH"; a static string. */
 CLCONV_API const char *clconv_version_string(void);
+
+/** For bindings that copy clconv's structs (Python's ctypes checks its
+ * copies with it at import): the size of the struct named @p struct_name
+ * (for example "clconv_corr2d_params") as this library was compiled, or,
+ * when @p field_name is not NULL, the offset of that field in it.
+ * @return the size or offset, or SIZE_MAX when the library has no such
+ *         struct or field. */
+CLCONV_API size_t clconv_struct_layout(const char *struct_name,
+                                       const char *field_name);
 
 /* ---------------------------------------------------------------- Status */
 
@@ -601,10 +618,17 @@ typedef struct clconv_conv2d_params {
                                  nn.LazyConv2d */
   int64_t out_channels;       /* default 1 */
   int64_t kernel_h, kernel_w; /* default 1 x 1 */
-  clconv_corr2d_params conv;  /* padding, stride, dilation, groups */
-  int bias;                   /* default 1 (with a bias) */
-  clconv_init init;           /* default CLCONV_INIT_PYTORCH */
-  uint64_t seed;              /* default 0 */
+  /* As in clconv_corr2d_params (flat, so that either struct may grow at its
+   * end): zero padding per side (default 0), stride and dilation (default
+   * 1), groups (default 1) and the algorithm (default CLCONV_ALGO_AUTO). */
+  int64_t pad_h, pad_w;
+  int64_t stride_h, stride_w;
+  int64_t dilation_h, dilation_w;
+  int64_t groups;
+  int algo;
+  int bias;         /* default 1 (with a bias) */
+  clconv_init init; /* default CLCONV_INIT_PYTORCH */
+  uint64_t seed;    /* default 0 */
 } clconv_conv2d_params;
 
 /** Sets @p params (@p struct_size bytes as the caller knows the struct) to
@@ -618,6 +642,21 @@ CLCONV_INLINE clconv_conv2d_params clconv_conv2d_params_default(void) {
   clconv_conv2d_params params;
   clconv_conv2d_params_init(&params, sizeof params);
   return params;
+}
+
+/** Copies padding, stride, dilation, groups and the algorithm of @p conv
+ * into the layer parameters @p params. */
+CLCONV_INLINE void
+clconv_conv2d_params_set_corr2d(clconv_conv2d_params *params,
+                                const clconv_corr2d_params *conv) {
+  params->pad_h = conv->pad_h;
+  params->pad_w = conv->pad_w;
+  params->stride_h = conv->stride_h;
+  params->stride_w = conv->stride_w;
+  params->dilation_h = conv->dilation_h;
+  params->dilation_w = conv->dilation_w;
+  params->groups = conv->groups;
+  params->algo = conv->algo;
 }
 
 /** Creates a layer and initializes its parameters from the seed (at the first

@@ -12,10 +12,34 @@ import tempfile
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
+from setuptools.dist import Distribution
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHECKOUT = os.path.dirname(HERE)
-VERSION = "0.3.0"
+
+
+def _version():
+    """clconv's version, written in one place: project(VERSION) in the
+    checkout's CMakeLists.txt; or, for a copy of python/ alone, what the
+    library that CLCONV_LIBRARY names says of itself."""
+    import ctypes
+    import re
+    cmake = os.path.join(CHECKOUT, "CMakeLists.txt")
+    if os.path.isfile(cmake):
+        with open(cmake, encoding="utf-8") as f:
+            found = re.search(r"project\(clconv VERSION ([0-9.]+)", f.read())
+        if found:
+            return found.group(1)
+    named = os.environ.get("CLCONV_LIBRARY")
+    if named and os.path.isfile(named):
+        lib = ctypes.CDLL(os.path.realpath(named))
+        lib.clconv_version_string.restype = ctypes.c_char_p
+        return lib.clconv_version_string().decode()
+    sys.exit("setup.py: cannot tell clconv's version: install from a clconv "
+             "checkout, or set CLCONV_LIBRARY to a built library")
+
+
+VERSION = _version()
 
 
 def _library_files(folder):
@@ -72,4 +96,13 @@ class BuildWithLibrary(build_py):
             print(f"setup.py: clconv library {library}")
 
 
-setup(cmdclass={"build_py": BuildWithLibrary})
+class BinaryDistribution(Distribution):
+    """The package holds a native library: its wheel is tagged for this
+    platform and Python, never py3-none-any."""
+
+    def has_ext_modules(self):
+        return True
+
+
+setup(version=VERSION, cmdclass={"build_py": BuildWithLibrary},
+      distclass=BinaryDistribution)

@@ -29,21 +29,36 @@ float test_float(test_rng *r, float lo, float hi) {
   return lo + (hi - lo) * u;
 }
 
-clconv_context *test_open_device(void) {
-  clconv_context *ctx = NULL;
-  char message[2048];
+/* Ends the process because no OpenCL device can run the device tests:
+ * skipped (TEST_SKIP_CODE), or failed under CLCONV_REQUIRE_DEVICE=1. */
+static void no_device(const char *why) {
   const char *require = getenv("CLCONV_REQUIRE_DEVICE");
-  clconv_status status =
-      clconv_context_create(NULL, &ctx, message, sizeof message);
-  if (status == CLCONV_STATUS_OK)
-    return ctx;
   if (require != NULL && strcmp(require, "1") == 0) {
     fprintf(stderr, "no OpenCL device, and CLCONV_REQUIRE_DEVICE=1: %s\n",
-            message);
+            why);
     exit(1);
   }
-  fprintf(stderr, "skipped: no OpenCL device (%s)\n", message);
+  fprintf(stderr, "skipped: no OpenCL device (%s)\n", why);
   exit(TEST_SKIP_CODE);
+}
+
+clconv_context *test_open_device(void) {
+  clconv_context *ctx = NULL;
+  clconv_device_info info;
+  char message[2048];
+  clconv_status status =
+      clconv_context_create(NULL, &ctx, message, sizeof message);
+  if (status != CLCONV_STATUS_OK)
+    no_device(message);
+  /* A device test on the reference backend would compare the reference
+   * with itself and could not fail. */
+  if (clconv_context_device(ctx, &info) != CLCONV_STATUS_OK ||
+      info.type == CLCONV_DEVICE_TYPE_REFERENCE) {
+    clconv_context_release(ctx);
+    no_device("CLCONV_DEVICE selects the reference backend, and a device "
+              "test would compare the reference with itself");
+  }
+  return ctx;
 }
 
 clconv_context *test_open_device_verify(void) {
@@ -91,6 +106,7 @@ clconv_tensor *test_tensor(clconv_context *ctx, int rank, const int64_t *dims,
 int test_run_suite(const char *suite_name, const test_case *tests, int count) {
   CU_pSuite suite;
   unsigned failures;
+  int selected = 0;
   const char *only = getenv("CLCONV_TEST_ONLY");
   if (only != NULL && only[0] == '\0')
     only = NULL;
@@ -103,10 +119,18 @@ int test_run_suite(const char *suite_name, const test_case *tests, int count) {
     return 1;
   suite = CU_add_suite(suite_name, NULL, NULL);
   for (int i = 0; suite != NULL && i < count; i++)
-    if ((only == NULL || strstr(tests[i].name, only) != NULL) &&
-        CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-      suite = NULL;
+    if (only == NULL || strstr(tests[i].name, only) != NULL) {
+      selected++;
+      if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
+        suite = NULL;
+    }
   if (suite == NULL) {
+    CU_cleanup_registry();
+    return 1;
+  }
+  if (selected == 0) {
+    fprintf(stderr, "%s: CLCONV_TEST_ONLY='%s' selects none of its %d tests\n",
+            suite_name, only, count);
     CU_cleanup_registry();
     return 1;
   }

@@ -429,12 +429,17 @@ static void test_choice_and_refusals(void) {
       ctx, clconv_corr2d_algo_chosen(ctx, &p, x, k3, CLCONV_PASS_FORWARD, NULL),
       CLCONV_STATUS_INVALID_ARGUMENT, "algo is NULL");
 
-  /* A struct of 0.2's size (before algo; its SONAME differs, so only a
-   * hand-set struct_size can be this) is refused. */
+  /* A struct of 0.2's size (before algo) is read over the defaults: its
+   * algo is AUTO, whatever lies beyond it. */
   p = clconv_corr2d_params_default();
+  p.algo = 99;
   p.struct_size = offsetof(clconv_corr2d_params, algo);
   TEST_EXPECT_ERROR(ctx, clconv_corr2d_output_dims(ctx, &p, x, k3, y_dims),
-                    CLCONV_STATUS_INVALID_ARGUMENT, "params.struct_size");
+                    CLCONV_STATUS_OK, "");
+  /* One too small to hold struct_size itself is refused. */
+  p.struct_size = 0;
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_output_dims(ctx, &p, x, k3, y_dims),
+                    CLCONV_STATUS_INVALID_ARGUMENT, "params.struct_size is 0");
 
   clconv_tensor_release(rk);
   clconv_tensor_release(rx);

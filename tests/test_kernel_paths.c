@@ -125,7 +125,7 @@ static void run_training_step(clconv_context *ctx, test_rng *r) {
   double loss = 0;
   lp.out_channels = 4;
   lp.kernel_h = lp.kernel_w = 3;
-  lp.conv.pad_h = lp.conv.pad_w = 1;
+  lp.pad_h = lp.pad_w = 1;
   sgd.lr = 0.01f;
   sgd.momentum = 0.9f;
   sgd.weight_decay = 1e-4f;

@@ -110,14 +110,16 @@ static void test_lazy_and_forward(void) {
   float x[180], weight[108], bias[4], y_layer[240], y_op[240];
   test_rng r = {test_seed() + 21};
   clconv_conv2d_params p = clconv_conv2d_params_default();
+  clconv_corr2d_params conv = clconv_corr2d_params_default();
   clconv_conv2d *layer = NULL;
   clconv_tensor *tx, *ty, *ty2;
   int64_t dims[4];
+  conv.pad_h = conv.pad_w = 1;
   for (int i = 0; i < 180; i++)
     x[i] = test_float(&r, -1, 1);
   p.out_channels = 4;
   p.kernel_h = p.kernel_w = 3;
-  p.conv.pad_h = p.conv.pad_w = 1;
+  p.pad_h = p.pad_w = 1;
   p.seed = 5;
   CU_ASSERT_EQUAL_FATAL(clconv_conv2d_create(device_ctx, &p, &layer), 0);
   CU_ASSERT_PTR_NULL(clconv_conv2d_tensor(layer, CLCONV_CONV2D_WEIGHT));
@@ -131,7 +133,7 @@ static void test_lazy_and_forward(void) {
   ty2 = test_tensor(device_ctx, 4, yd, NULL);
   CU_ASSERT_EQUAL(clconv_conv2d_forward(layer, tx, ty), 0);
   CU_ASSERT_EQUAL(clconv_corr2d_forward(
-                      device_ctx, &p.conv, tx,
+                      device_ctx, &conv, tx,
                       clconv_conv2d_tensor(layer, CLCONV_CONV2D_WEIGHT),
                       clconv_conv2d_tensor(layer, CLCONV_CONV2D_BIAS), ty2),
                   0);
@@ -164,7 +166,7 @@ static void test_inits(void) {
     p.in_channels = 2;
     p.out_channels = 2;
     p.kernel_h = p.kernel_w = 5;
-    p.conv.groups = 2;
+    p.groups = 2;
     p.init = (clconv_init)init;
     p.seed = 77;
     CU_ASSERT_EQUAL_FATAL(clconv_conv2d_create(device_ctx, &p, &a), 0);
@@ -247,7 +249,7 @@ static void test_momentum_steps(void) {
     clconv_tensor *tdy = test_tensor(contexts[k], 4, yd, dy);
     clconv_tensor *ty = test_tensor(contexts[k], 4, yd, NULL);
     p.kernel_h = p.kernel_w = 3;
-    p.conv.stride_h = p.conv.stride_w = 1;
+    p.stride_h = p.stride_w = 1;
     p.seed = 3;
     CU_ASSERT_EQUAL_FATAL(clconv_conv2d_create(contexts[k], &p, &layer), 0);
     for (int s = 0; s < 3; s++) {
@@ -288,12 +290,12 @@ static void test_bad_input(void) {
                     CLCONV_STATUS_INVALID_ARGUMENT, "kernel_h and kernel_w");
   p = clconv_conv2d_params_default();
   p.out_channels = 3;
-  p.conv.groups = 2;
+  p.groups = 2;
   TEST_EXPECT_ERROR(ctx, clconv_conv2d_create(ctx, &p, &layer),
                     CLCONV_STATUS_SHAPE_MISMATCH,
                     "out_channels 3 is not divisible by groups = 2");
   p = clconv_conv2d_params_default();
-  p.conv.dilation_w = 0;
+  p.dilation_w = 0;
   TEST_EXPECT_ERROR(ctx, clconv_conv2d_create(ctx, &p, &layer),
                     CLCONV_STATUS_INVALID_ARGUMENT, "dilation_w");
   p = clconv_conv2d_params_default();
@@ -302,7 +304,7 @@ static void test_bad_input(void) {
                     CLCONV_STATUS_INVALID_ARGUMENT, "init must be");
   p = clconv_conv2d_params_default();
   p.bias = 0;
-  p.conv.groups = 1;
+  p.groups = 1;
   CU_ASSERT_EQUAL_FATAL(clconv_conv2d_create(ctx, &p, &layer), 0);
   TEST_EXPECT_ERROR(ctx, clconv_conv2d_backward(layer, x, y, NULL),
                     CLCONV_STATUS_INVALID_ARGUMENT, "run a forward first");

@@ -39,7 +39,7 @@ static clconv_conv2d_params layer_params(void) {
   p.in_channels = CIN;
   p.out_channels = COUT;
   p.kernel_h = p.kernel_w = K;
-  p.conv.pad_h = p.conv.pad_w = 1;
+  p.pad_h = p.pad_w = 1;
   return p;
 }
 

@@ -337,7 +337,7 @@ static void test_json(void) {
   CU_ASSERT(stdout_has("\"input\": [1, 1, 4, 4], \"weight\": [1, 1, 2, 2], "
                        "\"output\": [1, 1, 3, 3], \"algo\": {\"forward\": "
                        "\"direct\"}, \"algo_requested\": \"auto\""));
-  CU_ASSERT(stdout_has("\"version\": \"0.3.0\""));
+  CU_ASSERT(stdout_has("\"version\": \"" CLCONV_VERSION_STRING "\""));
   CU_ASSERT_EQUAL(tool("run --input tool_x4.npy --weight tool_k3.npy --padding "
                        "1 --algo winograd --output tool_j.npy --json"),
                   0);
@@ -350,7 +350,8 @@ static void test_json(void) {
     long n = read_bytes("tool_b.json", json, sizeof json - 1);
     CU_ASSERT_FATAL(n > 0);
     json[n] = '\0';
-    CU_ASSERT(strstr((char *)json, "\"version\": \"0.3.0\", \"repeat\": 2") !=
+    CU_ASSERT(strstr((char *)json, "\"version\": \"" CLCONV_VERSION_STRING
+                                     "\", \"repeat\": 2") !=
               NULL);
     CU_ASSERT(strstr((char *)json, "\"driver\": \"") != NULL);
     CU_ASSERT(strstr((char *)json, "\"algo\": \"direct\"") != NULL);

@@ -46,10 +46,10 @@ static void run_open(run *r, clconv_context *ctx, const config *c,
   p.out_channels = c->cout;
   p.kernel_h = c->kh;
   p.kernel_w = c->kw;
-  p.conv.pad_h = p.conv.pad_w = c->pad;
-  p.conv.stride_h = p.conv.stride_w = c->stride;
-  p.conv.dilation_h = p.conv.dilation_w = c->dil;
-  p.conv.groups = c->groups;
+  p.pad_h = p.pad_w = c->pad;
+  p.stride_h = p.stride_w = c->stride;
+  p.dilation_h = p.dilation_w = c->dil;
+  p.groups = c->groups;
   p.bias = c->bias;
   p.seed = 5;
   r->x = test_tensor(ctx, 4, c->x, x);

@@ -34,8 +34,8 @@ static int time_replicas(const cli_devices *d, int count, int across,
   p.out_channels = s->cout;
   p.kernel_h = s->kh;
   p.kernel_w = s->kw;
-  p.conv.pad_h = p.conv.pad_w = s->pad;
-  p.conv.stride_h = p.conv.stride_w = s->stride;
+  p.pad_h = p.pad_w = s->pad;
+  p.stride_h = p.stride_w = s->stride;
   sgd.lr = 1e-6f;
   rp.allreduce = across ? cli_mpi_allreduce() : NULL;
   if (times == NULL ||

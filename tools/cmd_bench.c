@@ -127,7 +127,7 @@ static int problem_open(problem *pr, clconv_context *ctx, const bench_shape *s,
   lp.out_channels = s->cout;
   lp.kernel_h = s->kh;
   lp.kernel_w = s->kw;
-  lp.conv = pr->p;
+  clconv_conv2d_params_set_corr2d(&lp, &pr->p);
   if (make(ctx, 4, y_dims, 0, &pr->y) != 0 ||
       make(ctx, 4, y_dims, 4, &pr->dy) != 0 ||
       make(ctx, 4, y_dims, 5, &pr->target) != 0 ||

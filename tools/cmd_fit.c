@@ -72,6 +72,7 @@ static const char *usage =
 typedef struct fit_options {
   const char *input, *target, *weights_out, *bias_out, *device, *log, *devices;
   clconv_conv2d_params layer;
+  clconv_corr2d_params conv; /* the layer's padding, stride, ... as parsed */
   clconv_sgd_params sgd;
   clconv_reduction loss;
   long epochs, log_every;
@@ -96,7 +97,7 @@ static int parse_float(const char *text, float *out) {
 /* Parses one option with a value. @return -1 to go on, else an exit. */
 static int parse_valued(fit_options *o, const char *arg, const char *value) {
   char *end;
-  int conv = cli_conv_option("fit", arg, value, &o->layer.conv);
+  int conv = cli_conv_option("fit", arg, value, &o->conv);
   if (conv != 0)
     return conv < 0 ? CLI_EXIT_USAGE : -1;
   if (strcmp(arg, "--input") == 0) {
@@ -172,6 +173,7 @@ static int parse_options(int argc, char **argv, fit_options *o) {
   o->layer = clconv_conv2d_params_default();
   o->layer.bias = 0;
   o->layer.kernel_h = o->layer.kernel_w = 0;
+  o->conv = clconv_corr2d_params_default();
   o->sgd = clconv_sgd_params_default();
   o->sgd.lr = 0.03f;
   o->loss = CLCONV_REDUCTION_SUM;
@@ -198,6 +200,7 @@ static int parse_options(int argc, char **argv, fit_options *o) {
       return code;
     i++;
   }
+  clconv_conv2d_params_set_corr2d(&o->layer, &o->conv);
   if (o->input == NULL || o->target == NULL || o->weights_out == NULL ||
       o->layer.kernel_h == 0)
     return bad_usage("%s", "--input, --target, --kernel and --weights-out are "
@@ -320,7 +323,7 @@ done:
  * formula of docs/design.md). */
 static void fit_output_dims(const fit_options *o, const int64_t x_dims[4],
                             int64_t out[4]) {
-  const clconv_corr2d_params *p = &o->layer.conv;
+  const clconv_corr2d_params *p = &o->conv;
   out[0] = x_dims[0];
   out[1] = o->layer.out_channels;
   out[2] =
@@ -474,7 +477,7 @@ int cmd_fit(int argc, char **argv) {
   if (ok) {
     cli_dims_4d(&x, x_dims);
     cli_dims_4d(&y, y_dims);
-    two_d = x.ndim == 2 && y.ndim == 2 && o.layer.conv.groups == 1;
+    two_d = x.ndim == 2 && y.ndim == 2 && o.layer.groups == 1;
     o.layer.out_channels = y_dims[1];
   }
 

@@ -1,6 +1,7 @@
 /* layer.c: the Conv2D layer: parameters, gradients and momentum buffers on
  * one context, built from the ops (forward, gradients, SGD, init). */
 #include "api/layer.h"
+#include "api/op_sgd.h"
 #include "check/corr2d_check.h"
 #include "common/abi.h"
 #include "common/alloc.h"
@@ -20,22 +21,48 @@ void clconv_conv2d_params_init(clconv_conv2d_params *params,
   memset(&p, 0, sizeof p);
   p.out_channels = 1;
   p.kernel_h = p.kernel_w = 1;
-  p.conv = clconv_corr2d_params_default();
+  p.stride_h = p.stride_w = 1;
+  p.dilation_h = p.dilation_w = 1;
+  p.groups = 1;
   p.bias = 1;
   p.init = CLCONV_INIT_PYTORCH;
   clconv__abi_init(params, struct_size, &p, sizeof p);
 }
 
+/* The layer's cross-correlation parameters. */
+static clconv_corr2d_params corr2d_params(const clconv_conv2d_params *p) {
+  clconv_corr2d_params c = clconv_corr2d_params_default();
+  c.pad_h = p->pad_h;
+  c.pad_w = p->pad_w;
+  c.stride_h = p->stride_h;
+  c.stride_w = p->stride_w;
+  c.dilation_h = p->dilation_h;
+  c.dilation_w = p->dilation_w;
+  c.groups = p->groups;
+  c.algo = p->algo;
+  return c;
+}
+
+/* Reads the caller's @p given (of its struct_size, over the defaults) into
+ * @p out, with its cross-correlation parameters in @p conv, and checks
+ * them. */
 static clconv_status check_params(clconv_context *ctx, const char *fn,
-                                  const clconv_conv2d_params *p) {
-  CLCONV_RETURN_IF(ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                                  const clconv_conv2d_params *given,
+                                  clconv_conv2d_params *out,
+                                  clconv_corr2d_params *conv) {
+  const clconv_conv2d_params defaults = clconv_conv2d_params_default();
+  const clconv_conv2d_params *p = out;
+  clconv_corr2d_params asked;
+  CLCONV_RETURN_IF(ctx, given == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx, !clconv__abi_size_ok(p->struct_size, sizeof *p),
+  CLCONV_RETURN_IF(ctx,
+                   !clconv__abi_read(out, sizeof *out, &defaults, given),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params.struct_size is %zu: make params with "
                    "clconv_conv2d_params_default()",
-                   fn, p->struct_size);
-  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_params(ctx, fn, &p->conv));
+                   fn, given->struct_size);
+  asked = corr2d_params(out);
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_params(ctx, fn, &asked, conv));
   CLCONV_RETURN_IF(ctx, p->out_channels < 1 || p->out_channels > INT32_MAX,
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: out_channels must be 1 to 2^31-1, got %lld", fn,
@@ -50,14 +77,14 @@ static clconv_status check_params(clconv_context *ctx, const char *fn,
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: kernel_h and kernel_w must be >= 1, got %lld x %lld",
                    fn, (long long)p->kernel_h, (long long)p->kernel_w);
-  CLCONV_RETURN_IF(ctx, p->out_channels % p->conv.groups != 0,
+  CLCONV_RETURN_IF(ctx, p->out_channels % p->groups != 0,
                    CLCONV_STATUS_SHAPE_MISMATCH,
                    "%s: out_channels %lld is not divisible by groups = %lld",
-                   fn, (long long)p->out_channels, (long long)p->conv.groups);
-  CLCONV_RETURN_IF(ctx, p->in_channels % p->conv.groups != 0,
+                   fn, (long long)p->out_channels, (long long)p->groups);
+  CLCONV_RETURN_IF(ctx, p->in_channels % p->groups != 0,
                    CLCONV_STATUS_SHAPE_MISMATCH,
                    "%s: in_channels %lld is not divisible by groups = %lld", fn,
-                   (long long)p->in_channels, (long long)p->conv.groups);
+                   (long long)p->in_channels, (long long)p->groups);
   CLCONV_RETURN_IF(ctx, p->bias != 0 && p->bias != 1,
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: bias must be 0 or 1, got %d", fn, p->bias);
@@ -73,7 +100,7 @@ static clconv_status check_params(clconv_context *ctx, const char *fn,
 /* Creates the parameters for @p in_channels and initializes them. */
 static clconv_status materialize(clconv_conv2d *l, int64_t in_channels) {
   const clconv_conv2d_params *p = &l->p;
-  const int64_t w_dims[4] = {p->out_channels, in_channels / p->conv.groups,
+  const int64_t w_dims[4] = {p->out_channels, in_channels / p->groups,
                              p->kernel_h, p->kernel_w};
   const int64_t b_dims[1] = {p->out_channels};
   const double fan_in = (double)w_dims[1] * (double)(p->kernel_h * p->kernel_w);
@@ -110,9 +137,11 @@ static clconv_status materialize(clconv_conv2d *l, int64_t in_channels) {
 }
 
 clconv_status clconv_conv2d_create(clconv_context *ctx,
-                                   const clconv_conv2d_params *p,
+                                   const clconv_conv2d_params *given,
                                    clconv_conv2d **out) {
   static const char *fn = "clconv_conv2d_create";
+  clconv_conv2d_params full;
+  clconv_corr2d_params conv;
   clconv_conv2d *l;
   clconv_status status;
   if (out != NULL)
@@ -120,14 +149,15 @@ clconv_status clconv_conv2d_create(clconv_context *ctx,
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_RETURN_IF(ctx, out == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: out is NULL", fn);
-  CLCONV_FORWARD_IF_ERROR(check_params(ctx, fn, p));
+  CLCONV_FORWARD_IF_ERROR(check_params(ctx, fn, given, &full, &conv));
   l = clconv__alloc_zeroed(1, sizeof *l);
   CLCONV_RETURN_IF(ctx, l == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                    "%s: out of host memory", fn);
   l->ctx = ctx;
-  l->p = *p;
-  if (p->in_channels > 0 &&
-      (status = materialize(l, p->in_channels)) != CLCONV_STATUS_OK) {
+  l->p = full;
+  l->conv = conv;
+  if (full.in_channels > 0 &&
+      (status = materialize(l, full.in_channels)) != CLCONV_STATUS_OK) {
     clconv_conv2d_release(l);
     return status;
   }
@@ -155,11 +185,11 @@ clconv_status clconv__layer_ensure_parameters(clconv_conv2d *l, const char *fn,
   if (l->weight != NULL)
     return CLCONV_STATUS_OK;
   CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(l->ctx, x, 4, fn, "x"));
-  CLCONV_RETURN_IF(l->ctx, x->dims[1] < 1 || x->dims[1] % l->p.conv.groups,
+  CLCONV_RETURN_IF(l->ctx, x->dims[1] < 1 || x->dims[1] % l->p.groups,
                    CLCONV_STATUS_SHAPE_MISMATCH,
                    "%s: x has %lld channels; the layer needs a positive "
                    "multiple of groups = %lld",
-                   fn, (long long)x->dims[1], (long long)l->p.conv.groups);
+                   fn, (long long)x->dims[1], (long long)l->p.groups);
   status = materialize(l, x->dims[1]);
   if (status != CLCONV_STATUS_OK) {
     /* Leaves the layer as it was, so a later call can try again. */
@@ -181,7 +211,7 @@ clconv_status clconv_conv2d_output_dims(clconv_conv2d *l,
     return CLCONV_STATUS_INVALID_ARGUMENT;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(l->ctx, fn));
   CLCONV_FORWARD_IF_ERROR(clconv__layer_ensure_parameters(l, fn, x));
-  return clconv_corr2d_output_dims(l->ctx, &l->p.conv, x, l->weight, y_dims);
+  return clconv_corr2d_output_dims(l->ctx, &l->conv, x, l->weight, y_dims);
 }
 
 clconv_status clconv_conv2d_forward(clconv_conv2d *l, const clconv_tensor *x,
@@ -191,7 +221,7 @@ clconv_status clconv_conv2d_forward(clconv_conv2d *l, const clconv_tensor *x,
     return CLCONV_STATUS_INVALID_ARGUMENT;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(l->ctx, fn));
   CLCONV_FORWARD_IF_ERROR(clconv__layer_ensure_parameters(l, fn, x));
-  return clconv_corr2d_forward(l->ctx, &l->p.conv, x, l->weight, l->bias, y);
+  return clconv_corr2d_forward(l->ctx, &l->conv, x, l->weight, l->bias, y);
 }
 
 clconv_status clconv_conv2d_backward(clconv_conv2d *l, const clconv_tensor *x,
@@ -207,8 +237,8 @@ clconv_status clconv_conv2d_backward(clconv_conv2d *l, const clconv_tensor *x,
                    fn);
   if (dx != NULL)
     CLCONV_FORWARD_IF_ERROR(
-        clconv_corr2d_backward_data(l->ctx, &l->p.conv, dy, l->weight, dx));
-  CLCONV_FORWARD_IF_ERROR(clconv_corr2d_backward_weight(l->ctx, &l->p.conv, x,
+        clconv_corr2d_backward_data(l->ctx, &l->conv, dy, l->weight, dx));
+  CLCONV_FORWARD_IF_ERROR(clconv_corr2d_backward_weight(l->ctx, &l->conv, x,
                                                         dy, l->grad_weight, 1));
   if (l->bias != NULL)
     CLCONV_FORWARD_IF_ERROR(
@@ -241,13 +271,14 @@ clconv_status clconv__layer_momentum_buffers(clconv_conv2d *l,
 }
 
 clconv_status clconv_conv2d_sgd_step(clconv_conv2d *l,
-                                     const clconv_sgd_params *p) {
+                                     const clconv_sgd_params *given) {
   static const char *fn = "clconv_conv2d_sgd_step";
+  clconv_sgd_params full;
+  const clconv_sgd_params *p = &full;
   if (l == NULL)
     return CLCONV_STATUS_INVALID_ARGUMENT;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(l->ctx, fn));
-  CLCONV_RETURN_IF(l->ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: params is NULL", fn);
+  CLCONV_FORWARD_IF_ERROR(clconv__op_sgd_read(l->ctx, fn, given, &full));
   CLCONV_RETURN_IF(l->ctx, l->weight == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: the layer has no parameters yet: run a forward first",
                    fn);

@@ -8,6 +8,7 @@
 struct clconv_conv2d {
   clconv_context *ctx;
   clconv_conv2d_params p;
+  clconv_corr2d_params conv; /* p's padding, stride, dilation, groups, algo */
   clconv_tensor *weight, *bias, *grad_weight, *grad_bias;
   clconv_tensor *buf_weight, *buf_bias; /* momentum, made at the first step */
   int buffers_set;                      /* the momentum buffers hold values */

@@ -27,10 +27,12 @@ static clconv_status step_by_ops(clconv_conv2d *l, const clconv_tensor *x,
 clconv_status clconv_conv2d_train_step(clconv_conv2d *l, const clconv_tensor *x,
                                        const clconv_tensor *target,
                                        clconv_reduction reduction,
-                                       const clconv_sgd_params *p,
+                                       const clconv_sgd_params *given,
                                        clconv_tensor *y, clconv_tensor *dx,
                                        double *loss) {
   static const char *fn = "clconv_conv2d_train_step";
+  clconv_sgd_params full;
+  const clconv_sgd_params *p = &full;
   clconv_context *ctx;
   clconv__corr2d_geom g;
   clconv__sgd_consts k;
@@ -44,9 +46,10 @@ clconv_status clconv_conv2d_train_step(clconv_conv2d *l, const clconv_tensor *x,
   /* Checks everything the ops would, before any of them runs. */
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_FORWARD_IF_ERROR(clconv__op_loss_check_reduction(ctx, fn, reduction));
+  CLCONV_FORWARD_IF_ERROR(clconv__op_sgd_read(ctx, fn, given, &full));
   CLCONV_FORWARD_IF_ERROR(clconv__layer_ensure_parameters(l, fn, x));
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_problem(
-      ctx, fn, &l->p.conv, x, "x", l->weight, l->bias, &g));
+      ctx, fn, &l->conv, x, "x", l->weight, l->bias, &g));
   CLCONV_RETURN_IF(ctx, target == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: target is NULL", fn);
   CLCONV_FORWARD_IF_ERROR(

@@ -24,15 +24,19 @@ void clconv_sgd_params_init(clconv_sgd_params *params, size_t struct_size) {
 }
 
 /* Checks the hyper-parameters as torch.optim.SGD does. */
-static clconv_status check_params(clconv_context *ctx, const char *fn,
-                                  const clconv_sgd_params *p) {
-  CLCONV_RETURN_IF(ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+clconv_status clconv__op_sgd_read(clconv_context *ctx, const char *fn,
+                                  const clconv_sgd_params *given,
+                                  clconv_sgd_params *out) {
+  const clconv_sgd_params defaults = clconv_sgd_params_default();
+  const clconv_sgd_params *p = out;
+  CLCONV_RETURN_IF(ctx, given == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx, !clconv__abi_size_ok(p->struct_size, sizeof *p),
+  CLCONV_RETURN_IF(ctx,
+                   !clconv__abi_read(out, sizeof *out, &defaults, given),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params.struct_size is %zu: make params with "
                    "clconv_sgd_params_default()",
-                   fn, p->struct_size);
+                   fn, given->struct_size);
   CLCONV_RETURN_IF(ctx, !(p->lr >= 0.0f) || isinf(p->lr),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: lr must be finite and >= 0, got %g", fn, (double)p->lr);
@@ -139,9 +143,11 @@ static clconv_status verify_step(clconv_context *ctx, const char *fn,
 }
 
 clconv_status clconv__op_sgd_consts(clconv_context *ctx, const char *fn,
-                                    const clconv_sgd_params *p,
+                                    const clconv_sgd_params *given,
                                     int buffer_is_set, clconv__sgd_consts *k) {
-  CLCONV_FORWARD_IF_ERROR(check_params(ctx, fn, p));
+  clconv_sgd_params full;
+  const clconv_sgd_params *p = &full;
+  CLCONV_FORWARD_IF_ERROR(clconv__op_sgd_read(ctx, fn, given, &full));
   k->lr = p->lr;
   k->weight_decay = p->weight_decay;
   k->momentum = p->momentum;
@@ -175,7 +181,7 @@ clconv_status clconv_sgd_step(clconv_context *ctx, const clconv_sgd_params *p,
   if (k.use_momentum) {
     CLCONV_RETURN_IF(ctx, buf == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                      "%s: momentum_buffer is NULL but momentum is %g", fn,
-                     (double)p->momentum);
+                     (double)k.momentum);
     CLCONV_FORWARD_IF_ERROR(
         clconv__tensor_check(ctx, buf, buf->rank, fn, "momentum_buffer"));
     CLCONV_FORWARD_IF_ERROR(clconv__tensor_check_same_dims(

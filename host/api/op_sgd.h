@@ -13,4 +13,10 @@ clconv_status clconv__op_sgd_consts(clconv_context *ctx, const char *fn,
                                     const clconv_sgd_params *p,
                                     int buffer_is_set, clconv__sgd_consts *k);
 
+/* Reads the caller's @p given (of its struct_size, over the defaults) into
+ * @p out and checks the hyper-parameters as torch.optim.SGD does. */
+clconv_status clconv__op_sgd_read(clconv_context *ctx, const char *fn,
+                                  const clconv_sgd_params *given,
+                                  clconv_sgd_params *out);
+
 #endif

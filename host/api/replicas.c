@@ -82,20 +82,37 @@ void clconv_replicas_release(clconv_replicas *r) {
   clconv__alloc_free(r);
 }
 
-/* Checks the creation's arguments. @return OK or INVALID_ARGUMENT. */
+/* Checks the creation's arguments, reading the caller's @p given_layer and
+ * @p given (NULL: the defaults) over the defaults into @p layer and @p p.
+ * @return OK or INVALID_ARGUMENT. */
 static clconv_status check_create(clconv_context *const *contexts, int count,
-                                  const clconv_conv2d_params *layer,
-                                  const clconv_replicas_params *p,
+                                  const clconv_conv2d_params *given_layer,
+                                  const clconv_replicas_params *given,
+                                  clconv_conv2d_params *layer,
+                                  clconv_replicas_params *p,
                                   clconv_replicas **out, char *message,
                                   size_t message_size) {
   static const char *fn = "clconv_replicas_create";
   const clconv_status bad = CLCONV_STATUS_INVALID_ARGUMENT;
+  const clconv_conv2d_params layer_defaults = clconv_conv2d_params_default();
+  const clconv_replicas_params defaults = clconv_replicas_params_default();
   double total = 0.0;
-  if (out == NULL || contexts == NULL || layer == NULL)
+  if (out == NULL || contexts == NULL || given_layer == NULL)
     return fail(NULL, message, message_size, bad, "%s: %s is NULL", fn,
                 out == NULL        ? "out"
                 : contexts == NULL ? "contexts"
                                    : "layer");
+  if (!clconv__abi_read(layer, sizeof *layer, &layer_defaults, given_layer))
+    return fail(NULL, message, message_size, bad,
+                "%s: layer.struct_size is %zu: make it with "
+                "clconv_conv2d_params_default()",
+                fn, given_layer->struct_size);
+  if (!clconv__abi_read(p, sizeof *p, &defaults,
+                        given != NULL ? given : &defaults))
+    return fail(NULL, message, message_size, bad,
+                "%s: params.struct_size is %zu: make params with "
+                "clconv_replicas_params_default()",
+                fn, given->struct_size);
   if (count < 1)
     return fail(NULL, message, message_size, bad,
                 "%s: count must be at least 1, got %d", fn, count);
@@ -108,19 +125,14 @@ static clconv_status check_create(clconv_context *const *contexts, int count,
                 "%s: layer.in_channels must be given (the replicas are made "
                 "at once), got %lld",
                 fn, (long long)layer->in_channels);
-  if (p != NULL && !clconv__abi_size_ok(p->struct_size, sizeof *p))
-    return fail(NULL, message, message_size, bad,
-                "%s: params.struct_size is %zu: make params with "
-                "clconv_replicas_params_default()",
-                fn, p->struct_size);
-  for (int i = 0; p != NULL && p->shares != NULL && i < count; i++) {
+  for (int i = 0; p->shares != NULL && i < count; i++) {
     if (!(p->shares[i] >= 0.0) || p->shares[i] > 1e300)
       return fail(NULL, message, message_size, bad,
                   "%s: shares[%d] must be finite and >= 0, got %g", fn, i,
                   p->shares[i]);
     total += p->shares[i];
   }
-  if (p != NULL && p->shares != NULL && !(total > 0.0))
+  if (p->shares != NULL && !(total > 0.0))
     return fail(NULL, message, message_size, bad,
                 "%s: the shares sum to %g; at least one must be > 0", fn,
                 total);
@@ -128,10 +140,14 @@ static clconv_status check_create(clconv_context *const *contexts, int count,
 }
 
 clconv_status clconv_replicas_create(clconv_context *const *contexts, int count,
-                                     const clconv_conv2d_params *layer,
-                                     const clconv_replicas_params *p,
+                                     const clconv_conv2d_params *given_layer,
+                                     const clconv_replicas_params *given,
                                      clconv_replicas **out, char *message,
                                      size_t message_size) {
+  clconv_conv2d_params layer_full;
+  clconv_replicas_params full;
+  const clconv_conv2d_params *layer = &layer_full;
+  const clconv_replicas_params *p = &full;
   clconv_replicas *r;
   clconv_status status;
   clconv_tensor *w, *b;
@@ -139,7 +155,8 @@ clconv_status clconv_replicas_create(clconv_context *const *contexts, int count,
     *out = NULL;
   if (message != NULL && message_size > 0)
     message[0] = '\0';
-  status = check_create(contexts, count, layer, p, out, message, message_size);
+  status = check_create(contexts, count, given_layer, given, &layer_full, &full,
+                        out, message, message_size);
   if (status != CLCONV_STATUS_OK)
     return status;
   r = clconv__alloc_zeroed(1, sizeof *r);
@@ -149,7 +166,7 @@ clconv_status clconv_replicas_create(clconv_context *const *contexts, int count,
           NULL ||
       (r->rows = clconv__alloc_zeroed((size_t)count, sizeof *r->rows)) ==
           NULL ||
-      (p != NULL && p->shares != NULL &&
+      (p->shares != NULL &&
        (r->shares = clconv__alloc_zeroed((size_t)count, sizeof *r->shares)) ==
            NULL)) {
     clconv_replicas_release(r);
@@ -157,10 +174,7 @@ clconv_status clconv_replicas_create(clconv_context *const *contexts, int count,
                 "clconv_replicas_create: out of host memory");
   }
   r->count = count;
-  if (p != NULL)
-    r->p = *p;
-  else
-    clconv_replicas_params_init(&r->p, sizeof r->p);
+  r->p = full;
   if (r->shares != NULL)
     memcpy(r->shares, p->shares, (size_t)count * sizeof *r->shares);
 

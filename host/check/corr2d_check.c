@@ -39,14 +39,18 @@ static clconv_status check_fit(clconv_context *ctx, const char *fn,
 }
 
 clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
-                                          const clconv_corr2d_params *p) {
-  CLCONV_RETURN_IF(ctx, p == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                                          const clconv_corr2d_params *given,
+                                          clconv_corr2d_params *out) {
+  const clconv_corr2d_params defaults = clconv_corr2d_params_default();
+  const clconv_corr2d_params *p = out;
+  CLCONV_RETURN_IF(ctx, given == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx, !clconv__abi_size_ok(p->struct_size, sizeof *p),
+  CLCONV_RETURN_IF(ctx,
+                   !clconv__abi_read(out, sizeof *out, &defaults, given),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params.struct_size is %zu: make params with "
                    "clconv_corr2d_params_default()",
-                   fn, p->struct_size);
+                   fn, given->struct_size);
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "pad_h", p->pad_h, 0));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "pad_w", p->pad_w, 0));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "stride_h", p->stride_h, 1));
@@ -65,8 +69,10 @@ clconv_status clconv__corr2d_check_problem(
     clconv_context *ctx, const char *fn, const clconv_corr2d_params *p,
     const clconv_tensor *x, const char *x_name, const clconv_tensor *w,
     const clconv_tensor *b, clconv__corr2d_geom *g) {
+  clconv_corr2d_params full;
   memset(g, 0, sizeof *g);
-  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_params(ctx, fn, p));
+  CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_params(ctx, fn, p, &full));
+  p = &full;
 
   /* Checks the input and weight shapes against each other. */
   CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, x, 4, fn, x_name));

@@ -23,9 +23,12 @@ clconv_status clconv__corr2d_check_output(clconv_context *ctx, const char *fn,
                                           const clconv_tensor *y,
                                           const char *y_name);
 
-/* Checks padding, stride, dilation and groups alone. */
+/* Reads the caller's @p given (of its struct_size, over the defaults) into
+ * @p out and checks padding, stride, dilation, groups and the algorithm
+ * alone. */
 clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
-                                          const clconv_corr2d_params *p);
+                                          const clconv_corr2d_params *given,
+                                          clconv_corr2d_params *out);
 
 /* Tests only: with @p on, every problem of @p ctx takes the kernels with
  * 64-bit indices that otherwise only problems beyond 2^31 elements reach,

@@ -1,4 +1,4 @@
-/* abi.c: parameter structs of the size the caller was compiled with. */
+/* abi.c: structs of the size the caller was compiled with. */
 #include "common/abi.h"
 
 #include <string.h>
@@ -12,4 +12,14 @@ void clconv__abi_init(void *out, size_t size, const void *defaults,
   memcpy(out, &size, sizeof size); /* struct_size, the first member */
 }
 
-int clconv__abi_size_ok(size_t size, size_t known) { return size >= known; }
+int clconv__abi_read(void *out, size_t known, const void *defaults,
+                     const void *given) {
+  size_t size;
+  memcpy(&size, given, sizeof size);
+  if (size < sizeof size)
+    return 0;
+  memcpy(out, defaults, known);
+  memcpy(out, given, size < known ? size : known);
+  memcpy(out, &known, sizeof known);
+  return 1;
+}

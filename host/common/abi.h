@@ -1,5 +1,5 @@
-/* abi.h: the parameter structs' struct_size (see "ABI policy" in clconv.h):
- * filling a struct of the size the caller knows, and checking one. */
+/* abi.h: the structs' struct_size (see "ABI policy" in clconv.h): filling a
+ * struct of the size the caller knows, and reading one over the defaults. */
 #ifndef CLCONV_ABI_H
 #define CLCONV_ABI_H
 
@@ -12,8 +12,14 @@
 void clconv__abi_init(void *out, size_t size, const void *defaults,
                       size_t known);
 
-/* Whether a struct whose struct_size is @p size holds every field of this
- * version's struct of @p known bytes. */
-int clconv__abi_size_ok(size_t size, size_t known);
+/* Reads the caller's struct @p given over @p defaults into @p out (both
+ * structs of this version, @p known bytes): the fields an older program's
+ * smaller struct holds come from it, the others keep their defaults; a
+ * newer program's larger struct is read as far as this version knows it.
+ * out's struct_size becomes @p known.
+ * @return 1, or 0 (out untouched) when given's struct_size is too small to
+ * hold struct_size itself: the struct was not made by its *_default(). */
+int clconv__abi_read(void *out, size_t known, const void *defaults,
+                     const void *given);
 
 #endif

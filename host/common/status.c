@@ -2,15 +2,10 @@
  */
 #include "clconv.h"
 
-#define CLCONV__STR2(x) #x
-#define CLCONV__STR(x) CLCONV__STR2(x)
 
 unsigned clconv_version(void) { return CLCONV_VERSION_NUMBER; }
 
-const char *clconv_version_string(void) {
-  return CLCONV__STR(CLCONV_VERSION_MAJOR) "." CLCONV__STR(
-      CLCONV_VERSION_MINOR) "." CLCONV__STR(CLCONV_VERSION_PATCH);
-}
+const char *clconv_version_string(void) { return CLCONV_VERSION_STRING; }
 
 const char *clconv_status_string(clconv_status status) {
   switch (status) {

@@ -73,22 +73,24 @@ static clconv_status open_device(clconv_context *ctx, const char *spec,
   return CLCONV_STATUS_OK;
 }
 
-clconv_status clconv__context_new(const clconv_context_options *options,
+clconv_status clconv__context_new(const clconv_context_options *given,
                                   const char *fn, clconv_context **out,
                                   char *message, size_t message_size) {
-  clconv_context_options defaults = clconv_context_options_default();
+  const clconv_context_options defaults = clconv_context_options_default();
+  clconv_context_options full;
+  const clconv_context_options *options;
   const char *kernel_dir;
   clconv_context *ctx;
 
   *out = NULL;
-  if (options == NULL)
-    options = &defaults;
-  if (!clconv__abi_size_ok(options->struct_size, sizeof *options))
+  if (!clconv__abi_read(&full, sizeof full, &defaults,
+                        given != NULL ? given : &defaults))
     return clconv__error_fail_buf(
         message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
         "%s: options.struct_size is %zu: make options with "
         "clconv_context_options_default()",
-        fn, options->struct_size);
+        fn, given->struct_size);
+  options = &full;
   if (options->verify != 0 && options->verify != 1 &&
       options->verify != CLCONV_FROM_ENVIRONMENT)
     return clconv__error_fail_buf(

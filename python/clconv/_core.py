@@ -75,7 +75,7 @@ def devices():
     message = ctypes.create_string_buffer(1024)
     code = lib.clconv_devices_list(None, 0, ctypes.byref(count),
                                    ctypes.byref(default), message, 1024)
-    if code == 7:  # NO_PLATFORM
+    if code == N.STATUS["NO_PLATFORM"]:
         return []
     if code != 0:
         raise Error(code, N.text(message.value))
@@ -398,7 +398,9 @@ class Conv2D:
         lib.clconv_conv2d_params_init(ctypes.byref(p), ctypes.sizeof(p))
         p.in_channels, p.out_channels = int(in_channels), int(out_channels)
         p.kernel_h, p.kernel_w = _pair("kernel_size", kernel_size)
-        p.conv = _corr2d_params(padding, stride, dilation, groups, algo)
+        conv = _corr2d_params(padding, stride, dilation, groups, algo)
+        for field, _ in N.Corr2dParams._fields_[1:]:
+            setattr(p, field, getattr(conv, field))
         p.bias, p.init, p.seed = int(bool(bias)), _INITS[init], int(seed)
         handle = ctypes.c_void_p()
         _check(ctx, lib.clconv_conv2d_create(ctx._live(), ctypes.byref(p),

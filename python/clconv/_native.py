@@ -9,10 +9,8 @@ import ctypes
 import ctypes.util
 import os
 
-VERSION = "0.3.0"  # the library version this package was written against
-
 _NAMES = {"win32": ["clconv.dll", "libclconv.dll"],
-          "darwin": ["libclconv.dylib", "libclconv.0.3.dylib"]}
+          "darwin": ["libclconv.dylib"]}
 
 
 def _candidates():
@@ -107,7 +105,12 @@ class Conv2dParams(ctypes.Structure):
                 ("in_channels", ctypes.c_int64),
                 ("out_channels", ctypes.c_int64),
                 ("kernel_h", ctypes.c_int64), ("kernel_w", ctypes.c_int64),
-                ("conv", Corr2dParams),
+                ("pad_h", ctypes.c_int64), ("pad_w", ctypes.c_int64),
+                ("stride_h", ctypes.c_int64), ("stride_w", ctypes.c_int64),
+                ("dilation_h", ctypes.c_int64),
+                ("dilation_w", ctypes.c_int64),
+                ("groups", ctypes.c_int64),
+                ("algo", ctypes.c_int),
                 ("bias", ctypes.c_int),
                 ("init", ctypes.c_int),
                 ("seed", ctypes.c_uint64)]
@@ -126,6 +129,82 @@ class VerifyReport(ctypes.Structure):
 
 class Peak(ctypes.Structure):
     _fields_ = [("gflops", ctypes.c_double), ("gbps", ctypes.c_double)]
+
+
+class TuneReport(ctypes.Structure):
+    _fields_ = [("candidates", ctypes.c_int), ("rejected", ctypes.c_int),
+                ("default_ms", ctypes.c_double), ("best_ms", ctypes.c_double),
+                ("default_tiles", ctypes.c_char * 48),
+                ("best_tiles", ctypes.c_char * 48),
+                ("stored", ctypes.c_int)]
+
+
+class ReplicasParams(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_size_t),
+                ("allreduce", ctypes.c_void_p),
+                ("allreduce_user", ctypes.c_void_p),
+                ("shares", ctypes.POINTER(ctypes.c_double))]
+
+
+# The C name of each struct copied here.
+_STRUCTS = {"clconv_device_info": DeviceInfo,
+            "clconv_context_options": ContextOptions,
+            "clconv_corr2d_params": Corr2dParams,
+            "clconv_sgd_params": SgdParams,
+            "clconv_conv2d_params": Conv2dParams,
+            "clconv_verify_report": VerifyReport,
+            "clconv_peak": Peak,
+            "clconv_tune_report": TuneReport,
+            "clconv_replicas_params": ReplicasParams}
+
+
+def _check_layout():
+    """Refuses a library whose structs differ from the copies above: the
+    size and every field's offset, as the library reports them."""
+    layout = lib.clconv_struct_layout
+    layout.restype = ctypes.c_size_t
+    layout.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+    for c_name, struct in _STRUCTS.items():
+        wrong = []
+        size = layout(c_name.encode(), None)
+        if size != ctypes.sizeof(struct):
+            wrong.append(f"size {size}, here {ctypes.sizeof(struct)}")
+        for field, _ in struct._fields_:
+            offset = layout(c_name.encode(), field.encode())
+            if offset != getattr(struct, field).offset:
+                wrong.append(f"{field} at {offset}, here "
+                             f"{getattr(struct, field).offset}")
+        if wrong:
+            raise ImportError(
+                f"clconv: the library {library_path} (version "
+                f"{lib.clconv_version_string().decode()}) lays out {c_name} "
+                f"differently from this package ({'; '.join(wrong)}): install "
+                "the package and the library of the same version")
+
+
+def _status_codes():
+    """Every status name and its number, as the library names them."""
+    name = lib.clconv_status_name
+    name.restype = ctypes.c_char_p
+    name.argtypes = [ctypes.c_int]
+    codes = {}
+    for code in range(256):
+        text = name(code).decode()
+        if text == "UNKNOWN":
+            break
+        codes[text] = code
+    return codes
+
+
+try:
+    lib.clconv_struct_layout
+except AttributeError:
+    raise ImportError(f"clconv: the library {library_path} is older than this "
+                      "package (it has no clconv_struct_layout)") from None
+_check_layout()
+STATUS = _status_codes()
+lib.clconv_version_string.restype = ctypes.c_char_p
+VERSION = lib.clconv_version_string().decode()
 
 
 P = ctypes.c_void_p  # an opaque handle: context, tensor, layer
@@ -211,9 +290,3 @@ def text(raw):
     """A C string from the library as str ('' for NULL)."""
     return raw.decode("utf-8", "replace") if raw else ""
 
-
-_found = text(lib.clconv_version_string())
-if _found.split(".")[:2] != VERSION.split(".")[:2]:
-    raise ImportError(f"clconv: the library at {library_path} is version "
-                      f"{_found}; this package needs {VERSION} "
-                      f"(major.minor must match)")

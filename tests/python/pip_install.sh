@@ -22,14 +22,24 @@ cp -r "$package" "$work/src"
 # --no-build-isolation: build with the setuptools already here, so that
 # no download is needed.
 CLCONV_LIBRARY=$library PYTHONDONTWRITEBYTECODE=1 \
-  "$work/venv/bin/python" -m pip install --quiet --no-build-isolation \
-  --no-deps "$work/src"
+  "$work/venv/bin/python" -m pip wheel --quiet --no-build-isolation \
+  --no-deps -w "$work/wheel" "$work/src"
+wheel=$(ls "$work"/wheel/clconv-*.whl)
+# The wheel holds a native library: it must be tagged for this platform.
+case "$wheel" in
+  *-none-any.whl) echo "pip_install: $wheel is tagged for any platform" >&2; exit 1 ;;
+esac
+echo "pip_install: built $(basename "$wheel")"
+PYTHONDONTWRITEBYTECODE=1 "$work/venv/bin/python" -m pip install --quiet \
+  --no-deps "$wheel"
 cd "$work"
 unset CLCONV_LIBRARY PYTHONPATH
 "$work/venv/bin/python" - <<'PY'
 import clconv, clconv.torch, torch
 assert clconv.library_path.startswith(__import__("sys").prefix), clconv.library_path
 print("pip_install:", clconv.__version__, clconv.library_path)
+import importlib.resources
+assert importlib.resources.files("clconv").joinpath("py.typed").is_file()
 print("pip_install: corr2d", clconv.corr2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]],
                                           [[0, 1], [2, 3]]).tolist())
 m = clconv.torch.Conv2d(1, 1, (1, 2), bias=False)

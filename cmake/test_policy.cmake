@@ -22,12 +22,12 @@ function(clconv_test_properties test)
                        TIMEOUT ${ARG_TIMEOUT})
 endfunction()
 
-# clconv_check_test_policy(DIR...): fails the configuration when a test of
-# these folders lacks a label or a timeout, and points each at the test
-# cache.
+# clconv_check_test_policy(): called at the end of a folder's
+# CMakeLists.txt, fails the configuration when a test of that folder lacks a
+# label or a timeout, and points each at the test cache.
 function(clconv_check_test_policy)
   file(MAKE_DIRECTORY ${CLCONV_TEST_CACHE_DIR}/clconv ${CLCONV_TEST_CACHE_DIR}/pocl)
-  foreach(dir ${ARGN})
+  foreach(dir ${CMAKE_CURRENT_SOURCE_DIR})
     get_property(tests DIRECTORY ${dir} PROPERTY TESTS)
     foreach(test ${tests})
       get_test_property(${test} LABELS labels)

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include "support.h"
 
+#include "core/internal.h"
+
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +76,17 @@ clconv_context *test_open_device_verify(void) {
   }
   return ctx;
 }
+
+int test_kernel_ran(const clconv_context *ctx, const char *source,
+                    const char *option) {
+  for (const clconv__program *p = ctx->programs; p != NULL; p = p->next)
+    if (p->launched && strcmp(p->source_name, source) == 0 &&
+        (option == NULL || strstr(p->options, option) != NULL))
+      return 1;
+  return 0;
+}
+
+int test_verify_mode(const clconv_context *ctx) { return ctx->verify; }
 
 clconv_context *test_open_reference(void) {
   clconv_context *ctx = NULL;

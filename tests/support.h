@@ -36,6 +36,14 @@ clconv_context *test_open_device(void);
 /* The same, in verify mode: every op is compared with the reference. */
 clconv_context *test_open_device_verify(void);
 
+/* @return 1 when @p ctx launched a kernel from the program of @p source
+ * built with an option text containing @p option (NULL: any). */
+int test_kernel_ran(const clconv_context *ctx, const char *source,
+                    const char *option);
+
+/* @return 1 when @p ctx runs in verify mode. */
+int test_verify_mode(const clconv_context *ctx);
+
 /* Opens a context on the reference backend; fails the process on error. */
 clconv_context *test_open_reference(void);
 

@@ -149,14 +149,62 @@ static void run_training_step(clconv_context *ctx, test_rng *r) {
   clconv_tensor_release(x);
 }
 
-/* @return 1 when a kernel was launched from @p source built with an option
- * text containing @p option (NULL: any). */
-static int ran(clconv_context *ctx, const char *source, const char *option) {
-  for (const clconv__program *p = ctx->programs; p != NULL; p = p->next)
-    if (p->launched && strcmp(p->source_name, source) == 0 &&
-        (option == NULL || strstr(p->options, option) != NULL))
-      return 1;
-  return 0;
+/* The one-kernel training step runs outside verify mode only: on a
+ * context of its own, its updated weights are compared with the ops' step
+ * on the reference backend (within 1e-5 relative, as the train_step suite
+ * derives), and the kernel must have run. */
+static void run_one_kernel_step(test_rng *r) {
+  clconv_context *ctx = test_open_device(), *ref = test_open_reference();
+  const int64_t xd[4] = {1, 2, 5, 6}, yd[4] = {1, 3, 5, 6};
+  clconv_conv2d_params lp = clconv_conv2d_params_default();
+  clconv_sgd_params sgd = clconv_sgd_params_default();
+  clconv_conv2d *dev = NULL, *host = NULL;
+  float x[60], t[90], wd[54], wr[54];
+  clconv_tensor *tx, *tt, *rx, *rt, *ry, *rdy;
+  double loss = 0.0;
+  for (int i = 0; i < 60; i++)
+    x[i] = test_float(r, -1, 1);
+  for (int i = 0; i < 90; i++)
+    t[i] = test_float(r, -1, 1);
+  lp.in_channels = 2;
+  lp.out_channels = 3;
+  lp.kernel_h = lp.kernel_w = 3;
+  lp.pad_h = lp.pad_w = 1;
+  sgd.lr = 0.05f;
+  tx = test_tensor(ctx, 4, xd, x);
+  tt = test_tensor(ctx, 4, yd, t);
+  rx = test_tensor(ref, 4, xd, x);
+  rt = test_tensor(ref, 4, yd, t);
+  ry = test_tensor(ref, 4, yd, NULL);
+  rdy = test_tensor(ref, 4, yd, NULL);
+  CU_ASSERT_EQUAL_FATAL(clconv_conv2d_create(ctx, &lp, &dev), 0);
+  CU_ASSERT_EQUAL_FATAL(clconv_conv2d_create(ref, &lp, &host), 0);
+  TEST_EXPECT_ERROR(ctx,
+                    clconv_conv2d_train_step(dev, tx, tt, CLCONV_REDUCTION_SUM,
+                                             &sgd, NULL, NULL, &loss),
+                    CLCONV_STATUS_OK, "");
+  CU_ASSERT_EQUAL(clconv_conv2d_forward(host, rx, ry), 0);
+  CU_ASSERT_EQUAL(
+      clconv_squared_error(ref, CLCONV_REDUCTION_SUM, ry, rt, NULL, rdy), 0);
+  CU_ASSERT_EQUAL(clconv_conv2d_zero_grad(host), 0);
+  CU_ASSERT_EQUAL(clconv_conv2d_backward(host, rx, rdy, NULL), 0);
+  CU_ASSERT_EQUAL(clconv_conv2d_sgd_step(host, &sgd), 0);
+  CU_ASSERT_EQUAL(clconv_conv2d_get(dev, CLCONV_CONV2D_WEIGHT, wd, 54), 0);
+  CU_ASSERT_EQUAL(clconv_conv2d_get(host, CLCONV_CONV2D_WEIGHT, wr, 54), 0);
+  for (int i = 0; i < 54; i++)
+    CU_ASSERT(fabs((double)wd[i] - wr[i]) <= 1e-5 * (1.0 + fabs(wr[i])));
+  if (!test_verify_mode(ctx))
+    CU_ASSERT(test_kernel_ran(ctx, "train_step_small", NULL));
+  clconv_conv2d_release(host);
+  clconv_conv2d_release(dev);
+  clconv_tensor_release(rdy);
+  clconv_tensor_release(ry);
+  clconv_tensor_release(rt);
+  clconv_tensor_release(rx);
+  clconv_tensor_release(tt);
+  clconv_tensor_release(tx);
+  clconv_context_release(ref);
+  clconv_context_release(ctx);
 }
 
 static void test_every_path(void) {
@@ -191,6 +239,7 @@ static void test_every_path(void) {
   for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
     run_problem(ctx, &problems[i], &r);
   run_training_step(ctx, &r);
+  run_one_kernel_step(&r);
   /* The same problems through the kernels with 64-bit indices. */
   clconv__corr2d_check_test_naive_kernels(ctx, 1);
   for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
@@ -199,7 +248,7 @@ static void test_every_path(void) {
   clconv__corr2d_check_test_naive_kernels(ctx, 0);
 
   for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-    const int ok = ran(ctx, paths[i].source, paths[i].option);
+    const int ok = test_kernel_ran(ctx, paths[i].source, paths[i].option);
     CU_ASSERT(ok);
     if (!ok)
       fprintf(stderr, "\n  no kernel ran from %s%s%s\n", paths[i].source,
@@ -211,12 +260,12 @@ static void test_every_path(void) {
    * gradient across channels on CPUs. */
   CU_ASSERT_EQUAL(clconv_context_device(ctx, &info), CLCONV_STATUS_OK);
   if (info.type == CLCONV_DEVICE_TYPE_GPU) {
-    CU_ASSERT(ran(ctx, "corr2d_fwd_local", NULL));
+    CU_ASSERT(test_kernel_ran(ctx, "corr2d_fwd_local", NULL));
   } else {
-    CU_ASSERT(ran(ctx, "corr2d_fwd_blocked", "-DPADDED=1"));
-    CU_ASSERT(ran(ctx, "corr2d_fwd_blocked", "-DCHANNELS_INNER=1"));
-    CU_ASSERT(ran(ctx, "block_channels", NULL));
-    CU_ASSERT(ran(ctx, "corr2d_bwd_weight_cvec", NULL));
+    CU_ASSERT(test_kernel_ran(ctx, "corr2d_fwd_blocked", "-DPADDED=1"));
+    CU_ASSERT(test_kernel_ran(ctx, "corr2d_fwd_blocked", "-DCHANNELS_INNER=1"));
+    CU_ASSERT(test_kernel_ran(ctx, "block_channels", NULL));
+    CU_ASSERT(test_kernel_ran(ctx, "corr2d_bwd_weight_cvec", NULL));
   }
   clconv_context_release(ctx);
 }

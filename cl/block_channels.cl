@@ -3,7 +3,7 @@
  * each pixel, so a kernel loads them as one vector (the layout oneDNN calls
  * nChw16c). C is a multiple of VW. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(VW) || !defined(IDX_T)
 #error "block_channels.cl needs -DVW, -DIDX_T"

@@ -8,7 +8,7 @@ typedef IDX_T idx_t;
 #endif
 
 /* The geometry arguments every corr2d kernel takes, in this order; the host
- * sets them with clconv__cl_args_geometry() (host/cl_args.c). */
+ * sets them with clconv__cl_args_geometry() (host/opencl/cl_args.c). */
 #define CORR2D_GEOMETRY_PARAMS                                                 \
   const int cin, const int h, const int wd, const int cout, const int hout,    \
       const int wout, const int cin_g, const int cout_g, const int stride_h,   \

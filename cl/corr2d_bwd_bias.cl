@@ -2,7 +2,7 @@
  * bias: one work-item per output channel, summing dY over the batch and the
  * output plane. With accumulate = 1 the sum is added to what db holds. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(IDX_T)
 #error "corr2d_bwd_bias.cl needs -DIDX_T"

@@ -2,7 +2,7 @@
  * its input, dX = dY correlated back through W: one work-item per element of dX
  * (N, Cin, H, W). An input no window reads gets 0. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(KH) || !defined(KW) || !defined(IDX_T)
 #error "corr2d_bwd_data_naive.cl needs -DKH, -DKW, -DIDX_T"

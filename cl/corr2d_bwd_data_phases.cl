@@ -7,7 +7,7 @@
  * exist contribute: lanes past the edges of dY are dropped with select, so
  * even an infinite weight adds nothing there, as in the reference. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CB) ||            \
     !defined(IDX_T)

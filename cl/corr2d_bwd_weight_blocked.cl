@@ -11,7 +11,7 @@
  * to it when accumulate = 1); with several, each chunk writes its partial sums
  * to out + chunk * dW's size, and cl/sum_chunks.cl adds them up in order. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CB) ||            \
     !defined(TB) || !defined(PADDED) || !defined(STRIDE_W) || !defined(IDX_T)

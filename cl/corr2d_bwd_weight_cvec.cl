@@ -14,7 +14,7 @@
  * work-items of one chunk have neighbouring ids, so they run together while
  * the chunk's dY rows are in cache. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(KH) || !defined(KW) || !defined(VW) || !defined(COB) ||           \
     !defined(TB) || !defined(IDX_T)

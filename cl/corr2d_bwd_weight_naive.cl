@@ -3,7 +3,7 @@
  * summing dY * X over the batch and every output position whose tap reads
  * inside X. With accumulate = 1 the sum is added to what dW holds. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(KH) || !defined(KW) || !defined(IDX_T)
 #error "corr2d_bwd_weight_naive.cl needs -DKH, -DKW, -DIDX_T"

@@ -26,7 +26,7 @@
  * output (oh, ow) goes to row out_row0 + oh * out_sh and column out_col0 +
  * ow * out_sw of planes of out_h x out_w: the phase's place in dX. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CV) ||            \
     !defined(RH) || !defined(CB) || !defined(PADDED) || !defined(MASKED) ||    \

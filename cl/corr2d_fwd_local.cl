@@ -7,7 +7,7 @@
  * there into CB accumulators. Any padding, stride, dilation and groups; CB
  * divides the output channels per group. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(KH) || !defined(KW) || !defined(LX) || !defined(LY) ||            \
     !defined(CB) || !defined(IDX_T)

@@ -1,7 +1,7 @@
 /* corr2d_fwd_naive.cl: forward cross-correlation, one work-item per output
  * element (N, Cout, Hout, Wout), any padding, stride, dilation and groups. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(KH) || !defined(KW) || !defined(HAS_BIAS) || !defined(IDX_T)
 #error "corr2d_fwd_naive.cl needs -DKH, -DKW, -DHAS_BIAS, -DIDX_T"

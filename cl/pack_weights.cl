@@ -2,7 +2,7 @@
  * order the blocked forward kernel reads them: (Cout/CB, Cin/groups, KH, KW,
  * CB), so the CB weights of one tap lie side by side. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(CB)
 #error "pack_weights.cl needs -DCB"

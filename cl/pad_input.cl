@@ -2,7 +2,7 @@
  * pad_h rows and pad_w columns of zeros before the data and zeros after it,
  * so the blocked forward kernel loads every vector without bounds checks. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(IDX_T)
 #error "pad_input.cl needs -DIDX_T"

@@ -6,7 +6,7 @@
  *   w = w - lr * g
  * (sgd_apply in common.cl). */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(MOMENTUM) || !defined(NESTEROV) || !defined(IDX_T)
 #error "sgd_update.cl needs -DMOMENTUM, -DNESTEROV, -DIDX_T"

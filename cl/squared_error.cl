@@ -3,7 +3,7 @@
  * work-group writes the partial sum of its elements' squares; the host adds
  * the partial sums in double. */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(LOCAL_SIZE) || !defined(WRITE_GRAD) || !defined(WRITE_LOSS) ||    \
     !defined(IDX_T)

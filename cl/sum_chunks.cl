@@ -3,7 +3,7 @@
  * so the result does not depend on timing, and stores the total in out (or
  * adds it to out when accumulate = 1). */
 
-/* Build options the host must give (host/kernel_options.h); a missing one
+/* Build options the host must give (host/common/kernel_options.h); a missing one
  * fails the build instead of building a wrong kernel. */
 #if !defined(IDX_T)
 #error "sum_chunks.cl needs -DIDX_T"

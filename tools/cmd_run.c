@@ -298,6 +298,16 @@ int cmd_run(int argc, char **argv) {
   two_d = x.ndim == 2 && w.ndim == 2;
   cli_dims_4d(&x, x_dims);
   cli_dims_4d(&w, w_dims);
+  /* A colour picture against a one-channel kernel: say what to add. */
+  if (image_is_path(o.input) && !o.gray && x_dims[1] > 1 &&
+      w_dims[1] * o.p.groups == 1) {
+    fprintf(stderr,
+            "clconv run: --input %s is a colour picture (%lld channels) but "
+            "the weight takes one channel: add --gray to read it as one "
+            "luma channel\n",
+            o.input, (long long)x_dims[1]);
+    goto done;
+  }
 
   /* Uploads the tensors and runs the forward pass. */
   if (cli_open_context(o.device, &ctx) != 0 ||

@@ -36,8 +36,7 @@ float test_float(test_rng *r, float lo, float hi) {
 static void no_device(const char *why) {
   const char *require = getenv("CLCONV_REQUIRE_DEVICE");
   if (require != NULL && strcmp(require, "1") == 0) {
-    fprintf(stderr, "no OpenCL device, and CLCONV_REQUIRE_DEVICE=1: %s\n",
-            why);
+    fprintf(stderr, "no OpenCL device, and CLCONV_REQUIRE_DEVICE=1: %s\n", why);
     exit(1);
   }
   fprintf(stderr, "skipped: no OpenCL device (%s)\n", why);

@@ -91,9 +91,10 @@ static void test_older_structs(void) {
                       CLCONV_STATUS_OK, "");
     TEST_EXPECT_ERROR(ctx, clconv_conv2d_sgd_step(layer, sgd), CLCONV_STATUS_OK,
                       "");
-    TEST_EXPECT_ERROR(ctx, clconv_conv2d_get(layer, CLCONV_CONV2D_WEIGHT,
-                                             i == 0 ? wa : wb, 54),
-                      CLCONV_STATUS_OK, "");
+    TEST_EXPECT_ERROR(
+        ctx,
+        clconv_conv2d_get(layer, CLCONV_CONV2D_WEIGHT, i == 0 ? wa : wb, 54),
+        CLCONV_STATUS_OK, "");
   }
   CU_ASSERT_EQUAL(memcmp(wa, wb, sizeof wa), 0);
   clconv_conv2d_release(b);
@@ -126,8 +127,7 @@ static void test_struct_layout(void) {
 
 int main(void) {
   static const test_case tests[] = {
-      {"older, smaller structs are read over the defaults",
-       test_older_structs},
+      {"older, smaller structs are read over the defaults", test_older_structs},
       {"struct_layout agrees with the header", test_struct_layout},
   };
   return test_run_suite("abi", tests, sizeof tests / sizeof tests[0]);

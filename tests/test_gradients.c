@@ -2,8 +2,8 @@
  * checked by central finite differences in double; derived cases pin the
  * edges (inputs no window reads, windows of only padding); then the device
  * is compared with the reference on hundreds of seeded configurations. */
-#include "reference/backend_ref.h"
 #include "corr2d_cases.h"
+#include "reference/backend_ref.h"
 #include "support.h"
 
 #include <math.h>

@@ -351,8 +351,7 @@ static void test_json(void) {
     CU_ASSERT_FATAL(n > 0);
     json[n] = '\0';
     CU_ASSERT(strstr((char *)json, "\"version\": \"" CLCONV_VERSION_STRING
-                                     "\", \"repeat\": 2") !=
-              NULL);
+                                   "\", \"repeat\": 2") != NULL);
     CU_ASSERT(strstr((char *)json, "\"driver\": \"") != NULL);
     CU_ASSERT(strstr((char *)json, "\"algo\": \"direct\"") != NULL);
   }

@@ -4,11 +4,11 @@
  * its candidates, and a later context finds what it stored; a damaged or
  * invalid stored entry is never used; bad arguments are named. */
 #define _POSIX_C_SOURCE 200809L
-#include "opencl/backend_opencl.h"
-#include "corr2d_cases.h"
 #include "check/corr2d_check.h"
-#include "support.h"
+#include "corr2d_cases.h"
+#include "opencl/backend_opencl.h"
 #include "opencl/tuning.h"
+#include "support.h"
 
 #include <dirent.h>
 #include <stdio.h>

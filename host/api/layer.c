@@ -55,8 +55,7 @@ static clconv_status check_params(clconv_context *ctx, const char *fn,
   clconv_corr2d_params asked;
   CLCONV_RETURN_IF(ctx, given == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx,
-                   !clconv__abi_read(out, sizeof *out, &defaults, given),
+  CLCONV_RETURN_IF(ctx, !clconv__abi_read(out, sizeof *out, &defaults, given),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params.struct_size is %zu: make params with "
                    "clconv_conv2d_params_default()",
@@ -238,8 +237,8 @@ clconv_status clconv_conv2d_backward(clconv_conv2d *l, const clconv_tensor *x,
   if (dx != NULL)
     CLCONV_FORWARD_IF_ERROR(
         clconv_corr2d_backward_data(l->ctx, &l->conv, dy, l->weight, dx));
-  CLCONV_FORWARD_IF_ERROR(clconv_corr2d_backward_weight(l->ctx, &l->conv, x,
-                                                        dy, l->grad_weight, 1));
+  CLCONV_FORWARD_IF_ERROR(clconv_corr2d_backward_weight(l->ctx, &l->conv, x, dy,
+                                                        l->grad_weight, 1));
   if (l->bias != NULL)
     CLCONV_FORWARD_IF_ERROR(
         clconv_corr2d_backward_bias(l->ctx, dy, l->grad_bias, 1));

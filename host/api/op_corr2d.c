@@ -4,7 +4,6 @@
 #include "check/corr2d_check.h"
 #include "check/verify.h"
 #include "check/winograd_bound.h"
-#include "common/abi.h"
 #include "common/alloc.h"
 #include "common/corr2d_algo.h"
 #include "common/error.h"
@@ -14,16 +13,6 @@
 #include "reference/backend_ref.h"
 
 #include <string.h>
-
-void clconv_corr2d_params_init(clconv_corr2d_params *params,
-                               size_t struct_size) {
-  clconv_corr2d_params p;
-  memset(&p, 0, sizeof p);
-  p.stride_h = p.stride_w = 1;
-  p.dilation_h = p.dilation_w = 1;
-  p.groups = 1;
-  clconv__abi_init(params, struct_size, &p, sizeof p);
-}
 
 clconv_status clconv_corr2d_output_dims(clconv_context *ctx,
                                         const clconv_corr2d_params *p,

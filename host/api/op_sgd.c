@@ -31,8 +31,7 @@ clconv_status clconv__op_sgd_read(clconv_context *ctx, const char *fn,
   const clconv_sgd_params *p = out;
   CLCONV_RETURN_IF(ctx, given == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx,
-                   !clconv__abi_read(out, sizeof *out, &defaults, given),
+  CLCONV_RETURN_IF(ctx, !clconv__abi_read(out, sizeof *out, &defaults, given),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params.struct_size is %zu: make params with "
                    "clconv_sgd_params_default()",

@@ -166,9 +166,8 @@ clconv_status clconv_replicas_create(clconv_context *const *contexts, int count,
           NULL ||
       (r->rows = clconv__alloc_zeroed((size_t)count, sizeof *r->rows)) ==
           NULL ||
-      (p->shares != NULL &&
-       (r->shares = clconv__alloc_zeroed((size_t)count, sizeof *r->shares)) ==
-           NULL)) {
+      (p->shares != NULL && (r->shares = clconv__alloc_zeroed(
+                                 (size_t)count, sizeof *r->shares)) == NULL)) {
     clconv_replicas_release(r);
     return fail(NULL, message, message_size, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                 "clconv_replicas_create: out of host memory");

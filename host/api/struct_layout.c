@@ -12,8 +12,10 @@ typedef struct layout_entry {
   size_t value;
 } layout_entry;
 
-#define STRUCT(s) {#s, NULL, sizeof(s)}
-#define FIELD(s, f) {#s, #f, offsetof(s, f)}
+#define STRUCT(s)                                                              \
+  { #s, NULL, sizeof(s) }
+#define FIELD(s, f)                                                            \
+  { #s, #f, offsetof(s, f) }
 
 static const layout_entry layout[] = {
     STRUCT(clconv_device_info),

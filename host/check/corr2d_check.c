@@ -38,6 +38,17 @@ static clconv_status check_fit(clconv_context *ctx, const char *fn,
   return CLCONV_STATUS_OK;
 }
 
+/* Public (clconv.h); here because the checks read structs over it. */
+void clconv_corr2d_params_init(clconv_corr2d_params *params,
+                               size_t struct_size) {
+  clconv_corr2d_params p;
+  memset(&p, 0, sizeof p);
+  p.stride_h = p.stride_w = 1;
+  p.dilation_h = p.dilation_w = 1;
+  p.groups = 1;
+  clconv__abi_init(params, struct_size, &p, sizeof p);
+}
+
 clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
                                           const clconv_corr2d_params *given,
                                           clconv_corr2d_params *out) {
@@ -45,8 +56,7 @@ clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
   const clconv_corr2d_params *p = out;
   CLCONV_RETURN_IF(ctx, given == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx,
-                   !clconv__abi_read(out, sizeof *out, &defaults, given),
+  CLCONV_RETURN_IF(ctx, !clconv__abi_read(out, sizeof *out, &defaults, given),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: params.struct_size is %zu: make params with "
                    "clconv_corr2d_params_default()",

@@ -2,7 +2,6 @@
  */
 #include "clconv.h"
 
-
 unsigned clconv_version(void) { return CLCONV_VERSION_NUMBER; }
 
 const char *clconv_version_string(void) { return CLCONV_VERSION_STRING; }

@@ -15,8 +15,9 @@
  *   CLCONV_FAULT_LOG_FILE    written at exit: the name of the call that failed
  *   CLCONV_FAULT_OPENCL_LIBRARY  the real OpenCL (default libOpenCL.so.1)
  *
- * Every OpenCL function clconv calls (host/opencl/cl_loader.h's table) is wrapped,
- * with its own signature, so a table change reaches the shim unseen. */
+ * Every OpenCL function clconv calls (host/opencl/cl_loader.h's table) is
+ * wrapped, with its own signature, so a table change reaches the shim unseen.
+ */
 #define _GNU_SOURCE
 #define CLCONV__CL_LOADER_SELF /* the OpenCL names, not clconv's macros */
 #include "opencl/cl_loader.h"

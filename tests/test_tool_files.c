@@ -313,6 +313,7 @@ int main(void) {
       {"fit: data must be finite", test_fit_needs_finite_data},
       {"numbers: strict", test_strict_numbers},
   };
+  clconv_context_release(test_open_device()); /* skips without a device */
   return test_run_suite_in_temp_cwd("tool_files", tests,
                                     sizeof tests / sizeof tests[0]);
 }

@@ -15,6 +15,13 @@ if [ $# -ne 3 ]; then
   exit 2
 fi
 shim=$1 tool=$2 example=$3
+# No OpenCL device here: nothing to inject into. Skips, unless
+# CLCONV_REQUIRE_DEVICE=1 (as CI sets).
+if ! "$tool" devices 2>/dev/null | grep -q "usable by clconv"; then
+  echo "named_faults: skipped: no usable OpenCL device"
+  [ "${CLCONV_REQUIRE_DEVICE:-0}" = 1 ] && exit 1
+  exit 77
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/clconv-named.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86:verify_asan_link_order=0"

@@ -317,7 +317,22 @@ static void test_option_forms_and_messages(void) {
   CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --stride "
                        "0 --output tool_bad.npy"),
                   1);
-  CU_ASSERT(stderr_has("clconv run: run: INVALID_ARGUMENT: "));
+  /* The command once, the user's option, no internal function. */
+  CU_ASSERT(stderr_has("clconv run: stride_h must be >= 1, got 0 (--stride) "
+                       "[INVALID_ARGUMENT]"));
+  CU_ASSERT(!stderr_has("clconv_"));
+  /* Outputs that would be misread, and options that mean nothing here, are
+   * refused before any computation. */
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --output "
+                       "tool_bad.tiff"),
+                  2);
+  CU_ASSERT(stderr_has("not .tiff"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --output "
+                       "tool_bad.npy --scale abs"),
+                  2);
+  CU_ASSERT(stderr_has("--scale applies to picture outputs"));
+  CU_ASSERT_FALSE(file_exists("tool_bad.npy"));
+  CU_ASSERT_FALSE(file_exists("tool_bad.tiff"));
 }
 
 /* JSON from devices, run and bench: what ran, on what. */

@@ -4,6 +4,7 @@
 #include "image.h"
 #include "npy.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -106,8 +107,29 @@ void cli_close_devices(cli_devices *d) {
 }
 
 void cli_report(clconv_context *ctx, clconv_status status, const char *what) {
-  fprintf(stderr, "clconv %s: %s: %s: %s\n", current_command, what,
-          clconv_status_name(status), clconv_context_message(ctx));
+  /* The parameters' names in the library's messages, and the options that
+   * set them. */
+  static const char *const fields[][2] = {
+      {"pad_h", "--padding"},       {"pad_w", "--padding"},
+      {"stride_h", "--stride"},     {"stride_w", "--stride"},
+      {"dilation_h", "--dilation"}, {"dilation_w", "--dilation"},
+      {"groups", "--groups"},       {"params.algo", "--algo"}};
+  const char *message = clconv_context_message(ctx), *option = NULL;
+  /* The library's message begins with its function ("clconv_x: "); the
+   * user called no such function, so it goes. */
+  if (strncmp(message, "clconv_", 7) == 0 && strstr(message, ": ") != NULL)
+    message = strstr(message, ": ") + 2;
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    if (strncmp(message, fields[i][0], strlen(fields[i][0])) == 0 ||
+        strstr(message, fields[i][0]) == message)
+      option = fields[i][1];
+  fprintf(stderr, "clconv %s: ", current_command);
+  if (what != NULL && strcmp(what, current_command) != 0)
+    fprintf(stderr, "%s: ", what);
+  fprintf(stderr, "%s", message);
+  if (option != NULL)
+    fprintf(stderr, " (%s)", option);
+  fprintf(stderr, " [%s]\n", clconv_status_name(status));
 }
 
 int cli_tensor(clconv_context *ctx, int rank, const int64_t *dims,
@@ -238,41 +260,6 @@ int cli_is_help(const char *arg) {
   return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
-int cli_conv_option(const char *command, const char *arg, const char *value,
-                    clconv_corr2d_params *p) {
-  int64_t *first, *second, groups_again;
-  const char *form;
-  if (strcmp(arg, "--algo") == 0) {
-    if (value == NULL ||
-        clconv_algo_parse(value, &p->algo) != CLCONV_STATUS_OK) {
-      fprintf(stderr,
-              "clconv %s: --algo takes auto, direct, gemm, winograd or "
-              "winograd4x4, got '%s'\n",
-              command, value != NULL ? value : "");
-      return -1;
-    }
-    return 1;
-  }
-  if (strcmp(arg, "--padding") == 0) {
-    first = &p->pad_h, second = &p->pad_w, form = "PH,PW or P";
-  } else if (strcmp(arg, "--stride") == 0) {
-    first = &p->stride_h, second = &p->stride_w, form = "SH,SW or S";
-  } else if (strcmp(arg, "--dilation") == 0) {
-    first = &p->dilation_h, second = &p->dilation_w, form = "DH,DW or D";
-  } else if (strcmp(arg, "--groups") == 0) {
-    first = &p->groups, second = &groups_again, form = "one number G";
-  } else {
-    return 0;
-  }
-  if (cli_parse_pair(value, first, second) != 0 ||
-      (second == &groups_again && groups_again != p->groups)) {
-    fprintf(stderr, "clconv %s: %s takes %s, got '%s'\n", command, arg, form,
-            value != NULL ? value : "");
-    return -1;
-  }
-  return 1;
-}
-
 int cli_load_array(const char *command, const char *path, const char *what,
                    int rank_a, int rank_b, int gray, npy_array *a) {
   char err[512];
@@ -332,4 +319,43 @@ void cli_dims_4d(const npy_array *a, int64_t dims[4]) {
   } else {
     memcpy(dims, a->shape, 4 * sizeof *dims);
   }
+}
+
+/* @return 1 when @p path ends in "." @p ext, compared without case. */
+static int has_extension(const char *path, const char *ext) {
+  const char *dot = strrchr(path, '.');
+  size_t i = 0;
+  if (dot == NULL || strchr(dot, '/') != NULL)
+    return 0;
+  for (dot++; dot[i] != '\0' && ext[i] != '\0'; i++)
+    if (tolower((unsigned char)dot[i]) != ext[i])
+      return 0;
+  return dot[i] == '\0' && ext[i] == '\0';
+}
+
+int cli_is_picture_output(const char *path) {
+  static const char *const written[] = {"png", "jpg", "jpeg", "bmp", "pgm"};
+  for (size_t i = 0; path != NULL && i < sizeof written / sizeof *written; i++)
+    if (has_extension(path, written[i]))
+      return 1;
+  return 0;
+}
+
+int cli_check_output_name(const char *command, const char *option,
+                          const char *path) {
+  const char *base, *dot;
+  if (path == NULL || has_extension(path, "npy") || cli_is_picture_output(path))
+    return 0;
+  /* A name without an extension ('-', a FIFO, a device) is written as
+   * .npy; one with another extension would be misread later. */
+  base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+  dot = strrchr(base, '.');
+  if (dot == NULL || dot == base || dot[1] == '\0')
+    return 0;
+  fprintf(stderr,
+          "clconv %s: %s %s: clconv writes .npy files and pictures (.png, "
+          ".jpg, .bmp, .pgm), not .%s; name the output with one of those "
+          "endings\n",
+          command, option, path, dot + 1);
+  return -1;
 }

@@ -47,8 +47,10 @@ void cli_close_devices(cli_devices *d);
 int cli_tensor(clconv_context *ctx, int rank, const int64_t *dims,
                const float *data, clconv_tensor **out);
 
-/* Prints "clconv COMMAND: what: <status name>: <context message>" to
- * stderr. */
+/* Prints "clconv COMMAND: [what: ]MESSAGE [(--option)] [STATUS]" to
+ * stderr: @p what (NULL or the command itself: left out) says which step
+ * failed; the library's message loses its leading function name, and a
+ * parameter it names is followed by the option that sets it. */
 void cli_report(clconv_context *ctx, clconv_status status, const char *what);
 
 /* Parses "A" or "A,B" of non-negative integers into (a, b); "A" sets both.
@@ -75,13 +77,6 @@ int cli_parse_dims(const char *text, char sep, int64_t *a, int64_t *b);
  * @p command and @p what) on failure. @return 0 when all are. */
 int cli_check_finite(const char *command, const char *what,
                      const struct npy_array *a);
-
-/* Handles the convolution options shared by `run` and `fit` (--padding,
- * --stride, --dilation, --groups, --algo) into @p p. @return 1 when @p arg was
- * one of them, 0 when it was not, -1 (with a message on stderr) for a bad
- * value. */
-int cli_conv_option(const char *command, const char *arg, const char *value,
-                    clconv_corr2d_params *p);
 
 /* The help text of those options. */
 #define CLI_CONV_OPTIONS_HELP                                                  \
@@ -127,5 +122,15 @@ void cli_print_matrix(FILE *out, const char *indent, const float *m,
 
 /* @return 1 when @p arg is "-h" or "--help". */
 int cli_is_help(const char *arg);
+
+/* Refuses (with a message naming @p command and @p option) an output name
+ * whose extension is neither .npy nor a picture clconv writes (.png, .jpg,
+ * .jpeg, .bmp, .pgm); a name without one ('-', a FIFO) is written as .npy.
+ * NULL is accepted (no such output). @return 0 or -1. */
+int cli_check_output_name(const char *command, const char *option,
+                          const char *path);
+
+/* @return 1 when @p path names a picture output (by its extension). */
+int cli_is_picture_output(const char *path);
 
 #endif

@@ -5,6 +5,7 @@
 #include "bench_devices.h"
 #include "cli.h"
 #include "cli_mpi.h"
+#include "cli_options.h"
 #include "clock.h"
 #include "commands.h"
 #include "outputs.h"
@@ -424,10 +425,63 @@ static int bench_on_devices(const char *list, const int *selected_shapes,
   return failures == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
+/* The command line of `clconv bench`. */
+typedef struct bench_options {
+  const char *device, *json_path, *devices;
+  int shapes[BENCH_SHAPE_COUNT], ops[OP_COUNT];
+  long repeat;
+  int algo;
+  struct {
+    bench_shape shape;
+    int given;
+  } custom;
+} bench_options;
+
+/* --shapes S1,S3,... into the selection (parse_shape_list reports). */
+static int parse_shapes(void *field, const char *value) {
+  return parse_shape_list("clconv bench", value, field) == 0 ? 0 : -2;
+}
+
+/* --ops forward,... into the selection (parse_name_list reports). */
+static int parse_ops(void *field, const char *value) {
+  return parse_name_list("clconv bench", value, op_names, OP_COUNT, field) == 0
+             ? 0
+             : -2;
+}
+
+/* --problem N,CIN,H,W,COUT,KH,KW,PAD,STRIDE into the custom problem. */
+static int parse_custom(void *field, const char *value) {
+  bench_options *o =
+      (bench_options *)((char *)field - offsetof(bench_options, custom));
+  if (parse_problem(value, &o->custom.shape) != 0)
+    return -1;
+  o->custom.given = 1;
+  return 0;
+}
+
+/* --algo NAME into an int (a clconv_algo). */
+static int parse_algo(void *field, const char *value) {
+  return clconv_algo_parse(value, field) == CLCONV_STATUS_OK ? 0 : -1;
+}
+
+static const cli_option options_table[] = {
+    CLI_OPT_TEXT("--device", bench_options, device, "a device"),
+    CLI_OPT_TEXT("--json", bench_options, json_path, "a file"),
+    CLI_OPT_TEXT("--devices", bench_options, devices, "a list of devices"),
+    CLI_OPT_PARSE("--shapes", bench_options, shapes, "shape names",
+                  parse_shapes),
+    CLI_OPT_PARSE("--problem", bench_options, custom,
+                  "N,CIN,H,W,COUT,KH,KW,PAD,STRIDE (PAD >= 0, the others >= "
+                  "1)",
+                  parse_custom),
+    CLI_OPT_PARSE("--ops", bench_options, ops, "op names", parse_ops),
+    CLI_OPT_PARSE("--algo", bench_options, algo,
+                  "auto, direct, gemm, winograd or winograd4x4", parse_algo),
+    CLI_OPT_LONG("--repeat", bench_options, repeat, 1, 100000),
+};
+
 int cmd_bench(int argc, char **argv) {
-  const char *device = NULL, *json_path = NULL, *devices = NULL;
-  int selected_shapes[BENCH_SHAPE_COUNT], selected_ops[OP_COUNT];
-  long repeat = 5;
+  bench_options o;
   clconv_context *ctx = NULL, *check = NULL;
   clconv_context_options options = clconv_context_options_default();
   clconv_device_info info;
@@ -435,74 +489,28 @@ int cmd_bench(int argc, char **argv) {
   char name[200], message[1024];
   FILE *json = NULL;
   outputs out;
-  bench_shape custom;
-  int has_custom = 0, algo = CLCONV_ALGO_AUTO;
   run_info run;
-  int failures = 0, first_record = 0;
+  int failures = 0, first_record = 0, code;
+  memset(&o, 0, sizeof o);
+  o.repeat = 5;
+  o.algo = CLCONV_ALGO_AUTO;
   for (int i = 0; i < BENCH_SHAPE_COUNT; i++)
-    selected_shapes[i] = 1;
+    o.shapes[i] = 1;
   for (int i = 0; i < OP_COUNT; i++)
-    selected_ops[i] = 1;
+    o.ops[i] = 1;
+  code = cli_parse_options("bench", argc, argv, options_table,
+                           sizeof options_table / sizeof options_table[0], &o,
+                           usage);
+  if (code >= 0)
+    return code;
 
-  for (int i = 1; i < argc; i += 2) { /* an option and its value */
-    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-    if (cli_is_help(argv[i])) {
-      fputs(usage, stdout);
-      return CLI_EXIT_OK;
-    }
-    if (value == NULL) {
-      fprintf(stderr, "clconv bench: '%s' needs a value or is unknown\n%s",
-              argv[i], usage);
-      return CLI_EXIT_USAGE;
-    }
-    if (strcmp(argv[i], "--device") == 0) {
-      device = value;
-    } else if (strcmp(argv[i], "--json") == 0) {
-      json_path = value;
-    } else if (strcmp(argv[i], "--devices") == 0) {
-      devices = value;
-    } else if (strcmp(argv[i], "--shapes") == 0) {
-      if (parse_shape_list("clconv bench", value, selected_shapes) != 0)
-        return CLI_EXIT_USAGE;
-    } else if (strcmp(argv[i], "--problem") == 0) {
-      if (parse_problem(value, &custom) != 0) {
-        fprintf(stderr,
-                "clconv bench: --problem takes N,CIN,H,W,COUT,KH,KW,PAD,STRIDE "
-                "(PAD >= 0, the others >= 1), got '%s'\n",
-                value);
-        return CLI_EXIT_USAGE;
-      }
-      has_custom = 1;
-    } else if (strcmp(argv[i], "--ops") == 0) {
-      if (parse_name_list("clconv bench", value, op_names, OP_COUNT,
-                          selected_ops) != 0)
-        return CLI_EXIT_USAGE;
-    } else if (strcmp(argv[i], "--algo") == 0) {
-      if (clconv_algo_parse(value, &algo) != CLCONV_STATUS_OK) {
-        fprintf(stderr,
-                "clconv bench: --algo takes auto, direct, gemm, "
-                "winograd or winograd4x4, got '%s'\n",
-                value);
-        return CLI_EXIT_USAGE;
-      }
-    } else if (strcmp(argv[i], "--repeat") == 0) {
-      if (cli_parse_long(value, 1, 100000, &repeat) != 0) {
-        fprintf(stderr, "clconv bench: --repeat takes 1 to 100000\n");
-        return CLI_EXIT_USAGE;
-      }
-    } else {
-      fprintf(stderr, "clconv bench: unknown option '%s'\n%s", argv[i], usage);
-      return CLI_EXIT_USAGE;
-    }
-  }
-
-  if (devices != NULL)
-    return bench_on_devices(devices, selected_shapes,
-                            has_custom ? &custom : NULL, selected_ops,
-                            (int)repeat, json_path);
+  if (o.devices != NULL)
+    return bench_on_devices(o.devices, o.shapes,
+                            o.custom.given ? &o.custom.shape : NULL, o.ops,
+                            (int)o.repeat, o.json_path);
 
   /* One context times; a second, in verify mode, checks. */
-  if (cli_open_context(device, &ctx) != 0)
+  if (cli_open_context(o.device, &ctx) != 0)
     return CLI_EXIT_FAILURE;
   clconv_context_device(ctx, &info);
   if (info.type == CLCONV_DEVICE_TYPE_REFERENCE) {
@@ -524,31 +532,32 @@ int cmd_bench(int argc, char **argv) {
   }
   run.device = name;
   run.driver = info.driver_version;
-  run.repeat = (int)repeat;
+  run.repeat = (int)o.repeat;
   if (clconv_context_measure_peak(ctx, &peak) != CLCONV_STATUS_OK)
     memset(&peak, 0, sizeof peak);
   printf("clconv bench on %s (%s); measured peak %.1f GFLOP/s, %.1f GB/s; "
          "%ld timed runs each\n",
          name, clconv_device_type_name(info.type), peak.gflops, peak.gbps,
-         repeat);
+         o.repeat);
   printf("%-3s %-17s %10s %10s %10s %9s %8s %7s  %-11s %s\n", "", "op",
          "median ms", "min ms", "max ms", "GFLOP/s", "GB/s", "peak", "algo",
          "check");
   /* The JSON file appears whole, and only when every measurement passed. */
   outputs_init(&out, "bench");
-  outputs_add(&out, "--json", json_path);
-  if (json_path != NULL && (outputs_check(&out, NULL, NULL, 0) != 0 ||
-                            (json = outputs_open(&out, json_path)) == NULL))
+  outputs_add(&out, "--json", o.json_path);
+  if (o.json_path != NULL && (outputs_check(&out, NULL, NULL, 0) != 0 ||
+                              (json = outputs_open(&out, o.json_path)) == NULL))
     failures++;
   if (json != NULL)
     fprintf(json, "[\n");
-  if (has_custom)
-    failures += bench_shape_ops(ctx, check, &custom, selected_ops, algo, &peak,
-                                &run, json, &first_record);
-  for (int s = 0; !has_custom && failures == 0 && s < BENCH_SHAPE_COUNT; s++)
-    if (selected_shapes[s])
-      failures += bench_shape_ops(ctx, check, &bench_shapes[s], selected_ops,
-                                  algo, &peak, &run, json, &first_record);
+  if (o.custom.given)
+    failures += bench_shape_ops(ctx, check, &o.custom.shape, o.ops, o.algo,
+                                &peak, &run, json, &first_record);
+  for (int s = 0; !o.custom.given && failures == 0 && s < BENCH_SHAPE_COUNT;
+       s++)
+    if (o.shapes[s])
+      failures += bench_shape_ops(ctx, check, &bench_shapes[s], o.ops, o.algo,
+                                  &peak, &run, json, &first_record);
   if (json != NULL) {
     fprintf(json, "\n]\n");
     if (failures == 0 && outputs_commit(&out) != 0)

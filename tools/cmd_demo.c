@@ -2,6 +2,7 @@
  * Images" notebooks on a device, each result checked against the reference
  * backend and, where the notebooks print it, against their values. */
 #include "cli.h"
+#include "cli_options.h"
 #include "commands.h"
 
 #include <math.h>
@@ -517,32 +518,33 @@ static int run_on_all(uint64_t seed) {
   return failed_devices == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
+/* The command line of `clconv demo`. */
+typedef struct demo_options {
+  const char *device;
+  long seed;
+} demo_options;
+
+static const cli_option options_table[] = {
+    CLI_OPT_TEXT("--device", demo_options, device, "a device or all"),
+    CLI_OPT_LONG("--seed", demo_options, seed, 0, 2147483647),
+};
+
 int cmd_demo(int argc, char **argv) {
-  const char *device = NULL;
+  demo_options o = {NULL, 0};
+  const char *device;
   char name[160];
   int checks = 0;
-  int64_t seed = 0, unused;
-  for (int i = 1; i < argc; i++) {
-    if (cli_is_help(argv[i])) {
-      fputs(usage, stdout);
-      return CLI_EXIT_OK;
-    } else if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
-      device = argv[++i];
-    } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-      if (cli_parse_pair(argv[++i], &seed, &unused) != 0 || seed != unused) {
-        fprintf(stderr, "clconv demo: --seed takes a number, got '%s'\n",
-                argv[i]);
-        return CLI_EXIT_USAGE;
-      }
-    } else {
-      fprintf(stderr, "clconv demo: unknown or incomplete argument '%s'\n%s",
-              argv[i], usage);
-      return CLI_EXIT_USAGE;
-    }
-  }
+  uint64_t seed;
+  const int code = cli_parse_options(
+      "demo", argc, argv, options_table,
+      sizeof options_table / sizeof options_table[0], &o, usage);
+  if (code >= 0)
+    return code;
+  device = o.device;
+  seed = (uint64_t)o.seed;
   if (device != NULL && strcmp(device, "all") == 0)
-    return run_on_all((uint64_t)seed);
-  return run_on(device, (uint64_t)seed, name, sizeof name, &checks) == 0
+    return run_on_all(seed);
+  return run_on(device, seed, name, sizeof name, &checks) == 0
              ? CLI_EXIT_OK
              : CLI_EXIT_FAILURE;
 }

@@ -1,5 +1,6 @@
 /* cmd_devices.c: `clconv devices`: lists every OpenCL platform and device. */
 #include "cli.h"
+#include "cli_options.h"
 #include "commands.h"
 
 #include <stdlib.h>
@@ -75,18 +76,14 @@ int cmd_devices(int argc, char **argv) {
   clconv_status status;
   int last_platform = -1, json = 0;
 
-  for (int i = 1; i < argc; i++) {
-    if (cli_is_help(argv[i])) {
-      fputs(usage, stdout);
-      return CLI_EXIT_OK;
-    }
-    if (strcmp(argv[i], "--json") == 0) {
-      json = 1;
-      continue;
-    }
-    fprintf(stderr, "clconv devices: unknown argument '%s'\n%s", argv[i],
-            usage);
-    return CLI_EXIT_USAGE;
+  {
+    static const cli_option table[] = {
+        {"--json", CLI_FLAG, 0, NULL, 0, 0, NULL},
+    };
+    const int code =
+        cli_parse_options("devices", argc, argv, table, 1, &json, usage);
+    if (code >= 0)
+      return code;
   }
 
   /* Counts the devices, then lists them. */

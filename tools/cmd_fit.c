@@ -3,6 +3,7 @@
  * kernel, and writes the learned weights. */
 #include "cli.h"
 #include "cli_mpi.h"
+#include "cli_options.h"
 #include "clock.h"
 #include "commands.h"
 #include "image.h"
@@ -80,95 +81,89 @@ typedef struct fit_options {
 } fit_options;
 
 static int bad_usage(const char *fmt, const char *arg) {
-  fprintf(stderr, "clconv fit: ");
-  fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\n(see 'clconv fit --help')\n");
-  return CLI_EXIT_USAGE;
+  return cli_usage_error("fit", fmt, arg);
 }
 
-static int parse_float(const char *text, float *out) {
+/* --split even|speed into an int: 1 for speed. */
+static int parse_split(void *field, const char *value) {
+  if (strcmp(value, "even") != 0 && strcmp(value, "speed") != 0)
+    return -1;
+  *(int *)field = strcmp(value, "speed") == 0;
+  return 0;
+}
+
+/* --kernel KHxKW into the layer's kernel_h and kernel_w. */
+static int parse_kernel(void *field, const char *value) {
+  clconv_conv2d_params *layer = field;
+  int64_t kh, kw;
+  if (cli_parse_dims(value, 'x', &kh, &kw) != 0 || kh < 1 || kw < 1 ||
+      kh > CLI_MAX_KERNEL || kw > CLI_MAX_KERNEL)
+    return -1;
+  layer->kernel_h = kh;
+  layer->kernel_w = kw;
+  return 0;
+}
+
+/* --seed N (non-negative) into a uint64_t. */
+static int parse_seed(void *field, const char *value) {
   char *end;
   errno = 0;
-  *out = strtof(text, &end);
-  return (errno != 0 || end == text || *end != '\0' || !isfinite(*out)) ? -1
-                                                                        : 0;
+  *(uint64_t *)field = strtoull(value, &end, 10);
+  return *end != '\0' || end == value || errno != 0 || value[0] == '-' ? -1 : 0;
 }
 
-/* Parses one option with a value. @return -1 to go on, else an exit. */
-static int parse_valued(fit_options *o, const char *arg, const char *value) {
-  char *end;
-  int conv = cli_conv_option("fit", arg, value, &o->conv);
-  if (conv != 0)
-    return conv < 0 ? CLI_EXIT_USAGE : -1;
-  if (strcmp(arg, "--input") == 0) {
-    o->input = value;
-  } else if (strcmp(arg, "--target") == 0) {
-    o->target = value;
-  } else if (strcmp(arg, "--weights-out") == 0) {
-    o->weights_out = value;
-  } else if (strcmp(arg, "--bias-out") == 0) {
-    o->bias_out = value;
-  } else if (strcmp(arg, "--device") == 0) {
-    o->device = value;
-  } else if (strcmp(arg, "--log") == 0) {
-    o->log = value;
-  } else if (strcmp(arg, "--devices") == 0) {
-    o->devices = value;
-  } else if (strcmp(arg, "--split") == 0) {
-    if (strcmp(value, "even") != 0 && strcmp(value, "speed") != 0)
-      return bad_usage("--split takes even or speed, got '%s'", value);
-    o->split_by_speed = strcmp(value, "speed") == 0;
-  } else if (strcmp(arg, "--log-every") == 0) {
-    if (cli_parse_long(value, 1, 1000000, &o->log_every) != 0)
-      return bad_usage("--log-every takes 1 to 1000000, got '%s'", value);
-  } else if (strcmp(arg, "--kernel") == 0) {
-    int64_t kh, kw;
-    if (cli_parse_dims(value, 'x', &kh, &kw) != 0 || kh < 1 || kw < 1 ||
-        kh > CLI_MAX_KERNEL || kw > CLI_MAX_KERNEL)
-      return bad_usage("--kernel takes KHxKW, each 1 to 65536, e.g. 1x2, got "
-                       "'%s'",
-                       value);
-    o->layer.kernel_h = kh;
-    o->layer.kernel_w = kw;
-  } else if (strcmp(arg, "--lr") == 0) {
-    if (parse_float(value, &o->sgd.lr) != 0)
-      return bad_usage("--lr takes a number, got '%s'", value);
-  } else if (strcmp(arg, "--momentum") == 0) {
-    if (parse_float(value, &o->sgd.momentum) != 0)
-      return bad_usage("--momentum takes a number, got '%s'", value);
-  } else if (strcmp(arg, "--weight-decay") == 0) {
-    if (parse_float(value, &o->sgd.weight_decay) != 0)
-      return bad_usage("--weight-decay takes a number, got '%s'", value);
-  } else if (strcmp(arg, "--epochs") == 0) {
-    if (cli_parse_long(value, 1, 1000000, &o->epochs) != 0)
-      return bad_usage("--epochs takes 1 to 1000000, got '%s'", value);
-  } else if (strcmp(arg, "--seed") == 0) {
-    errno = 0;
-    o->layer.seed = strtoull(value, &end, 10);
-    if (*end != '\0' || end == value || errno != 0 || value[0] == '-')
-      return bad_usage("--seed takes a non-negative number, got '%s'", value);
-  } else if (strcmp(arg, "--init") == 0) {
-    if (strcmp(value, "pytorch") == 0)
-      o->layer.init = CLCONV_INIT_PYTORCH;
-    else if (strcmp(value, "uniform01") == 0)
-      o->layer.init = CLCONV_INIT_UNIFORM01;
-    else
-      return bad_usage("--init takes pytorch or uniform01, got '%s'", value);
-  } else if (strcmp(arg, "--loss") == 0) {
-    if (strcmp(value, "sum") == 0)
-      o->loss = CLCONV_REDUCTION_SUM;
-    else if (strcmp(value, "mean") == 0)
-      o->loss = CLCONV_REDUCTION_MEAN;
-    else
-      return bad_usage("--loss takes sum or mean, got '%s'", value);
-  } else {
-    return bad_usage("unknown option '%s'", arg);
-  }
-  return -1;
+/* --init pytorch|uniform01 into a clconv_init. */
+static int parse_init(void *field, const char *value) {
+  if (strcmp(value, "pytorch") == 0)
+    *(clconv_init *)field = CLCONV_INIT_PYTORCH;
+  else if (strcmp(value, "uniform01") == 0)
+    *(clconv_init *)field = CLCONV_INIT_UNIFORM01;
+  else
+    return -1;
+  return 0;
 }
+
+/* --loss sum|mean into a clconv_reduction. */
+static int parse_loss(void *field, const char *value) {
+  if (strcmp(value, "sum") == 0)
+    *(clconv_reduction *)field = CLCONV_REDUCTION_SUM;
+  else if (strcmp(value, "mean") == 0)
+    *(clconv_reduction *)field = CLCONV_REDUCTION_MEAN;
+  else
+    return -1;
+  return 0;
+}
+
+static const cli_option options_table[] = {
+    CLI_OPT_TEXT("--input", fit_options, input, "a file"),
+    CLI_OPT_TEXT("--target", fit_options, target, "a file"),
+    CLI_OPT_TEXT("--weights-out", fit_options, weights_out, "a file"),
+    CLI_OPT_TEXT("--bias-out", fit_options, bias_out, "a file"),
+    CLI_OPT_TEXT("--device", fit_options, device, "a device"),
+    CLI_OPT_TEXT("--devices", fit_options, devices, "a list of devices"),
+    CLI_OPT_TEXT("--log", fit_options, log, "a file"),
+    CLI_OPT_FLAG("--bias", fit_options, layer.bias),
+    CLI_OPT_FLAG("--gray", fit_options, gray),
+    CLI_OPT_PARSE("--split", fit_options, split_by_speed, "even or speed",
+                  parse_split),
+    CLI_OPT_LONG("--log-every", fit_options, log_every, 1, 1000000),
+    CLI_OPT_PARSE("--kernel", fit_options, layer,
+                  "KHxKW, each 1 to 65536, e.g. 1x2", parse_kernel),
+    CLI_OPT_FLOAT("--lr", fit_options, sgd.lr),
+    CLI_OPT_FLOAT("--momentum", fit_options, sgd.momentum),
+    CLI_OPT_FLOAT("--weight-decay", fit_options, sgd.weight_decay),
+    CLI_OPT_LONG("--epochs", fit_options, epochs, 1, 1000000),
+    CLI_OPT_PARSE("--seed", fit_options, layer.seed, "a non-negative number",
+                  parse_seed),
+    CLI_OPT_PARSE("--init", fit_options, layer.init, "pytorch or uniform01",
+                  parse_init),
+    CLI_OPT_PARSE("--loss", fit_options, loss, "sum or mean", parse_loss),
+    CLI_OPT_CORR2D(fit_options, conv),
+};
 
 /* Parses the command line into @p o. @return -1 to go on, else an exit. */
 static int parse_options(int argc, char **argv, fit_options *o) {
+  int code;
   memset(o, 0, sizeof *o);
   o->layer = clconv_conv2d_params_default();
   o->layer.bias = 0;
@@ -179,27 +174,14 @@ static int parse_options(int argc, char **argv, fit_options *o) {
   o->loss = CLCONV_REDUCTION_SUM;
   o->epochs = 10;
   o->log_every = 1;
-  for (int i = 1; i < argc; i++) {
-    int code;
-    if (cli_is_help(argv[i])) {
-      fputs(usage, stdout);
-      return CLI_EXIT_OK;
-    }
-    if (strcmp(argv[i], "--bias") == 0) {
-      o->layer.bias = 1;
-      continue;
-    }
-    if (strcmp(argv[i], "--gray") == 0) {
-      o->gray = 1;
-      continue;
-    }
-    if (i + 1 >= argc)
-      return bad_usage("'%s' needs a value or is unknown", argv[i]);
-    code = parse_valued(o, argv[i], argv[i + 1]);
-    if (code >= 0)
-      return code;
-    i++;
-  }
+  code = cli_parse_options("fit", argc, argv, options_table,
+                           sizeof options_table / sizeof options_table[0], o,
+                           usage);
+  if (code >= 0)
+    return code;
+  if (cli_check_output_name("fit", "--weights-out", o->weights_out) != 0 ||
+      cli_check_output_name("fit", "--bias-out", o->bias_out) != 0)
+    return CLI_EXIT_USAGE;
   clconv_conv2d_params_set_corr2d(&o->layer, &o->conv);
   if (o->input == NULL || o->target == NULL || o->weights_out == NULL ||
       o->layer.kernel_h == 0)
@@ -297,11 +279,27 @@ static int write_parameters(fit_state *s, const fit_options *o, outputs *out,
             clconv_context_message(s->ctx));
     goto done;
   }
-  printf("learned weight =\n");
-  cli_print_matrix(stdout, "  ", wv, (int64_t)(nw / (size_t)w_dims[3]),
-                   w_dims[3]);
+  /* Each (KH, KW) slice under its indices, with the shape said. */
+  if (w_dims[0] * w_dims[1] == 1) {
+    printf("learned weight, (KH, KW) = (%lld, %lld):\n", (long long)w_dims[2],
+           (long long)w_dims[3]);
+    cli_print_matrix(stdout, "  ", wv, w_dims[2], w_dims[3]);
+  } else {
+    printf("learned weight, (Cout, Cin/groups, KH, KW) = (%lld, %lld, %lld, "
+           "%lld):\n",
+           (long long)w_dims[0], (long long)w_dims[1], (long long)w_dims[2],
+           (long long)w_dims[3]);
+    for (int64_t co = 0; co < w_dims[0]; co++)
+      for (int64_t ci = 0; ci < w_dims[1]; ci++) {
+        printf("  [%lld, %lld] =\n", (long long)co, (long long)ci);
+        cli_print_matrix(
+            stdout, "    ",
+            wv + (size_t)((co * w_dims[1] + ci) * w_dims[2] * w_dims[3]),
+            w_dims[2], w_dims[3]);
+      }
+  }
   if (b != NULL) {
-    printf("learned bias =\n");
+    printf("learned bias, (Cout,) = (%lld,):\n", (long long)nb);
     cli_print_matrix(stdout, "  ", bv, 1, (int64_t)nb);
   }
   /* Both files or neither. */

@@ -1,6 +1,7 @@
 /* cmd_run.c: `clconv run`: forward cross-correlation of NumPy .npy files, and
  * optionally its backward pass. */
 #include "cli.h"
+#include "cli_options.h"
 #include "clock.h"
 #include "commands.h"
 #include "image.h"
@@ -65,78 +66,73 @@ typedef struct run_options {
   int gray, scale, half, json;
 } run_options;
 
+/* --dtype float32|float16 into an int: 1 for float16. */
+static int parse_dtype(void *field, const char *value) {
+  if (strcmp(value, "float32") != 0 && strcmp(value, "float16") != 0)
+    return -1;
+  *(int *)field = strcmp(value, "float16") == 0;
+  return 0;
+}
+
+/* --scale auto|abs|clip into an int (an image_scale). */
+static int parse_scale(void *field, const char *value) {
+  image_scale scale;
+  if (image_parse_scale(value, &scale) != 0)
+    return -1;
+  *(int *)field = (int)scale;
+  return 0;
+}
+
+static const cli_option options_table[] = {
+    CLI_OPT_TEXT("--input", run_options, input, "a file"),
+    CLI_OPT_TEXT("--weight", run_options, weight, "a file"),
+    CLI_OPT_TEXT("--bias", run_options, bias, "a file"),
+    CLI_OPT_TEXT("--output", run_options, output, "a file"),
+    CLI_OPT_TEXT("--device", run_options, device, "a device"),
+    CLI_OPT_TEXT("--grad-output", run_options, grad_output, "a file"),
+    CLI_OPT_TEXT("--grad-input", run_options, grad_input, "a file"),
+    CLI_OPT_TEXT("--grad-weight", run_options, grad_weight, "a file"),
+    CLI_OPT_TEXT("--grad-bias", run_options, grad_bias, "a file"),
+    CLI_OPT_FLAG("--gray", run_options, gray),
+    CLI_OPT_FLAG("--json", run_options, json),
+    CLI_OPT_PARSE("--dtype", run_options, half, "float32 or float16",
+                  parse_dtype),
+    CLI_OPT_PARSE("--scale", run_options, scale, "auto, abs or clip",
+                  parse_scale),
+    CLI_OPT_CORR2D(run_options, p),
+};
+
 static int bad_usage(const char *fmt, const char *arg) {
-  fprintf(stderr, "clconv run: ");
-  fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\n(see 'clconv run --help')\n");
-  return CLI_EXIT_USAGE;
+  return cli_usage_error("run", fmt, arg);
 }
 
 /* Parses the command line into @p o. @return -1 to go on, else an exit. */
 static int parse_options(int argc, char **argv, run_options *o) {
-  struct {
-    const char *name;
-    const char **field;
-  } files[] = {{"--input", &o->input},
-               {"--weight", &o->weight},
-               {"--bias", &o->bias},
-               {"--output", &o->output},
-               {"--device", &o->device},
-               {"--grad-output", &o->grad_output},
-               {"--grad-input", &o->grad_input},
-               {"--grad-weight", &o->grad_weight},
-               {"--grad-bias", &o->grad_bias}};
+  int code;
   memset(o, 0, sizeof *o);
   o->p = clconv_corr2d_params_default();
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-    int known = 0;
-    if (cli_is_help(arg)) {
-      fputs(usage, stdout);
-      return CLI_EXIT_OK;
-    }
-    if (strcmp(arg, "--gray") == 0) {
-      o->gray = 1;
-      continue;
-    }
-    if (strcmp(arg, "--json") == 0) {
-      o->json = 1;
-      continue;
-    }
-    if (strcmp(arg, "--dtype") == 0) {
-      if (value == NULL ||
-          (strcmp(value, "float32") != 0 && strcmp(value, "float16") != 0))
-        return bad_usage("--dtype takes float32 or float16, got '%s'",
-                         value != NULL ? value : "");
-      o->half = strcmp(value, "float16") == 0;
-      i++;
-      continue;
-    }
-    if (strcmp(arg, "--scale") == 0) {
-      image_scale scale;
-      if (image_parse_scale(value, &scale) != 0)
-        return bad_usage("--scale takes auto, abs or clip, got '%s'",
-                         value != NULL ? value : "");
-      o->scale = (int)scale;
-      i++;
-      continue;
-    }
-    if (value == NULL)
-      return bad_usage("'%s' needs a value or is unknown", arg);
-    i++;
-    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++)
-      if (strcmp(arg, files[f].name) == 0) {
-        *files[f].field = value;
-        known = 1;
-      }
-    if (!known) {
-      int conv = cli_conv_option("run", arg, value, &o->p);
-      if (conv < 0)
+  o->scale = -1; /* not given */
+  code = cli_parse_options("run", argc, argv, options_table,
+                           sizeof options_table / sizeof options_table[0], o,
+                           usage);
+  if (code >= 0)
+    return code;
+  {
+    const char *names[] = {"--output", "--grad-input", "--grad-weight",
+                           "--grad-bias"};
+    const char *paths[] = {o->output, o->grad_input, o->grad_weight,
+                           o->grad_bias};
+    int pictures = 0;
+    for (int k = 0; k < 4; k++) {
+      if (cli_check_output_name("run", names[k], paths[k]) != 0)
         return CLI_EXIT_USAGE;
-      if (conv == 0)
-        return bad_usage("unknown option '%s'", arg);
+      pictures += cli_is_picture_output(paths[k]);
     }
+    if (o->scale >= 0 && pictures == 0)
+      return bad_usage("%s", "--scale applies to picture outputs (.png, .jpg, "
+                             ".bmp, .pgm), and none is named");
+    if (o->scale < 0)
+      o->scale = IMAGE_SCALE_AUTO;
   }
   if (o->input == NULL)
     return bad_usage("%s", "--input is required");

@@ -2,6 +2,7 @@
  * benchmark shapes, or for one problem given on the command line, on the
  * present device, and stores them in the disk cache for later runs. */
 #include "cli.h"
+#include "cli_options.h"
 #include "commands.h"
 #include "shapes.h"
 
@@ -82,87 +83,74 @@ static int tune_one(clconv_context *ctx, const char *label,
   return r.rejected == 0 ? 0 : -1;
 }
 
-/* Parses a numeric option of the range [lo, hi]. @return 0 on success. */
-static int parse_count(const char *option, const char *value, long lo, long hi,
-                       long *out) {
-  if (cli_parse_long(value, lo, hi, out) != 0) {
-    fprintf(stderr, "clconv tune: %s takes %ld to %ld\n", option, lo, hi);
+/* Dims given on the command line, or not. */
+typedef struct given_dims {
+  int64_t dims[4];
+  int given;
+} given_dims;
+
+/* The command line of `clconv tune`. */
+typedef struct tune_options {
+  const char *device;
+  int shapes[BENCH_SHAPE_COUNT], has_bias;
+  given_dims x, w;
+  long repeat, candidates;
+  clconv_corr2d_params p;
+} tune_options;
+
+/* --input or --weight A,B,C,D into its dims, marking it given. */
+static int parse_given_dims(void *field, const char *value) {
+  given_dims *d = field;
+  if (parse_dims(value, d->dims) != 0)
     return -1;
-  }
+  d->given = 1;
   return 0;
 }
 
+/* --shapes S1,S3,... into the selection (parse_shape_list reports). */
+static int parse_shapes(void *field, const char *value) {
+  return parse_shape_list("clconv tune", value, field) == 0 ? 0 : -2;
+}
+
+static const cli_option options_table[] = {
+    CLI_OPT_TEXT("--device", tune_options, device, "a device"),
+    CLI_OPT_FLAG("--bias", tune_options, has_bias),
+    CLI_OPT_PARSE("--shapes", tune_options, shapes, "shape names",
+                  parse_shapes),
+    CLI_OPT_PARSE("--input", tune_options, x, "four positive integers N,C,H,W",
+                  parse_given_dims),
+    CLI_OPT_PARSE("--weight", tune_options, w,
+                  "four positive integers COUT,CIN/G,KH,KW", parse_given_dims),
+    CLI_OPT_LONG("--repeat", tune_options, repeat, 1, 100000),
+    CLI_OPT_LONG("--candidates", tune_options, candidates, 0, 1000),
+    CLI_OPT_CORR2D(tune_options, p),
+};
+
 int cmd_tune(int argc, char **argv) {
-  const char *device = NULL;
-  int selected[BENCH_SHAPE_COUNT], has_bias = 0, own = 0, have_w = 0;
-  int failures = 0;
-  long repeat = 5, candidates = 24;
-  int64_t x_dims[4], w_dims[4];
-  clconv_corr2d_params p = clconv_corr2d_params_default();
+  tune_options o;
+  int failures = 0, code;
   clconv_context_options options = clconv_context_options_default();
   clconv_context *ctx = NULL;
   clconv_device_info info;
   char message[2048];
+  memset(&o, 0, sizeof o);
+  o.repeat = 5;
+  o.candidates = 24;
+  o.p = clconv_corr2d_params_default();
   for (int i = 0; i < BENCH_SHAPE_COUNT; i++)
-    selected[i] = 1;
-
-  for (int i = 1; i < argc; i++) {
-    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-    int conv;
-    if (cli_is_help(argv[i])) {
-      fputs(usage, stdout);
-      return CLI_EXIT_OK;
-    }
-    if (strcmp(argv[i], "--bias") == 0) {
-      has_bias = 1;
-      continue;
-    }
-    if (value == NULL) {
-      fprintf(stderr, "clconv tune: '%s' needs a value or is unknown\n%s",
-              argv[i], usage);
-      return CLI_EXIT_USAGE;
-    }
-    conv = cli_conv_option("tune", argv[i], value, &p);
-    if (conv < 0)
-      return CLI_EXIT_USAGE;
-    if (conv > 0) {
-      /* handled */
-    } else if (strcmp(argv[i], "--device") == 0) {
-      device = value;
-    } else if (strcmp(argv[i], "--shapes") == 0) {
-      if (parse_shape_list("clconv tune", value, selected) != 0)
-        return CLI_EXIT_USAGE;
-    } else if (strcmp(argv[i], "--input") == 0 ||
-               strcmp(argv[i], "--weight") == 0) {
-      const int is_input = strcmp(argv[i], "--input") == 0;
-      if (parse_dims(value, is_input ? x_dims : w_dims) != 0) {
-        fprintf(stderr,
-                "clconv tune: %s takes four positive integers A,B,C,D, got "
-                "'%s'\n",
-                argv[i], value);
-        return CLI_EXIT_USAGE;
-      }
-      own |= is_input;
-      have_w |= !is_input;
-    } else if (strcmp(argv[i], "--repeat") == 0) {
-      if (parse_count("--repeat", value, 1, 100000, &repeat) != 0)
-        return CLI_EXIT_USAGE;
-    } else if (strcmp(argv[i], "--candidates") == 0) {
-      if (parse_count("--candidates", value, 0, 1000, &candidates) != 0)
-        return CLI_EXIT_USAGE;
-    } else {
-      fprintf(stderr, "clconv tune: unknown option '%s'\n%s", argv[i], usage);
-      return CLI_EXIT_USAGE;
-    }
-    i++;
-  }
-  if (own != have_w) {
+    o.shapes[i] = 1;
+  code = cli_parse_options("tune", argc, argv, options_table,
+                           sizeof options_table / sizeof options_table[0], &o,
+                           usage);
+  if (code >= 0)
+    return code;
+  if (o.x.given != o.w.given) {
     fprintf(stderr, "clconv tune: --input and --weight go together\n");
     return CLI_EXIT_USAGE;
   }
 
   /* Checks sample 2000 elements, as in clconv bench. */
-  options.device = device;
+  options.device = o.device;
   options.verify_sample = 2000;
   if (clconv_context_create(&options, &ctx, message, sizeof message) !=
       CLCONV_STATUS_OK) {
@@ -172,23 +160,23 @@ int cmd_tune(int argc, char **argv) {
   clconv_context_device(ctx, &info);
   printf("clconv tune on %s (%s); %ld timed runs per candidate, at most %ld "
          "candidates\n",
-         info.device_name, clconv_device_type_name(info.type), repeat,
-         candidates);
-  if (own) {
-    failures += tune_one(ctx, "yours", &p, x_dims, w_dims, has_bias,
-                         (int)repeat, (int)candidates) != 0;
+         info.device_name, clconv_device_type_name(info.type), o.repeat,
+         o.candidates);
+  if (o.x.given) {
+    failures += tune_one(ctx, "yours", &o.p, o.x.dims, o.w.dims, o.has_bias,
+                         (int)o.repeat, (int)o.candidates) != 0;
   } else {
     for (int s = 0; s < BENCH_SHAPE_COUNT; s++) {
       const bench_shape *b = &bench_shapes[s];
       const int64_t xd[4] = {b->n, b->cin, b->h, b->w};
       const int64_t wd[4] = {b->cout, b->cin, b->kh, b->kw};
       clconv_corr2d_params sp = clconv_corr2d_params_default();
-      if (!selected[s])
+      if (!o.shapes[s])
         continue;
       sp.pad_h = sp.pad_w = b->pad;
       sp.stride_h = sp.stride_w = b->stride;
-      failures += tune_one(ctx, b->name, &sp, xd, wd, 1, (int)repeat,
-                           (int)candidates) != 0;
+      failures += tune_one(ctx, b->name, &sp, xd, wd, 1, (int)o.repeat,
+                           (int)o.candidates) != 0;
     }
   }
   clconv_context_release(ctx);

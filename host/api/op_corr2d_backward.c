@@ -184,6 +184,9 @@ clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
   CLCONV_RETURN_IF(ctx, accumulate != 0 && accumulate != 1,
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: accumulate must be 0 or 1, got %d", fn, accumulate);
+  /* An empty batch sums nothing: dW is 0, or keeps what it held. */
+  if (dy->count == 0)
+    return accumulate ? CLCONV_STATUS_OK : clconv__tensor_zero(dw);
 
   if (ctx->is_reference) {
     const grad_args args = {&g, x->host, dy->host, accumulate ? dw->host : NULL,
@@ -260,6 +263,10 @@ clconv_status clconv_corr2d_backward_bias(clconv_context *ctx,
   g.cout = dy->dims[1];
   g.hout = dy->dims[2];
   g.wout = dy->dims[3];
+  /* An empty batch sums nothing: db is 0, or keeps what it held. */
+  if (db->count == 0 || dy->count == 0)
+    return accumulate || db->count == 0 ? CLCONV_STATUS_OK
+                                        : clconv__tensor_zero(db);
 
   if (ctx->is_reference)
     return reference_bias(ctx, fn, &g, dy, db, accumulate);

@@ -36,7 +36,11 @@ function(clconv_check_test_policy)
         message(FATAL_ERROR "test ${test} has no label or no timeout "
                             "(cmake/test_policy.cmake)")
       endif()
+      # Specialized kernels at once (CLCONV_BUILD=sync), so that a test
+      # knows which kernels computed what; the tier suite and the tool's
+      # first-contact tests choose their mode themselves.
       set_property(TEST ${test} APPEND PROPERTY ENVIRONMENT
+                   "CLCONV_BUILD=sync"
                    "XDG_CACHE_HOME=${CLCONV_TEST_CACHE_DIR}"
                    "CLCONV_CACHE_DIR=${CLCONV_TEST_CACHE_DIR}/clconv"
                    "POCL_CACHE_DIR=${CLCONV_TEST_CACHE_DIR}/pocl")

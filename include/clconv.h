@@ -216,7 +216,27 @@ typedef struct clconv_context_options {
    * goes past it, the least recently used are removed. Default 0:
    * $CLCONV_CACHE_MAX_MB megabytes, else 512 MiB. */
   uint64_t cache_max_bytes;
+  /* How kernels of a problem the device has not met are built, a
+   * clconv_build_mode. Default CLCONV_FROM_ENVIRONMENT: $CLCONV_BUILD
+   * (async, sync or generic), else CLCONV_BUILD_ASYNC. (New in 0.4.) */
+  int build;
 } clconv_context_options;
+
+/* How a context builds the kernels of a problem it has not met before
+ * (docs/design.md, "First contact"). Every mode gives results within the
+ * same tolerance of the reference. */
+typedef enum clconv_build_mode {
+  /* The first call runs the generic kernels at once (one program per
+   * device, kept in the disk cache); the problem's specialized programs
+   * build in the background, on a thread the context owns, and take over
+   * when they are ready. clconv_context_release() waits for the build under
+   * way and stores it in the disk cache; the queued ones are dropped. */
+  CLCONV_BUILD_ASYNC = 1,
+  /* Every call waits for its specialized programs (benchmarks). */
+  CLCONV_BUILD_SYNC = 2,
+  /* Only the generic kernels, never a specialized build. */
+  CLCONV_BUILD_GENERIC = 3
+} clconv_build_mode;
 
 /** Sets every field of @p options, of @p struct_size bytes as the caller
  * knows the struct, to its default. */
@@ -253,6 +273,21 @@ CLCONV_API const char *clconv_context_message(const clconv_context *ctx);
 /** Copies the description of the context's device into @p info. */
 CLCONV_API clconv_status clconv_context_device(const clconv_context *ctx,
                                                clconv_device_info *info);
+
+/** @return what the library decided on this context that its caller may
+ * want to know, one line each: a background build that failed (the
+ * generic kernels then serve that problem), a fallback taken. "" when
+ * nothing. Valid until the next call on the context. */
+CLCONV_API const char *clconv_context_notes(const clconv_context *ctx);
+
+/** @return the specialized programs queued or building in the background
+ * (CLCONV_BUILD_ASYNC); 0 for NULL or the reference backend. */
+CLCONV_API int clconv_context_builds_pending(clconv_context *ctx);
+
+/** Waits until every background build has ended, so that the next op of
+ * each problem seen runs on its specialized programs.
+ * @return OK, or INVALID_ARGUMENT / CONTEXT_UNUSABLE. */
+CLCONV_API clconv_status clconv_context_wait_builds(clconv_context *ctx);
 
 /** Waits until all work queued on the context is done.
  * @return OK, or the error that work met (the context is then unusable). */

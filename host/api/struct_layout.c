@@ -46,6 +46,7 @@ static const layout_entry layout[] = {
     FIELD(clconv_context_options, cache_dir),
     FIELD(clconv_context_options, verify_sample),
     FIELD(clconv_context_options, cache_max_bytes),
+    FIELD(clconv_context_options, build),
     STRUCT(clconv_peak),
     FIELD(clconv_peak, gflops),
     FIELD(clconv_peak, gbps),

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static void format_into(char *buf, size_t buf_size, const char *fmt,
                         va_list args) {
@@ -21,6 +22,25 @@ clconv_status clconv__error_fail(clconv_context *ctx, clconv_status status,
   format_into(ctx->message, sizeof ctx->message, fmt, args);
   va_end(args);
   return status;
+}
+
+void clconv__error_note(clconv_context *ctx, const char *fmt, ...) {
+  char line[1024];
+  size_t used;
+  va_list args;
+  if (ctx == NULL)
+    return;
+  va_start(args, fmt);
+  format_into(line, sizeof line, fmt, args);
+  va_end(args);
+  if (strstr(ctx->notes, line) != NULL)
+    return; /* said already */
+  used = strlen(ctx->notes);
+  if (used + strlen(line) + 2 > sizeof ctx->notes)
+    return; /* full: the first notes stay */
+  memcpy(ctx->notes + used, line, strlen(line));
+  ctx->notes[used + strlen(line)] = '\n';
+  ctx->notes[used + strlen(line) + 1] = '\0';
 }
 
 clconv_status clconv__error_fail_buf(char *buf, size_t buf_size,

@@ -23,6 +23,12 @@
 clconv_status clconv__error_fail(clconv_context *ctx, clconv_status status,
                                  const char *fmt, ...) CLCONV__PRINTF(3, 4);
 
+/* Adds a line to the context's notes (clconv_context_notes): what the
+ * library decided that the caller may want to know (a background build
+ * that failed, a fallback taken); a line already there is not repeated. */
+void clconv__error_note(clconv_context *ctx, const char *fmt, ...)
+    CLCONV__PRINTF(2, 3);
+
 /* Same, into a caller's buffer (for functions that have no context yet). */
 clconv_status clconv__error_fail_buf(char *buf, size_t buf_size,
                                      clconv_status status, const char *fmt, ...)

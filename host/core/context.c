@@ -6,6 +6,7 @@
 #include "common/alloc.h"
 #include "common/error.h"
 #include "common/os.h"
+#include "opencl/cl_builder.h"
 #include "opencl/cl_device.h"
 #include "opencl/cl_launch.h"
 #include "opencl/cl_program.h"
@@ -22,6 +23,7 @@ void clconv_context_options_init(clconv_context_options *options,
   memset(&o, 0, sizeof o);
   o.verify = CLCONV_FROM_ENVIRONMENT;
   o.cache = CLCONV_FROM_ENVIRONMENT;
+  o.build = CLCONV_FROM_ENVIRONMENT;
   clconv__abi_init(options, struct_size, &o, sizeof o);
 }
 
@@ -80,6 +82,7 @@ clconv_status clconv__context_new(const clconv_context_options *given,
   clconv_context_options full;
   const clconv_context_options *options;
   const char *kernel_dir;
+  int build;
   clconv_context *ctx;
 
   *out = NULL;
@@ -103,6 +106,29 @@ clconv_status clconv__context_new(const clconv_context_options *given,
         message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
         "%s: options.cache must be 0, 1 or CLCONV_FROM_ENVIRONMENT, got %d", fn,
         options->cache);
+  if (options->build == CLCONV_FROM_ENVIRONMENT) {
+    const char *text = clconv__os_getenv("CLCONV_BUILD");
+    if (text == NULL || text[0] == '\0' || strcmp(text, "async") == 0)
+      build = CLCONV_BUILD_ASYNC;
+    else if (strcmp(text, "sync") == 0)
+      build = CLCONV_BUILD_SYNC;
+    else if (strcmp(text, "generic") == 0)
+      build = CLCONV_BUILD_GENERIC;
+    else
+      return clconv__error_fail_buf(
+          message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
+          "%s: CLCONV_BUILD must be async, sync or generic, got '%s'", fn,
+          text);
+  } else if (options->build >= CLCONV_BUILD_ASYNC &&
+             options->build <= CLCONV_BUILD_GENERIC) {
+    build = options->build;
+  } else {
+    return clconv__error_fail_buf(
+        message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
+        "%s: options.build must be CLCONV_BUILD_ASYNC, _SYNC, _GENERIC or "
+        "CLCONV_FROM_ENVIRONMENT, got %d",
+        fn, options->build);
+  }
   kernel_dir = options->kernel_dir != NULL && options->kernel_dir[0] != '\0'
                    ? options->kernel_dir
                    : clconv__os_getenv("CLCONV_KERNEL_DIR");
@@ -113,6 +139,7 @@ clconv_status clconv__context_new(const clconv_context_options *given,
                                   CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                                   "%s: out of host memory", fn);
   ctx->verify = switch_on(options->verify, "CLCONV_VERIFY");
+  ctx->build_mode = build;
   ctx->verify_sample = options->verify_sample;
   ctx->verify_total.exact = 1;
   if (kernel_dir != NULL) {
@@ -180,10 +207,16 @@ fail:
 void clconv_context_release(clconv_context *ctx) {
   if (ctx == NULL)
     return;
-  /* Saves new binaries once the queue is done, then releases everything. */
+  /* Waits for the background build under way (the queued ones are
+   * dropped) and keeps what was built, so that the next process finds it
+   * on disk; saves new binaries once the queue is done; then releases
+   * everything. */
+  clconv__cl_builder_stop(ctx);
+  clconv__cl_program_adopt_background(ctx);
   if (ctx->queue != NULL && clFinish(ctx->queue) == CL_SUCCESS &&
       !ctx->unusable)
     clconv__cl_program_save_all(ctx);
+  clconv__cl_builder_free(ctx);
   clconv__cl_program_release_all(ctx);
   clconv__cl_scratch_release(ctx);
   clconv__tuning_release(ctx);
@@ -250,5 +283,24 @@ clconv_status clconv_context_last_verify(const clconv_context *ctx,
   if (ctx == NULL || report == NULL)
     return CLCONV_STATUS_INVALID_ARGUMENT;
   *report = ctx->verify_report;
+  return CLCONV_STATUS_OK;
+}
+
+const char *clconv_context_notes(const clconv_context *ctx) {
+  return ctx != NULL ? ctx->notes : "";
+}
+
+int clconv_context_builds_pending(clconv_context *ctx) {
+  return ctx != NULL && !ctx->is_reference ? clconv__cl_builder_pending(ctx)
+                                           : 0;
+}
+
+clconv_status clconv_context_wait_builds(clconv_context *ctx) {
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__context_enter(ctx, "clconv_context_wait_builds"));
+  if (ctx->is_reference)
+    return CLCONV_STATUS_OK;
+  clconv__cl_builder_wait_all(ctx);
+  clconv__cl_program_adopt_background(ctx);
   return CLCONV_STATUS_OK;
 }

@@ -4,6 +4,7 @@
 #define CLCONV_INTERNAL_H
 
 #include "clconv.h"
+#include "common/corr2d_geometry.h"
 #include "common/device_caps.h"
 #include "opencl/cl_loader.h" /* the OpenCL API, linked or loaded at run time */
 
@@ -27,6 +28,18 @@ typedef enum clconv__scratch_slot {
 /* One built program and the kernels created from it, cached in a context by
  * (source name, build options). */
 #define CLCONV__MAX_KERNELS_PER_PROGRAM 4
+
+/* An op's specialized programs are not built yet (a probe met one that is
+ * building in the background): never returned by a public function. */
+#define CLCONV__STATUS_NOT_READY ((clconv_status)-2)
+
+/* Problems whose specialized programs a context has found ready. */
+#define CLCONV__READY_SLOTS 64
+
+/* The notes a context keeps (clconv_context_notes). */
+#define CLCONV__NOTES_MAX 4096
+
+typedef struct clconv__builder clconv__builder; /* opencl/cl_builder.h */
 typedef struct clconv__program {
   char *source_name;
   char *options;
@@ -59,6 +72,17 @@ struct clconv_context {
   cl_mem scratch[CLCONV__SCRATCH_SLOTS]; /* an op's intermediate data */
   size_t scratch_bytes[CLCONV__SCRATCH_SLOTS]; /* their sizes */
   struct clconv__tuning *tuning; /* tuned tiles (tuning.h); NULL: none yet */
+  int build_mode;                /* a clconv_build_mode */
+  int probing;              /* cl_tier.c: find what is missing, run nothing */
+  int probe_missing;        /* the probe met a program not built yet */
+  clconv__builder *builder; /* background builds; NULL: none started */
+  long generic_runs;        /* ops the generic tier ran */
+  struct {
+    int pass;
+    clconv__corr2d_geom g;
+  } ready[CLCONV__READY_SLOTS]; /* cl_tier.c: problems found ready */
+  int ready_count, ready_next;
+  char notes[CLCONV__NOTES_MAX]; /* what the library decided, one per line */
   clconv_verify_report verify_report; /* of the last verified op */
   clconv_verify_report verify_total;  /* of every op since the last reset */
   size_t verify_sample; /* 0: every element; else at most this many */

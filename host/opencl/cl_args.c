@@ -10,7 +10,12 @@ void clconv__cl_args_begin(clconv__cl_args *a, cl_kernel kernel) {
 }
 
 static void set_arg(clconv__cl_args *a, size_t size, const void *value) {
-  cl_int err = clSetKernelArg(a->kernel, a->next, size, value);
+  cl_int err;
+  if (a->kernel == NULL) { /* a probe without the kernel (cl_tier.h) */
+    a->next++;
+    return;
+  }
+  err = clSetKernelArg(a->kernel, a->next, size, value);
   if (err != CL_SUCCESS && a->err == CL_SUCCESS) {
     a->err = err;
     a->failed_index = a->next;

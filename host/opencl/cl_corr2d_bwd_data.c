@@ -4,6 +4,9 @@
  * kernel computes each phase; otherwise a kernel walks the phases itself. */
 #include "opencl/backend_opencl.h"
 
+#include "opencl/cl_generic.h"
+#include "opencl/cl_tier.h"
+
 #include "common/corr2d_algo.h"
 #include "common/error.h"
 #include "common/kernel_options.h"
@@ -137,14 +140,37 @@ static clconv_status corr2d_bwd_data_walk(clconv_context *ctx,
                               "corr2d_bwd_data");
 }
 
+/* The input gradient's operands, for cl_tier.h. */
+typedef struct data_operands {
+  const clconv__corr2d_geom *g;
+  const clconv_tensor *dy, *w;
+  clconv_tensor *dx;
+} data_operands;
+
+/* The input gradient on its specialized programs. */
+static clconv_status data_specialized(clconv_context *ctx, const void *ops) {
+  const data_operands *p = ops;
+  /* Each stride phase of dX is a forward correlation of dY with some taps
+   * of the flipped weights, where the phases allow it. */
+  if (!p->g->needs_long_index &&
+      clconv__corr2d_geometry_input_grad_by_phases(p->g))
+    return corr2d_bwd_data_by_forward(ctx, p->g, p->dy, p->w, p->dx);
+  return corr2d_bwd_data_walk(ctx, p->g, p->dy, p->w, p->dx);
+}
+
+/* The input gradient on the generic kernels. */
+static clconv_status data_generic(clconv_context *ctx, const void *ops) {
+  const data_operands *p = ops;
+  return clconv__cl_generic_bwd_data(ctx, p->g, p->dy->mem, p->w->mem,
+                                     p->dx->mem);
+}
+
 clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,
                                          const clconv__corr2d_geom *g,
                                          const clconv_tensor *dy,
                                          const clconv_tensor *w,
                                          clconv_tensor *dx) {
-  /* Each stride phase of dX is a forward correlation of dY with some taps
-   * of the flipped weights, where the phases allow it. */
-  if (!g->needs_long_index && clconv__corr2d_geometry_input_grad_by_phases(g))
-    return corr2d_bwd_data_by_forward(ctx, g, dy, w, dx);
-  return corr2d_bwd_data_walk(ctx, g, dy, w, dx);
+  const data_operands ops = {g, dy, w, dx};
+  return clconv__cl_tier_run(ctx, g, CLCONV_PASS_BACKWARD_DATA,
+                             data_specialized, data_generic, &ops);
 }

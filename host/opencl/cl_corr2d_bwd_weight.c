@@ -6,6 +6,9 @@
  * a second kernel); the naive kernel when indices need 64 bits. */
 #include "opencl/backend_opencl.h"
 
+#include "opencl/cl_generic.h"
+#include "opencl/cl_tier.h"
+
 #include "common/error.h"
 #include "common/kernel_options.h"
 #include "opencl/cl_block_channels.h"
@@ -116,11 +119,21 @@ corr2d_bwd_weight_cvec(clconv_context *ctx, const clconv__corr2d_geom *g,
   return sum_chunks(ctx, out, dw->mem, dw->count, t.chunks, accumulate);
 }
 
-clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
-                                           const clconv__corr2d_geom *g,
-                                           const clconv_tensor *x,
-                                           const clconv_tensor *dy,
-                                           clconv_tensor *dw, int accumulate) {
+/* The weight gradient's operands, for cl_tier.h. */
+typedef struct weight_operands {
+  const clconv__corr2d_geom *g;
+  const clconv_tensor *x, *dy;
+  clconv_tensor *dw;
+  int accumulate;
+} weight_operands;
+
+/* The weight gradient on its specialized programs. */
+static clconv_status weight_specialized(clconv_context *ctx, const void *ops) {
+  const weight_operands *p = ops;
+  const clconv__corr2d_geom *g = p->g;
+  const clconv_tensor *x = p->x, *dy = p->dy;
+  clconv_tensor *dw = p->dw;
+  const int accumulate = p->accumulate;
   clconv__kernel_options options;
   clconv__corr2d_geom f;
   clconv__tiles_bwd_weight t;
@@ -175,4 +188,21 @@ clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
   if (t.chunks == 1)
     return CLCONV_STATUS_OK;
   return sum_chunks(ctx, out, dw->mem, dw->count, t.chunks, accumulate);
+}
+
+/* The weight gradient on the generic kernels. */
+static clconv_status weight_generic(clconv_context *ctx, const void *ops) {
+  const weight_operands *p = ops;
+  return clconv__cl_generic_bwd_weight(ctx, p->g, p->x->mem, p->dy->mem,
+                                       p->dw->mem, p->accumulate);
+}
+
+clconv_status clconv__cl_corr2d_bwd_weight(clconv_context *ctx,
+                                           const clconv__corr2d_geom *g,
+                                           const clconv_tensor *x,
+                                           const clconv_tensor *dy,
+                                           clconv_tensor *dw, int accumulate) {
+  const weight_operands ops = {g, x, dy, dw, accumulate};
+  return clconv__cl_tier_run(ctx, g, CLCONV_PASS_BACKWARD_WEIGHT,
+                             weight_specialized, weight_generic, &ops);
 }

@@ -9,8 +9,10 @@
 #include "common/kernel_options.h"
 #include "opencl/cl_corr2d_blocked.h"
 #include "opencl/cl_corr2d_winograd.h"
+#include "opencl/cl_generic.h"
 #include "opencl/cl_launch.h"
 #include "opencl/cl_program.h"
+#include "opencl/cl_tier.h"
 
 /* The naive kernel: one work-item per output, 64-bit indices when needed. */
 static clconv_status
@@ -37,11 +39,19 @@ corr2d_fwd_naive(clconv_context *ctx, const clconv__corr2d_geom *g,
                               "corr2d_fwd");
 }
 
-clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
-                                    const clconv__corr2d_geom *g,
-                                    const clconv_tensor *x,
-                                    const clconv_tensor *w,
-                                    const clconv_tensor *b, clconv_tensor *y) {
+/* The forward's operands, for cl_tier.h. */
+typedef struct fwd_operands {
+  const clconv__corr2d_geom *g;
+  const clconv_tensor *x, *w, *b;
+  clconv_tensor *y;
+} fwd_operands;
+
+/* The forward on its specialized programs. */
+static clconv_status fwd_specialized(clconv_context *ctx, const void *ops) {
+  const fwd_operands *p = ops;
+  const clconv__corr2d_geom *g = p->g;
+  const clconv_tensor *x = p->x, *w = p->w, *b = p->b;
+  clconv_tensor *y = p->y;
   clconv__cl_corr2d_blocked_operands o;
   const int algo =
       clconv__corr2d_algo_resolve(&ctx->caps, g, CLCONV_PASS_FORWARD);
@@ -64,4 +74,21 @@ clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
   o.out_h = o.out_w = o.out_sh = o.out_sw = 0;
   o.what = "corr2d_fwd";
   return clconv__cl_corr2d_blocked_run(ctx, g, &o);
+}
+
+/* The forward on the generic kernels. */
+static clconv_status fwd_generic(clconv_context *ctx, const void *ops) {
+  const fwd_operands *p = ops;
+  return clconv__cl_generic_fwd(ctx, p->g, p->x->mem, p->w->mem,
+                                p->b != NULL ? p->b->mem : NULL, p->y->mem);
+}
+
+clconv_status clconv__cl_corr2d_fwd(clconv_context *ctx,
+                                    const clconv__corr2d_geom *g,
+                                    const clconv_tensor *x,
+                                    const clconv_tensor *w,
+                                    const clconv_tensor *b, clconv_tensor *y) {
+  const fwd_operands ops = {g, x, w, b, y};
+  return clconv__cl_tier_run(ctx, g, CLCONV_PASS_FORWARD, fwd_specialized,
+                             fwd_generic, &ops);
 }

@@ -54,6 +54,8 @@ clconv_status clconv__cl_launch_1d(clconv_context *ctx, clconv__cl_args *a,
                                    uint64_t items, size_t preferred_local,
                                    const char *what) {
   size_t local, global;
+  if (ctx->probing) /* cl_tier.h: a probe runs nothing */
+    return CLCONV_STATUS_OK;
   CLCONV_FORWARD_IF_ERROR(
       prepare_launch(ctx, a, preferred_local, what, &local));
   if (items == 0)
@@ -99,6 +101,8 @@ clconv_status clconv__cl_launch_3d(clconv_context *ctx, clconv__cl_args *a,
                                    const uint64_t items[3],
                                    size_t preferred_local, const char *what) {
   size_t local[3] = {1, 1, 1};
+  if (ctx->probing) /* cl_tier.h: a probe runs nothing */
+    return CLCONV_STATUS_OK;
   CLCONV_FORWARD_IF_ERROR(
       prepare_launch(ctx, a, preferred_local, what, &local[0]));
   /* On a CPU one shape for every launch of a kernel: PoCL compiles a
@@ -124,6 +128,8 @@ clconv_status clconv__cl_launch_3d_exact(clconv_context *ctx,
                                          const size_t local[3],
                                          const char *what) {
   size_t allowed = 0;
+  if (ctx->probing) /* cl_tier.h: a probe runs nothing */
+    return CLCONV_STATUS_OK;
   CLCONV_FORWARD_IF_ERROR(
       prepare_launch(ctx, a, local[0] * local[1] * local[2], what, &allowed));
   CLCONV_RETURN_IF(ctx, allowed < local[0] * local[1] * local[2],

@@ -7,6 +7,7 @@
 #include "common/kernel_options.h"
 #include "common/kernel_sources.h"
 #include "common/os.h"
+#include "opencl/cl_builder.h"
 #include "opencl/disk_cache.h"
 
 #include <stdio.h>
@@ -148,6 +149,18 @@ static clconv_status build_program(clconv_context *ctx, const char *name,
     key.text = NULL;
   }
 
+  /* A probe builds nothing: the program goes to the background builder
+   * (when its thread cannot start, it is built here after all). */
+  if (program == NULL && ctx->probing) {
+    status = clconv__cl_builder_request(ctx, name, options, texts,
+                                        entry->cache_key_text,
+                                        entry->cache_key_hash);
+    if (status == CLCONV_STATUS_OK) {
+      status = CLCONV__STATUS_NOT_READY;
+      goto done;
+    }
+  }
+
   /* Else builds from source. */
   if (program == NULL) {
     program = clCreateProgramWithSource(ctx->cl_ctx, 2, texts, NULL, &err);
@@ -223,11 +236,63 @@ static void free_entry(clconv__program *entry) {
   clconv__alloc_free(entry);
 }
 
-/* Finds the cached program for (name, options), or builds and caches it. */
+/* A new entry for (name, options), or NULL (the message set). */
+static clconv__program *new_entry(clconv_context *ctx, const char *name,
+                                  const char *options) {
+  clconv__program *entry = clconv__alloc_zeroed(1, sizeof *entry);
+  if (entry == NULL ||
+      (entry->source_name = clconv__alloc_strdup(name)) == NULL ||
+      (entry->options = clconv__alloc_strdup(options)) == NULL) {
+    if (entry != NULL)
+      free_entry(entry);
+    clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                       "out of host memory caching program '%s'", name);
+    return NULL;
+  }
+  return entry;
+}
+
+/* Keeps a program the background builder built in the context, to be
+ * stored in the disk cache with the others. @return the entry or NULL. */
+static clconv__program *adopt(clconv_context *ctx, const char *name,
+                              const char *options, cl_program program,
+                              char *key_text, uint64_t key_hash) {
+  clconv__program *entry = new_entry(ctx, name, options);
+  if (entry == NULL) {
+    (void)clReleaseProgram(program);
+    clconv__alloc_free(key_text);
+    return NULL;
+  }
+  entry->program = program;
+  entry->cache_key_text = key_text;
+  entry->cache_key_hash = key_hash;
+  entry->needs_save = key_text != NULL;
+  entry->launched = 1; /* built for an op: worth keeping on disk */
+  entry->next = ctx->programs;
+  ctx->programs = entry;
+  return entry;
+}
+
+static void adopt_built(clconv_context *ctx, const char *name,
+                        const char *options, cl_program program, char *key_text,
+                        uint64_t key_hash) {
+  (void)adopt(ctx, name, options, program, key_text, key_hash);
+}
+
+void clconv__cl_program_adopt_background(clconv_context *ctx) {
+  clconv__cl_builder_take_all(ctx, adopt_built);
+}
+
+/* Finds the cached program for (name, options), or takes it from the
+ * background builder, or builds and caches it. */
 static clconv_status get_program(clconv_context *ctx, const char *name,
                                  const char *options, clconv__program **out) {
   clconv__program *entry;
   clconv_status status;
+  cl_program built = NULL;
+  char *key_text = NULL;
+  uint64_t key_hash = 0;
+  const char *failure = NULL;
   for (entry = ctx->programs; entry != NULL; entry = entry->next) {
     if (strcmp(entry->source_name, name) == 0 &&
         strcmp(entry->options, options) == 0) {
@@ -235,15 +300,29 @@ static clconv_status get_program(clconv_context *ctx, const char *name,
       return CLCONV_STATUS_OK;
     }
   }
-  entry = clconv__alloc_zeroed(1, sizeof *entry);
-  if (entry == NULL ||
-      (entry->source_name = clconv__alloc_strdup(name)) == NULL ||
-      (entry->options = clconv__alloc_strdup(options)) == NULL) {
-    if (entry != NULL)
-      free_entry(entry);
-    return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
-                              "out of host memory caching program '%s'", name);
+  /* Built, or building, in the background: a probe does not wait. */
+  switch (clconv__cl_builder_take(ctx, name, options, !ctx->probing, &built,
+                                  &key_text, &key_hash, &failure)) {
+  case CLCONV__BUILDER_TAKEN:
+    *out = adopt(ctx, name, options, built, key_text, key_hash);
+    return *out != NULL ? CLCONV_STATUS_OK : CLCONV_STATUS_OUT_OF_HOST_MEMORY;
+  case CLCONV__BUILDER_PENDING:
+    return CLCONV__STATUS_NOT_READY;
+  case CLCONV__BUILDER_FAILED:
+    /* The op keeps the generic kernels; outside a probe the build below
+     * reports the failure. */
+    if (ctx->probing) {
+      clconv__error_note(ctx, "%s; the generic kernels serve this problem",
+                         failure);
+      return CLCONV__STATUS_NOT_READY;
+    }
+    break;
+  case CLCONV__BUILDER_NONE:
+    break;
   }
+  entry = new_entry(ctx, name, options);
+  if (entry == NULL)
+    return CLCONV_STATUS_OUT_OF_HOST_MEMORY;
   status = build_program(ctx, name, options, entry);
   if (status != CLCONV_STATUS_OK) {
     free_entry(entry);
@@ -261,13 +340,20 @@ clconv_status clconv__cl_program_kernel(clconv_context *ctx,
                                         const char *kernel_name,
                                         cl_kernel *out) {
   clconv__program *entry = NULL;
+  clconv_status status;
   cl_int err;
   int slot;
   *out = NULL;
   CLCONV_RETURN_IF(ctx, options == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s.cl: its build options exceed %d characters", source_name,
                    CLCONV__KERNEL_OPTIONS_MAX - 1);
-  CLCONV_FORWARD_IF_ERROR(get_program(ctx, source_name, options, &entry));
+  status = get_program(ctx, source_name, options, &entry);
+  if (status == CLCONV__STATUS_NOT_READY) {
+    /* A probe goes on without the kernel, to find every missing one. */
+    ctx->probe_missing = 1;
+    return CLCONV_STATUS_OK;
+  }
+  CLCONV_FORWARD_IF_ERROR(status);
   entry->launched = 1;
 
   /* Reuses the kernel object when it exists, else creates it in a free slot. */

@@ -16,7 +16,9 @@
 
 /* Gets kernel @p kernel_name from source @p source_name built with @p options
  * (from clconv__kernel_options_string(); NULL, an overflow, fails), building
- * the program on first use.
+ * the program on first use. In a probe (cl_tier.h) a program neither in
+ * memory nor in the disk cache is queued for the background builder
+ * instead: *out is NULL, ctx->probe_missing is set, and OK returned.
  * @return OK, KERNEL_SOURCE_ERROR, BUILD_FAILED (build log in the message),
  *         OUT_OF_HOST_MEMORY or OPENCL_ERROR. */
 clconv_status clconv__cl_program_kernel(clconv_context *ctx,
@@ -28,6 +30,10 @@ clconv_status clconv__cl_program_kernel(clconv_context *ctx,
 /* Stores the binaries of programs built from source and launched since in
  * the disk cache (best effort). Call after the queue has finished. */
 void clconv__cl_program_save_all(clconv_context *ctx);
+
+/* Keeps in the context every program the background builder has finished
+ * (cl_builder.h), so that clconv__cl_program_save_all stores them. */
+void clconv__cl_program_adopt_background(clconv_context *ctx);
 
 /* Releases every cached program and kernel of the context. */
 void clconv__cl_program_release_all(clconv_context *ctx);

@@ -79,7 +79,8 @@ class ContextOptions(ctypes.Structure):
                 ("cache", ctypes.c_int),
                 ("cache_dir", ctypes.c_char_p),
                 ("verify_sample", ctypes.c_size_t),
-                ("cache_max_bytes", ctypes.c_uint64)]
+                ("cache_max_bytes", ctypes.c_uint64),
+                ("build", ctypes.c_int)]
 
 
 class Corr2dParams(ctypes.Structure):

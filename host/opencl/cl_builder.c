@@ -1,0 +1,343 @@
+/* cl_builder.c: the background program builder (see cl_builder.h). */
+#include "opencl/cl_builder.h"
+
+#include "common/alloc.h"
+#include "common/error.h"
+#include "common/os.h"
+#include "common/threads.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef enum job_state { QUEUED, BUILDING, BUILT, FAILED } job_state;
+
+typedef struct builder_job {
+  char *name, *options;
+  char *texts[2];
+  char *key_text;
+  uint64_t key_hash;
+  job_state state;
+  cl_program program; /* BUILT */
+  char *failure;      /* FAILED: what happened, with the build log */
+  struct builder_job *next;
+} builder_job;
+
+struct clconv__builder {
+  clconv__mutex lock;
+  clconv__cond changed;
+  clconv__thread thread;
+  int running; /* the thread exists */
+  int stop;    /* asks the thread to end */
+  cl_context cl_ctx;
+  cl_device_id device;
+  builder_job *jobs; /* in request order */
+};
+
+static void job_free(builder_job *j) {
+  if (j == NULL)
+    return;
+  if (j->program != NULL)
+    (void)clReleaseProgram(j->program);
+  clconv__alloc_free(j->failure);
+  clconv__alloc_free(j->key_text);
+  clconv__alloc_free(j->texts[1]);
+  clconv__alloc_free(j->texts[0]);
+  clconv__alloc_free(j->options);
+  clconv__alloc_free(j->name);
+  clconv__alloc_free(j);
+}
+
+/* Describes a failed build of @p j (clconv__alloc), with the build log. */
+static char *describe_failure(clconv__builder *b, const builder_job *j,
+                              cl_program program, cl_int err) {
+  size_t log_size = 0, size;
+  char *log = NULL, *text;
+  if (program != NULL &&
+      clGetProgramBuildInfo(program, b->device, CL_PROGRAM_BUILD_LOG, 0, NULL,
+                            &log_size) == CL_SUCCESS &&
+      log_size > 0 && (log = clconv__alloc(log_size)) != NULL &&
+      clGetProgramBuildInfo(program, b->device, CL_PROGRAM_BUILD_LOG, log_size,
+                            log, NULL) == CL_SUCCESS) {
+    log[log_size - 1] = '\0';
+  } else {
+    clconv__alloc_free(log);
+    log = NULL;
+  }
+  size = strlen(j->name) + strlen(j->options) + (log ? strlen(log) : 0) + 160;
+  text = clconv__alloc(size);
+  if (text != NULL)
+    snprintf(text, size,
+             "building '%s.cl' with '%s' in the background failed: %s (%d); "
+             "build log:\n%s",
+             j->name, j->options, clconv__error_cl_name(err), (int)err,
+             log != NULL ? log : "(none)");
+  clconv__alloc_free(log);
+  return text;
+}
+
+/* Builds @p j from source; the lock is not held. */
+static void build(clconv__builder *b, builder_job *j) {
+  const char *texts[2] = {j->texts[0], j->texts[1]};
+  cl_int err = CL_SUCCESS;
+  cl_program program =
+      clCreateProgramWithSource(b->cl_ctx, 2, texts, NULL, &err);
+  if (program != NULL && err == CL_SUCCESS)
+    err = clBuildProgram(program, 1, &b->device, j->options, NULL, NULL);
+  else if (err == CL_SUCCESS)
+    err = CL_OUT_OF_HOST_MEMORY;
+  clconv__threads_lock(&b->lock);
+  if (err == CL_SUCCESS) {
+    j->program = program;
+    j->state = BUILT;
+  } else {
+    j->failure = describe_failure(b, j, program, err);
+    if (program != NULL)
+      (void)clReleaseProgram(program);
+    j->state = FAILED;
+  }
+  clconv__threads_cond_broadcast(&b->changed);
+  clconv__threads_unlock(&b->lock);
+}
+
+/* The builder thread: the first queued job, until asked to stop. */
+static void run(void *arg) {
+  clconv__builder *b = arg;
+  clconv__threads_lock(&b->lock);
+  for (;;) {
+    builder_job *j = b->jobs;
+    while (j != NULL && j->state != QUEUED)
+      j = j->next;
+    if (b->stop)
+      break;
+    if (j == NULL) {
+      clconv__threads_cond_wait(&b->changed, &b->lock);
+      continue;
+    }
+    j->state = BUILDING;
+    clconv__threads_unlock(&b->lock);
+    build(b, j);
+    clconv__threads_lock(&b->lock);
+  }
+  clconv__threads_unlock(&b->lock);
+}
+
+/* Makes the builder of @p ctx and starts its thread. */
+static clconv_status start(clconv_context *ctx) {
+  clconv__builder *b = clconv__alloc_zeroed(1, sizeof *b);
+  CLCONV_RETURN_IF(ctx, b == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                   "out of host memory for the background builder");
+  b->cl_ctx = ctx->cl_ctx;
+  b->device = ctx->device;
+  if (clconv__threads_mutex_init(&b->lock) != 0) {
+    clconv__alloc_free(b);
+    return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                              "cannot make the background builder's lock");
+  }
+  if (clconv__threads_cond_init(&b->changed) != 0) {
+    clconv__threads_mutex_destroy(&b->lock);
+    clconv__alloc_free(b);
+    return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                              "cannot make the background builder's signal");
+  }
+  if (clconv__threads_start(&b->thread, run, b) != 0) {
+    clconv__threads_cond_destroy(&b->changed);
+    clconv__threads_mutex_destroy(&b->lock);
+    clconv__alloc_free(b);
+    return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                              "cannot start the background builder's thread");
+  }
+  b->running = 1;
+  ctx->builder = b;
+  return CLCONV_STATUS_OK;
+}
+
+static builder_job *find(clconv__builder *b, const char *name,
+                         const char *options) {
+  for (builder_job *j = b->jobs; j != NULL; j = j->next)
+    if (strcmp(j->name, name) == 0 && strcmp(j->options, options) == 0)
+      return j;
+  return NULL;
+}
+
+clconv_status clconv__cl_builder_request(clconv_context *ctx, const char *name,
+                                         const char *options,
+                                         const char *const texts[2],
+                                         const char *key_text,
+                                         uint64_t key_hash) {
+  clconv__builder *b;
+  builder_job *j, **tail;
+  if (ctx->builder == NULL)
+    CLCONV_FORWARD_IF_ERROR(start(ctx));
+  b = ctx->builder;
+  CLCONV_RETURN_IF(ctx, !b->running, CLCONV_STATUS_OPENCL_ERROR,
+                   "the background builder has stopped");
+  clconv__threads_lock(&b->lock);
+  j = find(b, name, options);
+  clconv__threads_unlock(&b->lock);
+  if (j != NULL)
+    return CLCONV_STATUS_OK;
+  j = clconv__alloc_zeroed(1, sizeof *j);
+  if (j == NULL || (j->name = clconv__alloc_strdup(name)) == NULL ||
+      (j->options = clconv__alloc_strdup(options)) == NULL ||
+      (j->texts[0] = clconv__alloc_strdup(texts[0])) == NULL ||
+      (j->texts[1] = clconv__alloc_strdup(texts[1])) == NULL ||
+      (key_text != NULL &&
+       (j->key_text = clconv__alloc_strdup(key_text)) == NULL)) {
+    job_free(j);
+    return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                              "out of host memory queueing '%s.cl'", name);
+  }
+  j->key_hash = key_hash;
+  j->state = QUEUED;
+  clconv__threads_lock(&b->lock);
+  for (tail = &b->jobs; *tail != NULL; tail = &(*tail)->next)
+    ;
+  *tail = j;
+  clconv__threads_cond_broadcast(&b->changed);
+  clconv__threads_unlock(&b->lock);
+  return CLCONV_STATUS_OK;
+}
+
+/* Unlinks @p j from the jobs. The lock is held. */
+static void unlink_job(clconv__builder *b, builder_job *j) {
+  for (builder_job **p = &b->jobs; *p != NULL; p = &(*p)->next)
+    if (*p == j) {
+      *p = j->next;
+      return;
+    }
+}
+
+clconv__builder_state
+clconv__cl_builder_take(clconv_context *ctx, const char *name,
+                        const char *options, int wait, cl_program *program,
+                        char **key_text, uint64_t *key_hash,
+                        const char **failure) {
+  clconv__builder *b = ctx->builder;
+  builder_job *j;
+  clconv__builder_state state;
+  if (b == NULL)
+    return CLCONV__BUILDER_NONE;
+  clconv__threads_lock(&b->lock);
+  j = find(b, name, options);
+  while (wait && j != NULL && b->running &&
+         (j->state == QUEUED || j->state == BUILDING)) {
+    clconv__threads_cond_wait(&b->changed, &b->lock);
+    j = find(b, name, options);
+  }
+  if (j == NULL || j->state == QUEUED || j->state == BUILDING) {
+    /* Not running any more: a queued job will never be built. */
+    state = j == NULL || !b->running ? CLCONV__BUILDER_NONE
+                                     : CLCONV__BUILDER_PENDING;
+    if (j != NULL && !b->running) {
+      unlink_job(b, j);
+      job_free(j);
+    }
+  } else if (j->state == FAILED) {
+    *failure = j->failure != NULL ? j->failure : "a background build failed";
+    state = CLCONV__BUILDER_FAILED;
+  } else {
+    *program = j->program;
+    *key_text = j->key_text;
+    *key_hash = j->key_hash;
+    j->program = NULL;
+    j->key_text = NULL;
+    unlink_job(b, j);
+    job_free(j);
+    state = CLCONV__BUILDER_TAKEN;
+  }
+  clconv__threads_unlock(&b->lock);
+  return state;
+}
+
+int clconv__cl_builder_pending(clconv_context *ctx) {
+  clconv__builder *b = ctx->builder;
+  int count = 0;
+  if (b == NULL)
+    return 0;
+  clconv__threads_lock(&b->lock);
+  for (builder_job *j = b->jobs; j != NULL; j = j->next)
+    count += j->state == QUEUED || j->state == BUILDING;
+  clconv__threads_unlock(&b->lock);
+  return count;
+}
+
+void clconv__cl_builder_wait_all(clconv_context *ctx) {
+  clconv__builder *b = ctx->builder;
+  if (b == NULL)
+    return;
+  clconv__threads_lock(&b->lock);
+  for (;;) {
+    int pending = 0;
+    for (builder_job *j = b->jobs; j != NULL; j = j->next)
+      pending += j->state == QUEUED || j->state == BUILDING;
+    if (pending == 0 || !b->running)
+      break;
+    clconv__threads_cond_wait(&b->changed, &b->lock);
+  }
+  clconv__threads_unlock(&b->lock);
+}
+
+void clconv__cl_builder_stop(clconv_context *ctx) {
+  clconv__builder *b = ctx->builder;
+  builder_job **p;
+  if (b == NULL || !b->running)
+    return;
+  clconv__threads_lock(&b->lock);
+  b->stop = 1;
+  /* The queued jobs will not be built. */
+  p = &b->jobs;
+  while (*p != NULL) {
+    builder_job *j = *p;
+    if (j->state == QUEUED) {
+      *p = j->next;
+      job_free(j);
+    } else {
+      p = &j->next;
+    }
+  }
+  clconv__threads_cond_broadcast(&b->changed);
+  clconv__threads_unlock(&b->lock);
+  clconv__threads_join(b->thread);
+  b->running = 0;
+}
+
+void clconv__cl_builder_take_all(
+    clconv_context *ctx,
+    void (*fn)(clconv_context *ctx, const char *name, const char *options,
+               cl_program program, char *key_text, uint64_t key_hash)) {
+  clconv__builder *b = ctx->builder;
+  builder_job **p;
+  if (b == NULL)
+    return;
+  clconv__threads_lock(&b->lock);
+  p = &b->jobs;
+  while (*p != NULL) {
+    builder_job *j = *p;
+    if (j->state == BUILT) {
+      *p = j->next;
+      fn(ctx, j->name, j->options, j->program, j->key_text, j->key_hash);
+      j->program = NULL;
+      j->key_text = NULL;
+      job_free(j);
+    } else {
+      p = &j->next;
+    }
+  }
+  clconv__threads_unlock(&b->lock);
+}
+
+void clconv__cl_builder_free(clconv_context *ctx) {
+  clconv__builder *b = ctx->builder;
+  if (b == NULL)
+    return;
+  clconv__cl_builder_stop(ctx);
+  while (b->jobs != NULL) {
+    builder_job *j = b->jobs;
+    b->jobs = j->next;
+    job_free(j);
+  }
+  clconv__threads_cond_destroy(&b->changed);
+  clconv__threads_mutex_destroy(&b->lock);
+  clconv__alloc_free(b);
+  ctx->builder = NULL;
+}

@@ -1,0 +1,58 @@
+/* cl_tier.c: the generic tier or the specialized programs (see cl_tier.h). */
+#include "opencl/cl_tier.h"
+
+#include "opencl/cl_generic.h"
+
+#include <string.h>
+
+/* @return 1 when (pass, g) was found ready before. */
+static int known_ready(const clconv_context *ctx, int pass,
+                       const clconv__corr2d_geom *g) {
+  for (int i = 0; i < ctx->ready_count; i++)
+    if (ctx->ready[i].pass == pass &&
+        memcmp(&ctx->ready[i].g, g, sizeof *g) == 0)
+      return 1;
+  return 0;
+}
+
+static void remember_ready(clconv_context *ctx, int pass,
+                           const clconv__corr2d_geom *g) {
+  const int slot = ctx->ready_next;
+  ctx->ready[slot].pass = pass;
+  ctx->ready[slot].g = *g;
+  ctx->ready_next = (slot + 1) % CLCONV__READY_SLOTS;
+  if (ctx->ready_count < CLCONV__READY_SLOTS)
+    ctx->ready_count++;
+}
+
+int clconv__cl_tier_ready(clconv_context *ctx, clconv__cl_tier_fn specialized,
+                          const void *operands) {
+  ctx->probing = 1;
+  ctx->probe_missing = 0;
+  (void)specialized(ctx, operands); /* a real failure recurs in the run */
+  ctx->probing = 0;
+  return !ctx->probe_missing;
+}
+
+clconv_status clconv__cl_tier_run(clconv_context *ctx,
+                                  const clconv__corr2d_geom *g, int pass,
+                                  clconv__cl_tier_fn specialized,
+                                  clconv__cl_tier_fn generic,
+                                  const void *operands) {
+  if (!clconv__cl_generic_serves(g) || ctx->build_mode == CLCONV_BUILD_SYNC)
+    return specialized(ctx, operands);
+  if (ctx->build_mode == CLCONV_BUILD_GENERIC) {
+    ctx->generic_runs++;
+    return generic(ctx, operands);
+  }
+  if (known_ready(ctx, pass, g))
+    return specialized(ctx, operands);
+  /* A probe: queues what is missing. A failure other than "not ready"
+   * comes back from the real run below, with its message. */
+  if (clconv__cl_tier_ready(ctx, specialized, operands)) {
+    remember_ready(ctx, pass, g);
+    return specialized(ctx, operands);
+  }
+  ctx->generic_runs++;
+  return generic(ctx, operands);
+}

@@ -1,0 +1,289 @@
+/* test_tier.c: first contact (docs/design.md): the generic tier computes
+ * every problem the specialized kernels do, within the same tolerance
+ * (random problems, every pass, verified against the reference); in async
+ * mode the first call runs the generic kernels and the specialized
+ * programs take over once built in the background; a background build that
+ * fails leaves the generic kernels and a note, never a wrong result; a
+ * mutated generic kernel is caught; releasing a context while it builds
+ * neither hangs nor leaks. */
+#define _POSIX_C_SOURCE 200809L
+#include "core/internal.h"
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The disk cache of this run: a new, empty folder. */
+static char cache_folder[512];
+
+/* A context on the default device in @p mode, verify mode on, with kernel
+ * folder @p kernel_dir (NULL: the embedded sources), on this run's disk
+ * cache, which starts empty: nothing is built before the first call. */
+static clconv_context *open_mode(int mode, const char *kernel_dir) {
+  clconv_context_options o = clconv_context_options_default();
+  clconv_context *ctx = NULL;
+  char message[2048];
+  clconv_context_release(test_open_device()); /* skips without a device */
+  o.build = mode;
+  o.verify = 1;
+  o.kernel_dir = kernel_dir;
+  o.cache = 1;
+  o.cache_dir = cache_folder;
+  if (clconv_context_create(&o, &ctx, message, sizeof message) !=
+      CLCONV_STATUS_OK) {
+    fprintf(stderr, "cannot open the device: %s\n", message);
+    exit(1);
+  }
+  return ctx;
+}
+
+/* A random tensor in [-1, 1). */
+static clconv_tensor *random_tensor(clconv_context *ctx, test_rng *r,
+                                    const int64_t dims[4]) {
+  const size_t n = (size_t)(dims[0] * dims[1] * dims[2] * dims[3]);
+  float *data = malloc(n * sizeof *data + 1);
+  clconv_tensor *t;
+  for (size_t i = 0; i < n; i++)
+    data[i] = test_float(r, -1.0f, 1.0f);
+  t = test_tensor(ctx, 4, dims, data);
+  free(data);
+  return t;
+}
+
+/* One random problem, every pass, on @p ctx (verify mode checks each). */
+static void run_random_problem(clconv_context *ctx, test_rng *r) {
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  const int64_t groups = test_int(r, 1, 3);
+  const int64_t cin = groups * test_int(r, 1, 3),
+                cout = groups * test_int(r, 1, 6);
+  const int64_t kh = test_int(r, 1, 5), kw = test_int(r, 1, 5);
+  int64_t xd[4], wd[4], yd[4], bd[1];
+  const unsigned failures = CU_get_number_of_failures();
+  clconv_tensor *x, *w, *b, *y, *dx, *dw, *db;
+  p.pad_h = test_int(r, 0, 2);
+  p.pad_w = test_int(r, 0, 2);
+  p.stride_h = test_int(r, 1, 3);
+  p.stride_w = test_int(r, 1, 3);
+  p.dilation_h = test_int(r, 1, 2);
+  p.dilation_w = test_int(r, 1, 2);
+  p.groups = groups;
+  xd[0] = test_int(r, 1, 3);
+  xd[1] = cin;
+  xd[2] = (kh - 1) * p.dilation_h + test_int(r, 1, 12);
+  xd[3] = (kw - 1) * p.dilation_w + test_int(r, 1, 12);
+  wd[0] = cout;
+  wd[1] = cin / groups;
+  wd[2] = kh;
+  wd[3] = kw;
+  bd[0] = cout;
+  x = random_tensor(ctx, r, xd);
+  w = random_tensor(ctx, r, wd);
+  b = test_tensor(ctx, 1, bd, NULL);
+  CU_ASSERT_EQUAL(clconv_tensor_fill_uniform(b, -1.0f, 1.0f, 7), 0);
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_output_dims(ctx, &p, x, w, yd),
+                    CLCONV_STATUS_OK, "");
+  y = test_tensor(ctx, 4, yd, NULL);
+  dx = test_tensor(ctx, 4, xd, NULL);
+  dw = test_tensor(ctx, 4, wd, NULL);
+  db = test_tensor(ctx, 1, bd, NULL);
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_forward(ctx, &p, x, w, b, y),
+                    CLCONV_STATUS_OK, "");
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_data(ctx, &p, y, w, dx),
+                    CLCONV_STATUS_OK, "");
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_weight(ctx, &p, x, y, dw, 0),
+                    CLCONV_STATUS_OK, "");
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_weight(ctx, &p, x, y, dw, 1),
+                    CLCONV_STATUS_OK, "");
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_bias(ctx, y, db, 0),
+                    CLCONV_STATUS_OK, "");
+  if (CU_get_number_of_failures() > failures)
+    fprintf(stderr,
+            "\n  problem x (%lld,%lld,%lld,%lld) w (%lld,%lld,%lld,%lld) pad "
+            "%lld,%lld stride %lld,%lld dilation %lld,%lld groups %lld\n",
+            (long long)xd[0], (long long)xd[1], (long long)xd[2],
+            (long long)xd[3], (long long)wd[0], (long long)wd[1],
+            (long long)wd[2], (long long)wd[3], (long long)p.pad_h,
+            (long long)p.pad_w, (long long)p.stride_h, (long long)p.stride_w,
+            (long long)p.dilation_h, (long long)p.dilation_w,
+            (long long)groups);
+  clconv_tensor_release(db);
+  clconv_tensor_release(dw);
+  clconv_tensor_release(dx);
+  clconv_tensor_release(y);
+  clconv_tensor_release(b);
+  clconv_tensor_release(w);
+  clconv_tensor_release(x);
+}
+
+/* The generic tier alone, on 40 random problems, every pass verified; no
+ * specialized corr2d program ran. */
+static void test_generic_random(void) {
+  clconv_context *ctx = open_mode(CLCONV_BUILD_GENERIC, NULL);
+  test_rng r = {test_seed() + 101};
+  for (int i = 0; i < 40; i++)
+    run_random_problem(ctx, &r);
+  CU_ASSERT(ctx->generic_runs >= 40 * 4);
+  CU_ASSERT(test_kernel_ran(ctx, "generic", NULL));
+  CU_ASSERT_FALSE(test_kernel_ran(ctx, "corr2d_fwd_blocked", NULL));
+  CU_ASSERT_FALSE(test_kernel_ran(ctx, "corr2d_bwd_weight_blocked", NULL));
+  clconv_context_release(ctx);
+}
+
+/* Async: random problems, each verified whichever tier ran it; then, once
+ * every background build is in, the same problems again on the
+ * specialized programs (no new generic run). */
+static void test_async_takes_over(void) {
+  clconv_context *ctx = open_mode(CLCONV_BUILD_ASYNC, NULL);
+  test_rng r = {test_seed() + 202}, again = r;
+  long before;
+  for (int i = 0; i < 6; i++)
+    run_random_problem(ctx, &r);
+  CU_ASSERT(ctx->generic_runs > 0); /* a new problem starts generic */
+  TEST_EXPECT_ERROR(ctx, clconv_context_wait_builds(ctx), CLCONV_STATUS_OK, "");
+  CU_ASSERT_EQUAL(clconv_context_builds_pending(ctx), 0);
+  before = ctx->generic_runs;
+  for (int i = 0; i < 6; i++)
+    run_random_problem(ctx, &again);
+  CU_ASSERT_EQUAL(ctx->generic_runs, before);
+  CU_ASSERT_STRING_EQUAL(clconv_context_notes(ctx), "");
+  clconv_context_release(ctx);
+}
+
+/* Releasing a context whose builder has work queued returns (the build
+ * under way ends, the queued ones are dropped) and leaks nothing. */
+static void test_release_while_building(void) {
+  clconv_context *ctx = open_mode(CLCONV_BUILD_ASYNC, NULL);
+  test_rng r = {test_seed() + 303};
+  for (int i = 0; i < 4; i++)
+    run_random_problem(ctx, &r);
+  clconv_context_release(ctx);
+}
+
+/* Copies the library's kernel sources into a new folder, with @p file's
+ * text @p from replaced by @p to (NULL: the file becomes one that does not
+ * compile). @return the folder (static) or NULL. */
+static const char *kernel_copy(const char *file, const char *from,
+                               const char *to) {
+  static char folder[512];
+  char command[2048], path[1024];
+  FILE *f;
+  char *text;
+  long size;
+  snprintf(folder, sizeof folder, "%s/clconv-tier-XXXXXX",
+           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+  if (mkdtemp(folder) == NULL)
+    return NULL;
+  snprintf(command, sizeof command, "cp '%s'/*.cl '%s'", CLCONV_SOURCE_CL_DIR,
+           folder);
+  if (system(command) != 0)
+    return NULL;
+  snprintf(path, sizeof path, "%s/%s", folder, file);
+  if (from == NULL) {
+    f = fopen(path, "w");
+    if (f == NULL)
+      return NULL;
+    fputs("this does not compile;\n", f);
+    fclose(f);
+    return folder;
+  }
+  f = fopen(path, "rb");
+  if (f == NULL)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  text = malloc((size_t)size + 1);
+  if (text == NULL || fread(text, 1, (size_t)size, f) != (size_t)size) {
+    fclose(f);
+    free(text);
+    return NULL;
+  }
+  fclose(f);
+  text[size] = '\0';
+  f = fopen(path, "wb");
+  if (f != NULL) {
+    const char *at = strstr(text, from);
+    if (at != NULL) {
+      fwrite(text, 1, (size_t)(at - text), f);
+      fputs(to, f);
+      fputs(at + strlen(from), f);
+    }
+    fclose(f);
+    if (at == NULL) {
+      free(text);
+      return NULL;
+    }
+  }
+  free(text);
+  return folder;
+}
+
+static void remove_folder(const char *folder) {
+  char command[600];
+  snprintf(command, sizeof command, "rm -rf '%s'", folder);
+  if (system(command) != 0)
+    fprintf(stderr, "could not remove %s\n", folder);
+}
+
+/* A specialized program that fails to build in the background: the op
+ * keeps the generic kernels (right results, verified), and the context's
+ * notes say which build failed and why. */
+static void test_failed_background_build(void) {
+  const char *dir = kernel_copy("corr2d_fwd_blocked.cl", NULL, NULL);
+  clconv_context *ctx;
+  test_rng r = {test_seed() + 404};
+  CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+  ctx = open_mode(CLCONV_BUILD_ASYNC, dir);
+  for (int round = 0; round < 2; round++) {
+    test_rng same = r;
+    run_random_problem(ctx, &same);
+    TEST_EXPECT_ERROR(ctx, clconv_context_wait_builds(ctx), CLCONV_STATUS_OK,
+                      "");
+  }
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(clconv_context_notes(ctx), "corr2d_fwd_blocked.cl"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_notes(ctx),
+                                "the generic kernels serve this problem"));
+  clconv_context_release(ctx);
+  remove_folder(dir);
+}
+
+/* A mutation of the generic forward (a product subtracted) is caught by
+ * verify mode. */
+static void test_mutation_caught(void) {
+  const char *dir =
+      kernel_copy("generic.cl", "acc[j] += xv *", "acc[j] -= xv *");
+  clconv_context *ctx;
+  const int64_t xd[4] = {1, 2, 5, 6}, wd[4] = {3, 2, 3, 3},
+                yd[4] = {1, 3, 3, 4};
+  test_rng r = {test_seed() + 505};
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  clconv_tensor *x, *w, *y;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+  ctx = open_mode(CLCONV_BUILD_GENERIC, dir);
+  x = random_tensor(ctx, &r, xd);
+  w = random_tensor(ctx, &r, wd);
+  y = test_tensor(ctx, 4, yd, NULL);
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_forward(ctx, &p, x, w, NULL, y),
+                    CLCONV_STATUS_VERIFY_MISMATCH, "y");
+  clconv_tensor_release(y);
+  clconv_tensor_release(w);
+  clconv_tensor_release(x);
+  clconv_context_release(ctx);
+  remove_folder(dir);
+}
+
+int main(void) {
+  static const test_case tests[] = {
+      {"generic tier: random problems, every pass", test_generic_random},
+      {"async: generic first, specialized once built", test_async_takes_over},
+      {"async: release while building", test_release_while_building},
+      {"async: a failed background build keeps the generic kernels",
+       test_failed_background_build},
+      {"generic tier: a mutation is caught", test_mutation_caught},
+  };
+  return test_run_suite_in_folder("tier", tests, sizeof tests / sizeof tests[0],
+                                  "the tiers are the OpenCL backend's",
+                                  cache_folder, sizeof cache_folder);
+}

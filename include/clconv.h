@@ -220,6 +220,15 @@ typedef struct clconv_context_options {
    * clconv_build_mode. Default CLCONV_FROM_ENVIRONMENT: $CLCONV_BUILD
    * (async, sync or generic), else CLCONV_BUILD_ASYNC. (New in 0.4.) */
   int build;
+  /* Called on the calling thread when a kernel program is compiled from
+   * source while the caller waits (a program found in the disk cache, or
+   * one built in the background, is not reported): once as it starts, with
+   * @p done 0, and once as it ends, with @p done 1 and the seconds it took.
+   * @p source names the kernel file ("generic", "corr2d_fwd_blocked", ...).
+   * Default NULL: none. (New in 0.4.) */
+  void (*on_build)(void *user, const char *source, const char *device,
+                   double seconds, int done);
+  void *on_build_user;
 } clconv_context_options;
 
 /* How a context builds the kernels of a problem it has not met before
@@ -284,8 +293,15 @@ CLCONV_API const char *clconv_context_notes(const clconv_context *ctx);
  * (CLCONV_BUILD_ASYNC); 0 for NULL or the reference backend. */
 CLCONV_API int clconv_context_builds_pending(clconv_context *ctx);
 
-/** Waits until every background build has ended, so that the next op of
- * each problem seen runs on its specialized programs.
+/** Builds the next queued background program on the calling thread, beside
+ * the context's builder thread (so that both cores work).
+ * @return 1 when it built one (or saw its build fail: see the notes), 0
+ *         when none is queued (or for NULL or the reference backend). */
+CLCONV_API int clconv_context_build_next(clconv_context *ctx);
+
+/** Waits until every background build has ended (building queued ones on
+ * the calling thread too), so that the next op of each problem seen runs on
+ * its specialized programs.
  * @return OK, or INVALID_ARGUMENT / CONTEXT_UNUSABLE. */
 CLCONV_API clconv_status clconv_context_wait_builds(clconv_context *ctx);
 
@@ -437,6 +453,29 @@ CLCONV_API clconv_status clconv_corr2d_algo_chosen(
 CLCONV_API clconv_status clconv_corr2d_forward(
     clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
     const clconv_tensor *w, const clconv_tensor *b, clconv_tensor *y);
+
+/* The passes clconv_corr2d_prepare() builds for, as a bit mask. */
+#define CLCONV_PREPARE_FORWARD (1u << CLCONV_PASS_FORWARD)
+#define CLCONV_PREPARE_BACKWARD_DATA (1u << CLCONV_PASS_BACKWARD_DATA)
+#define CLCONV_PREPARE_BACKWARD_WEIGHT (1u << CLCONV_PASS_BACKWARD_WEIGHT)
+#define CLCONV_PREPARE_ALL                                                     \
+  (CLCONV_PREPARE_FORWARD | CLCONV_PREPARE_BACKWARD_DATA |                     \
+   CLCONV_PREPARE_BACKWARD_WEIGHT)
+
+/** Builds ahead: queues for the background builder every specialized
+ * program that @p passes (CLCONV_PREPARE_*) of the problem of @p p, @p x
+ * (N, Cin, H, W) and @p w need and that is neither built nor in the disk
+ * cache; runs nothing and returns at once. Then clconv_context_build_next()
+ * builds them on the calling thread too, one at a time (with progress), or
+ * clconv_context_wait_builds() waits for all. Any build mode; nothing on the
+ * reference backend.
+ * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT,
+ *         OUT_OF_DEVICE_MEMORY (the problem's scratch), OPENCL_ERROR. */
+CLCONV_API clconv_status clconv_corr2d_prepare(clconv_context *ctx,
+                                               const clconv_corr2d_params *p,
+                                               const clconv_tensor *x,
+                                               const clconv_tensor *w,
+                                               unsigned passes);
 
 /* ---------------------------------------------------------------- Verify */
 

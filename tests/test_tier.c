@@ -137,13 +137,13 @@ static void test_async_takes_over(void) {
   clconv_context *ctx = open_mode(CLCONV_BUILD_ASYNC, NULL);
   test_rng r = {test_seed() + 202}, again = r;
   long before;
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < 3; i++)
     run_random_problem(ctx, &r);
   CU_ASSERT(ctx->generic_runs > 0); /* a new problem starts generic */
   TEST_EXPECT_ERROR(ctx, clconv_context_wait_builds(ctx), CLCONV_STATUS_OK, "");
   CU_ASSERT_EQUAL(clconv_context_builds_pending(ctx), 0);
   before = ctx->generic_runs;
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < 3; i++)
     run_random_problem(ctx, &again);
   CU_ASSERT_EQUAL(ctx->generic_runs, before);
   CU_ASSERT_STRING_EQUAL(clconv_context_notes(ctx), "");
@@ -155,7 +155,7 @@ static void test_async_takes_over(void) {
 static void test_release_while_building(void) {
   clconv_context *ctx = open_mode(CLCONV_BUILD_ASYNC, NULL);
   test_rng r = {test_seed() + 303};
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 2; i++)
     run_random_problem(ctx, &r);
   clconv_context_release(ctx);
 }

@@ -24,9 +24,12 @@ static const char *usage =
     "            reference backend\n"
     "  tune      find the fastest forward tiles for a problem on a device and\n"
     "            keep them in the disk cache\n"
+    "  prepare   build a network's kernels ahead, into the disk cache\n"
     "\n"
     "Run 'clconv <command> --help' for a command's options. Options take\n"
-    "their value as '--name value' or '--name=value'.\n"
+    "their value as '--name value' or '--name=value'. A new problem starts on\n"
+    "generic kernels at once while its own build in the background; the tool\n"
+    "says on standard error when it waits for a build (--quiet: never).\n"
     "\n"
     "environment:\n"
     "  CLCONV_DEVICE      device when --device is not given: 'reference',\n"
@@ -37,7 +40,9 @@ static const char *usage =
     "                     the copies built into the library\n"
     "  CLCONV_CACHE_DIR   folder of the disk cache of built kernels and tuned\n"
     "                     tiles (default ~/.cache/clconv); CLCONV_CACHE=0\n"
-    "                     turns it off\n";
+    "                     turns it off\n"
+    "  CLCONV_BUILD       async (default), sync (wait for each problem's own\n"
+    "                     kernels) or generic (never build them)\n";
 
 /* The commands, in the order of the usage text. */
 static const struct {
@@ -45,12 +50,13 @@ static const struct {
   int (*run)(int argc, char **argv);
 } commands[] = {{"devices", cmd_devices}, {"demo", cmd_demo},
                 {"run", cmd_run},         {"fit", cmd_fit},
-                {"bench", cmd_bench},     {"tune", cmd_tune}};
+                {"bench", cmd_bench},     {"tune", cmd_tune},
+                {"prepare", cmd_prepare}};
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
 /* Splits every "--name=value" of @p argv into "--name" and "value", so that
- * each command takes both forms. @return the new argv (argc in @p *argc),
- * or NULL when out of memory. */
+ * each command takes both forms, and takes out --quiet. @return the new argv
+ * (argc in @p *argc), or NULL when out of memory. */
 static char **split_equals(int *argc, char **argv) {
   char **out = malloc((size_t)(2 * *argc + 1) * sizeof *out);
   int n = 0;
@@ -58,6 +64,11 @@ static char **split_equals(int *argc, char **argv) {
     return NULL;
   for (int i = 0; i < *argc; i++) {
     char *eq = strchr(argv[i], '=');
+    /* --quiet, for every command: no word about kernel builds. */
+    if (i > 1 && strcmp(argv[i], "--quiet") == 0) {
+      cli_set_quiet(1);
+      continue;
+    }
     if (i > 0 && strncmp(argv[i], "--", 2) == 0 && eq != NULL &&
         eq > argv[i] + 2) {
       *eq = '\0'; /* argv's strings are the program's to change */
@@ -106,7 +117,7 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr,
           "clconv: unknown command '%s'; the commands are devices, demo, run, "
-          "fit, bench and tune (see 'clconv --help')\n",
+          "fit, bench, tune and prepare (see 'clconv --help')\n",
           argv[1]);
   return CLI_EXIT_USAGE;
 }

@@ -30,11 +30,54 @@ void cli_json_string(FILE *out, const char *text) {
   fputc('"', out);
 }
 
-int cli_open_context(const char *device, clconv_context **ctx) {
-  char message[2048];
+static int quiet;
+
+void cli_set_quiet(int on) { quiet = on; }
+
+int cli_quiet(void) { return quiet; }
+
+/* Announces a kernel build (clconv_context_options.on_build). */
+static void announce_build(void *user, const char *source, const char *device,
+                           double seconds, int done) {
+  (void)user;
+  if (!done)
+    fprintf(stderr, "clconv %s: building kernels (%s.cl) for %s ...",
+            current_command, source, device);
+  else
+    fprintf(stderr, " %.1f s (kept in the disk cache)\n", seconds);
+  fflush(stderr);
+}
+
+clconv_context_options cli_context_options(const char *device) {
   clconv_context_options options = clconv_context_options_default();
-  clconv_status status;
   options.device = device;
+  if (!quiet)
+    options.on_build = announce_build;
+  return options;
+}
+
+void cli_close_context(clconv_context *ctx) {
+  const int pending = clconv_context_builds_pending(ctx);
+  if (pending > 0 && !quiet) {
+    fprintf(stderr,
+            "clconv %s: finishing the kernel build under way for next time "
+            "(%d queued; --quiet says nothing)\n",
+            current_command, pending);
+    fflush(stderr);
+  }
+  clconv_context_release(ctx);
+}
+
+int cli_open_context(const char *device, clconv_context **ctx) {
+  return cli_open_context_build(device, CLCONV_FROM_ENVIRONMENT, ctx);
+}
+
+int cli_open_context_build(const char *device, int build,
+                           clconv_context **ctx) {
+  char message[2048];
+  clconv_context_options options = cli_context_options(device);
+  clconv_status status;
+  options.build = build;
   status = clconv_context_create(&options, ctx, message, sizeof message);
   if (status != CLCONV_STATUS_OK) {
     fprintf(stderr, "clconv %s: cannot open a device: %s: %s\n",
@@ -44,7 +87,7 @@ int cli_open_context(const char *device, clconv_context **ctx) {
   return 0;
 }
 
-int cli_open_devices(const char *list, cli_devices *d) {
+int cli_open_devices(const char *list, int build, cli_devices *d) {
   char specs[CLI_MAX_DEVICES][64];
   int n = 0;
   memset(d, 0, sizeof *d);
@@ -91,7 +134,7 @@ int cli_open_devices(const char *list, cli_devices *d) {
     return -1;
   }
   for (int i = 0; i < n; i++) {
-    if (cli_open_context(specs[i], &d->ctx[i]) != 0) {
+    if (cli_open_context_build(specs[i], build, &d->ctx[i]) != 0) {
       cli_close_devices(d);
       return -1;
     }
@@ -102,7 +145,7 @@ int cli_open_devices(const char *list, cli_devices *d) {
 
 void cli_close_devices(cli_devices *d) {
   for (int i = 0; i < d->count; i++)
-    clconv_context_release(d->ctx[i]);
+    cli_close_context(d->ctx[i]);
   d->count = 0;
 }
 

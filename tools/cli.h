@@ -27,6 +27,25 @@ void cli_json_string(FILE *out, const char *text);
  * prints the error to stderr on failure. @return 0 on success. */
 int cli_open_context(const char *device, clconv_context **ctx);
 
+/* The same with build mode @p build (a clconv_build_mode, or
+ * CLCONV_FROM_ENVIRONMENT). */
+int cli_open_context_build(const char *device, int build, clconv_context **ctx);
+
+/* Releases @p ctx; when builds for the problems it met are still running in
+ * the background, says first (unless quiet) that the one under way is
+ * finished for next time. */
+void cli_close_context(clconv_context *ctx);
+
+/* --quiet: the tool says nothing about kernel builds. Otherwise a build
+ * from source while the user waits is announced on standard error as it
+ * starts, with its time as it ends. */
+void cli_set_quiet(int quiet);
+int cli_quiet(void);
+
+/* The context options every command starts from: @p device, and the build
+ * announcements unless quiet. */
+clconv_context_options cli_context_options(const char *device);
+
 /* The contexts of `--devices LIST`. */
 #define CLI_MAX_DEVICES 16
 typedef struct cli_devices {
@@ -35,9 +54,10 @@ typedef struct cli_devices {
 } cli_devices;
 
 /* Opens a context per device of @p list: "all" (every usable OpenCL
- * device) or comma-separated selections ('reference', 'P:D', 'gpu', ...);
- * prints the error on failure. @return 0 on success. */
-int cli_open_devices(const char *list, cli_devices *d);
+ * device) or comma-separated selections ('reference', 'P:D', 'gpu', ...),
+ * in build mode @p build (as cli_open_context_build); prints the error on
+ * failure. @return 0 on success. */
+int cli_open_devices(const char *list, int build, cli_devices *d);
 
 /* Releases the contexts of @p d. */
 void cli_close_devices(cli_devices *d);

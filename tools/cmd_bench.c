@@ -2,6 +2,7 @@
  * docs/design.md, reports GFLOP/s, GB/s and the fraction of the device's
  * measured peak, and checks every result against the reference backend
  * (sampled). */
+#include "bench_cold.h"
 #include "bench_devices.h"
 #include "cli.h"
 #include "cli_mpi.h"
@@ -22,6 +23,7 @@ static const char *usage =
     "                    [--ops forward,backward-data,backward-weights,step]\n"
     "                    [--algo A] [--repeat N] [--json FILE]\n"
     "       clconv bench --devices LIST --ops step [--shapes ...|--problem P]\n"
+    "       clconv bench --cold [--network NAME] [--device SPEC]\n"
     "\n"
     "Times each op on each shape: one warm-up run (which builds the kernels),\n"
     "then N timed runs, each waiting for the device. Prints the median, min\n"
@@ -54,7 +56,14 @@ static const char *usage =
     "                 print the speedup and the scaling efficiency\n"
     "  --json FILE    also write one JSON record per shape and op (with the\n"
     "                 problem's sizes, the algorithm, the measured peak, the\n"
-    "                 device, its driver, clconv's version and the repeats)\n";
+    "                 device, its driver, clconv's version and the repeats)\n"
+    "  --cold         first contact instead: every distinct convolution layer\n"
+    "                 of a network (batch 1) with empty kernel caches (a new\n"
+    "                 folder; PoCL's too unless POCL_CACHE_DIR is set), in\n"
+    "                 async mode: the time to the first result of each pass,\n"
+    "                 until every specialized program is in, then warm\n"
+    "  --network NAME the network of --cold: " NETWORK_NAMES " (default\n"
+    "                 resnet50)\n";
 
 static const char *op_names[] = {"forward", "backward-data", "backward-weights",
                                  "step"};
@@ -403,7 +412,7 @@ static int bench_on_devices(const char *list, const int *selected_shapes,
   outputs_add(&out, "--json", json_path);
   if ((json_path != NULL && (outputs_check(&out, NULL, NULL, 0) != 0 ||
                              (json = outputs_open(&out, json_path)) == NULL)) ||
-      cli_open_devices(list, &d) != 0) {
+      cli_open_devices(list, CLCONV_BUILD_SYNC, &d) != 0) {
     outputs_discard(&out);
     return CLI_EXIT_FAILURE;
   }
@@ -430,7 +439,8 @@ typedef struct bench_options {
   const char *device, *json_path, *devices;
   int shapes[BENCH_SHAPE_COUNT], ops[OP_COUNT];
   long repeat;
-  int algo;
+  int algo, cold;
+  const char *network;
   struct {
     bench_shape shape;
     int given;
@@ -478,12 +488,14 @@ static const cli_option options_table[] = {
     CLI_OPT_PARSE("--algo", bench_options, algo,
                   "auto, direct, gemm, winograd or winograd4x4", parse_algo),
     CLI_OPT_LONG("--repeat", bench_options, repeat, 1, 100000),
+    CLI_OPT_FLAG("--cold", bench_options, cold),
+    CLI_OPT_TEXT("--network", bench_options, network, NETWORK_NAMES),
 };
 
 int cmd_bench(int argc, char **argv) {
   bench_options o;
   clconv_context *ctx = NULL, *check = NULL;
-  clconv_context_options options = clconv_context_options_default();
+  clconv_context_options options = cli_context_options(NULL);
   clconv_device_info info;
   clconv_peak peak;
   char name[200], message[1024];
@@ -503,6 +515,16 @@ int cmd_bench(int argc, char **argv) {
                            usage);
   if (code >= 0)
     return code;
+  if (o.network != NULL && !o.cold)
+    return cli_usage_error("bench", "%s", "--network goes with --cold");
+  if (o.cold) {
+    const network *net =
+        network_find(o.network != NULL ? o.network : "resnet50");
+    if (net == NULL)
+      return cli_usage_error("bench", "--network takes %s, got '%s'",
+                             NETWORK_NAMES, o.network);
+    return bench_cold(o.device, net, 0);
+  }
 
   if (o.devices != NULL)
     return bench_on_devices(o.devices, o.shapes,
@@ -510,7 +532,8 @@ int cmd_bench(int argc, char **argv) {
                             (int)o.repeat, o.json_path);
 
   /* One context times; a second, in verify mode, checks. */
-  if (cli_open_context(o.device, &ctx) != 0)
+  /* Steady-state speed: every op on its specialized programs. */
+  if (cli_open_context_build(o.device, CLCONV_BUILD_SYNC, &ctx) != 0)
     return CLI_EXIT_FAILURE;
   clconv_context_device(ctx, &info);
   if (info.type == CLCONV_DEVICE_TYPE_REFERENCE) {
@@ -520,12 +543,13 @@ int cmd_bench(int argc, char **argv) {
     snprintf(name, sizeof name, "%d:%d", info.platform_index,
              info.device_index);
     options.device = name;
+    options.build = CLCONV_BUILD_SYNC;
     options.verify = 1;
     options.verify_sample = 2000;
     if (clconv_context_create(&options, &check, message, sizeof message) !=
         CLCONV_STATUS_OK) {
       fprintf(stderr, "clconv bench: %s\n", message);
-      clconv_context_release(ctx);
+      cli_close_context(ctx);
       return CLI_EXIT_FAILURE;
     }
     snprintf(name, sizeof name, "%s", info.device_name);
@@ -565,7 +589,7 @@ int cmd_bench(int argc, char **argv) {
   }
   outputs_discard(&out);
   if (check != ctx)
-    clconv_context_release(check);
-  clconv_context_release(ctx);
+    cli_close_context(check);
+  cli_close_context(ctx);
   return failures == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }

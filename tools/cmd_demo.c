@@ -439,7 +439,7 @@ static int run_on(const char *device, uint64_t seed, char *name,
   if (cli_open_context(device, &d.ctx) != 0)
     return -1;
   if (cli_open_context("reference", &d.reference) != 0) {
-    clconv_context_release(d.ctx);
+    cli_close_context(d.ctx);
     return -1;
   }
   clconv_context_device(d.ctx, &info);
@@ -456,8 +456,8 @@ static int run_on(const char *device, uint64_t seed, char *name,
   section_layer(&d);
   section_learning(&d);
   printf("\n%d of %d checks ok on %s\n", d.checks - d.failures, d.checks, name);
-  clconv_context_release(d.reference);
-  clconv_context_release(d.ctx);
+  cli_close_context(d.reference);
+  cli_close_context(d.ctx);
   *checks = d.checks;
   return d.failures;
 }

@@ -342,7 +342,8 @@ static int fit_replicas(fit_state *s, fit_options *o, const npy_array *x,
   char message[1024];
   clconv_status status;
   clconv_replicas_params rp = clconv_replicas_params_default();
-  if (o->devices != NULL ? cli_open_devices(o->devices, &s->devices) != 0
+  if (o->devices != NULL ? cli_open_devices(o->devices, CLCONV_FROM_ENVIRONMENT,
+                                            &s->devices) != 0
                          : cli_open_context(o->device, &s->devices.ctx[0]) != 0)
     return -1;
   if (o->devices == NULL)
@@ -537,7 +538,7 @@ done:
   clconv_tensor_release(s.y_hat);
   clconv_tensor_release(s.y);
   clconv_tensor_release(s.x);
-  clconv_context_release(s.ctx);
+  cli_close_context(s.ctx);
   npy_free(&y);
   npy_free(&x);
   return code;

@@ -368,7 +368,7 @@ done:
   clconv_tensor_release(tb);
   clconv_tensor_release(tw);
   clconv_tensor_release(tx);
-  clconv_context_release(ctx);
+  cli_close_context(ctx);
   npy_free(&dy);
   npy_free(&b);
   npy_free(&w);

@@ -129,7 +129,7 @@ static const cli_option options_table[] = {
 int cmd_tune(int argc, char **argv) {
   tune_options o;
   int failures = 0, code;
-  clconv_context_options options = clconv_context_options_default();
+  clconv_context_options options = cli_context_options(NULL);
   clconv_context *ctx = NULL;
   clconv_device_info info;
   char message[2048];
@@ -151,6 +151,7 @@ int cmd_tune(int argc, char **argv) {
 
   /* Checks sample 2000 elements, as in clconv bench. */
   options.device = o.device;
+  options.build = CLCONV_BUILD_SYNC; /* every candidate is a build */
   options.verify_sample = 2000;
   if (clconv_context_create(&options, &ctx, message, sizeof message) !=
       CLCONV_STATUS_OK) {
@@ -179,6 +180,6 @@ int cmd_tune(int argc, char **argv) {
                            (int)o.candidates) != 0;
     }
   }
-  clconv_context_release(ctx);
+  cli_close_context(ctx);
   return failures == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }

@@ -47,6 +47,8 @@ static const layout_entry layout[] = {
     FIELD(clconv_context_options, verify_sample),
     FIELD(clconv_context_options, cache_max_bytes),
     FIELD(clconv_context_options, build),
+    FIELD(clconv_context_options, on_build),
+    FIELD(clconv_context_options, on_build_user),
     STRUCT(clconv_peak),
     FIELD(clconv_peak, gflops),
     FIELD(clconv_peak, gbps),

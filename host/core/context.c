@@ -140,6 +140,8 @@ clconv_status clconv__context_new(const clconv_context_options *given,
                                   "%s: out of host memory", fn);
   ctx->verify = switch_on(options->verify, "CLCONV_VERIFY");
   ctx->build_mode = build;
+  ctx->on_build = options->on_build;
+  ctx->on_build_user = options->on_build_user;
   ctx->verify_sample = options->verify_sample;
   ctx->verify_total.exact = 1;
   if (kernel_dir != NULL) {
@@ -300,7 +302,15 @@ clconv_status clconv_context_wait_builds(clconv_context *ctx) {
       clconv__context_enter(ctx, "clconv_context_wait_builds"));
   if (ctx->is_reference)
     return CLCONV_STATUS_OK;
+  while (clconv__cl_builder_build_next(ctx))
+    ;
   clconv__cl_builder_wait_all(ctx);
   clconv__cl_program_adopt_background(ctx);
   return CLCONV_STATUS_OK;
+}
+
+int clconv_context_build_next(clconv_context *ctx) {
+  if (ctx == NULL || ctx->is_reference)
+    return 0;
+  return clconv__cl_builder_build_next(ctx);
 }

@@ -75,6 +75,10 @@ struct clconv_context {
   int build_mode;                /* a clconv_build_mode */
   int probing;              /* cl_tier.c: find what is missing, run nothing */
   int probe_missing;        /* the probe met a program not built yet */
+  int prepare_only; /* clconv_corr2d_prepare: ops only queue their builds */
+  void (*on_build)(void *user, const char *source, const char *device,
+                   double seconds, int done); /* options.on_build */
+  void *on_build_user;
   clconv__builder *builder; /* background builds; NULL: none started */
   long generic_runs;        /* ops the generic tier ran */
   struct {

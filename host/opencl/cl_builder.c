@@ -261,6 +261,23 @@ int clconv__cl_builder_pending(clconv_context *ctx) {
   return count;
 }
 
+int clconv__cl_builder_build_next(clconv_context *ctx) {
+  clconv__builder *b = ctx->builder;
+  builder_job *j;
+  if (b == NULL)
+    return 0;
+  clconv__threads_lock(&b->lock);
+  for (j = b->jobs; j != NULL && j->state != QUEUED; j = j->next)
+    ;
+  if (j != NULL)
+    j->state = BUILDING;
+  clconv__threads_unlock(&b->lock);
+  if (j == NULL)
+    return 0;
+  build(b, j);
+  return 1;
+}
+
 void clconv__cl_builder_wait_all(clconv_context *ctx) {
   clconv__builder *b = ctx->builder;
   if (b == NULL)

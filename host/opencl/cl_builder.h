@@ -48,6 +48,11 @@ clconv__cl_builder_take(clconv_context *ctx, const char *name,
 /* @return the jobs queued or building. */
 int clconv__cl_builder_pending(clconv_context *ctx);
 
+/* Builds the first queued job on the calling thread (beside the builder's
+ * own). @return 1 when it built one (or saw it fail), 0 when none was
+ * queued. */
+int clconv__cl_builder_build_next(clconv_context *ctx);
+
 /* Waits until no job is queued or building. */
 void clconv__cl_builder_wait_all(clconv_context *ctx);
 

@@ -113,6 +113,7 @@ static clconv_status build_program(clconv_context *ctx, const char *name,
   clconv__disk_cache_key key = {NULL, 0};
   unsigned char *binary = NULL;
   size_t binary_size = 0;
+  double started;
   cl_int err;
   clconv_status status;
 
@@ -168,7 +169,13 @@ static clconv_status build_program(clconv_context *ctx, const char *name,
       status = clconv__error_fail_cl(ctx, err, "clCreateProgramWithSource");
       goto done;
     }
+    started = clconv__os_seconds();
+    if (ctx->on_build != NULL)
+      ctx->on_build(ctx->on_build_user, name, ctx->info.device_name, 0.0, 0);
     err = clBuildProgram(program, 1, &ctx->device, options, NULL, NULL);
+    if (ctx->on_build != NULL)
+      ctx->on_build(ctx->on_build_user, name, ctx->info.device_name,
+                    clconv__os_seconds() - started, 1);
     if (err != CL_SUCCESS) {
       status = fail_build(ctx, program, err, name, options);
       goto done;

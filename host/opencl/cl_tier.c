@@ -39,6 +39,10 @@ clconv_status clconv__cl_tier_run(clconv_context *ctx,
                                   clconv__cl_tier_fn specialized,
                                   clconv__cl_tier_fn generic,
                                   const void *operands) {
+  if (ctx->prepare_only) { /* clconv_corr2d_prepare: queue, run nothing */
+    (void)clconv__cl_tier_ready(ctx, specialized, operands);
+    return CLCONV_STATUS_OK;
+  }
   if (!clconv__cl_generic_serves(g) || ctx->build_mode == CLCONV_BUILD_SYNC)
     return specialized(ctx, operands);
   if (ctx->build_mode == CLCONV_BUILD_GENERIC) {

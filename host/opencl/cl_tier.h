@@ -8,7 +8,8 @@
  *            missing programs are queued to build in the background.
  * A probe runs the specialized op with ctx->probing set: program look-ups
  * then never build (a missing program is queued and reported as
- * CLCONV__STATUS_NOT_READY) and launches enqueue nothing. */
+ * CLCONV__STATUS_NOT_READY) and launches enqueue nothing. With
+ * ctx->prepare_only set (clconv_corr2d_prepare), an op only probes. */
 #ifndef CLCONV_CL_TIER_H
 #define CLCONV_CL_TIER_H
 

@@ -80,7 +80,9 @@ class ContextOptions(ctypes.Structure):
                 ("cache_dir", ctypes.c_char_p),
                 ("verify_sample", ctypes.c_size_t),
                 ("cache_max_bytes", ctypes.c_uint64),
-                ("build", ctypes.c_int)]
+                ("build", ctypes.c_int),
+                ("on_build", ctypes.c_void_p),
+                ("on_build_user", ctypes.c_void_p)]
 
 
 class Corr2dParams(ctypes.Structure):

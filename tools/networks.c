@@ -1,0 +1,62 @@
+/* networks.c: the layer lists of networks.h, batch 1, written from
+ * torchvision's resnet.py (Bottleneck with the stride on its 3x3, as
+ * torchvision's ResNet v1.5; BasicBlock for ResNet-18). */
+#include "networks.h"
+
+#include <string.h>
+
+#define L(cin, hw, cout, k, pad, stride, count)                                \
+  { 1, cin, hw, hw, cout, k, k, pad, stride, 1, count }
+
+/* ResNet-50: 53 convolutions, 23 distinct. */
+static const network_layer resnet50[] = {
+    L(3, 224, 64, 7, 3, 2, 1), /* stem */
+    /* layer1, 56x56 */
+    L(64, 56, 64, 1, 0, 1, 1),
+    L(64, 56, 64, 3, 1, 1, 3),
+    L(64, 56, 256, 1, 0, 1, 4), /* three expansions and the downsample */
+    L(256, 56, 64, 1, 0, 1, 2),
+    /* layer2, 28x28 */
+    L(256, 56, 128, 1, 0, 1, 1),
+    L(128, 56, 128, 3, 1, 2, 1),
+    L(128, 28, 512, 1, 0, 1, 4),
+    L(256, 56, 512, 1, 0, 2, 1),
+    L(512, 28, 128, 1, 0, 1, 3),
+    L(128, 28, 128, 3, 1, 1, 3),
+    /* layer3, 14x14 */
+    L(512, 28, 256, 1, 0, 1, 1),
+    L(256, 28, 256, 3, 1, 2, 1),
+    L(256, 14, 1024, 1, 0, 1, 6),
+    L(512, 28, 1024, 1, 0, 2, 1),
+    L(1024, 14, 256, 1, 0, 1, 5),
+    L(256, 14, 256, 3, 1, 1, 5),
+    /* layer4, 7x7 */
+    L(1024, 14, 512, 1, 0, 1, 1),
+    L(512, 14, 512, 3, 1, 2, 1),
+    L(512, 7, 2048, 1, 0, 1, 3),
+    L(1024, 14, 2048, 1, 0, 2, 1),
+    L(2048, 7, 512, 1, 0, 1, 2),
+    L(512, 7, 512, 3, 1, 1, 2),
+};
+
+/* ResNet-18: 20 convolutions, 11 distinct. */
+static const network_layer resnet18[] = {
+    L(3, 224, 64, 7, 3, 2, 1),   L(64, 56, 64, 3, 1, 1, 4),
+    L(64, 56, 128, 3, 1, 2, 1),  L(64, 56, 128, 1, 0, 2, 1),
+    L(128, 28, 128, 3, 1, 1, 3), L(128, 28, 256, 3, 1, 2, 1),
+    L(128, 28, 256, 1, 0, 2, 1), L(256, 14, 256, 3, 1, 1, 3),
+    L(256, 14, 512, 3, 1, 2, 1), L(256, 14, 512, 1, 0, 2, 1),
+    L(512, 7, 512, 3, 1, 1, 3),
+};
+
+static const network networks[] = {
+    {"resnet18", resnet18, (int)(sizeof resnet18 / sizeof resnet18[0])},
+    {"resnet50", resnet50, (int)(sizeof resnet50 / sizeof resnet50[0])},
+};
+
+const network *network_find(const char *name) {
+  for (size_t i = 0; i < sizeof networks / sizeof networks[0]; i++)
+    if (strcmp(networks[i].name, name) == 0)
+      return &networks[i];
+  return NULL;
+}

@@ -18,9 +18,9 @@
  * path drops those rows and lanes, and when some weight is not finite
  * (*nonfinite) every tile takes that path, so no infinite weight meets a
  * padding zero. The original rows and columns of x are [mask_top, mask_top +
- * mask_h) and [mask_left, mask_left + mask_w), also in a padded copy. With
- * ONLY_NONFINITE as well, the kernel is the fix-up after the plain kernel on
- * a larger problem: it does nothing unless *nonfinite.
+ * mask_h) and [mask_left, mask_left + mask_w), also in a padded copy.
+ * (On a larger problem the host runs the plain form instead, and redoes dX
+ * with the generic kernel when *nonfinite: host/opencl/cl_corr2d_bwd_data.c.)
  *
  * With SCATTER (one stride phase of such a gradient, host/corr2d_geometry.h)
  * output (oh, ow) goes to row out_row0 + oh * out_sh and column out_col0 +
@@ -31,9 +31,9 @@
 #if !defined(KH) || !defined(KW) || !defined(VW) || !defined(CV) ||            \
     !defined(RH) || !defined(CB) || !defined(PADDED) || !defined(MASKED) ||    \
     !defined(SCATTER) || !defined(STRIDE_W) || !defined(CHANNELS_INNER) ||     \
-    !defined(ONLY_NONFINITE) || !defined(IDX_T)
+    !defined(IDX_T)
 #error                                                                         \
-    "corr2d_fwd_blocked.cl needs -DKH, -DKW, -DVW, -DCV, -DRH, -DCB, -DPADDED, -DMASKED, -DSCATTER, -DSTRIDE_W, -DCHANNELS_INNER, -DONLY_NONFINITE, -DIDX_T"
+    "corr2d_fwd_blocked.cl needs -DKH, -DKW, -DVW, -DCV, -DRH, -DCB, -DPADDED, -DMASKED, -DSCATTER, -DSTRIDE_W, -DCHANNELS_INNER, -DIDX_T"
 #endif
 
 #define TILE (RH * CV) /* input vectors per tap */
@@ -84,12 +84,6 @@ __kernel void corr2d_fwd_blocked(
     const int out_sh, const int out_sw
 #endif
 ) {
-#if MASKED && ONLY_NONFINITE
-  /* The fix-up launch after the plain kernel: needed only when some weight
-   * is not finite (then every tile takes the masking edge path). */
-  if (!*nonfinite)
-    return;
-#endif
   const int cb_count = cout / CB;
 #if CHANNELS_INNER
   /* A 3-D range: (column tile x channel block, row tile, batch), the channel

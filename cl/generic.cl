@@ -3,8 +3,8 @@
  * instead of compiled in, while the specialized programs of a new problem
  * build in the background (docs/design.md, "First contact"). Built with
  * -DIDX_T=int; problems whose indices reach 2^31 take the specialized
- * kernels. Each sums in the order of the naive kernels, so it meets the
- * same tolerance. */
+ * kernels. Each sums the terms the naive kernels sum (the forward and the
+ * weight gradient in their order), within the same bound. */
 
 #if !defined(IDX_T)
 #error "generic.cl needs -DIDX_T"
@@ -70,17 +70,14 @@ __kernel void generic_fwd(__global const float *restrict x,
   }
 }
 
-/* Input gradient: one work-item per element of dX (N, Cin, H, W), the sum
- * of dY[n, co, oh, ow] * W[co, ci_local, kh, kw] over every output whose
- * window placed tap (kh, kw) on it; an input no window reads gets 0. */
-__kernel void generic_bwd_data(__global const float *restrict dy,
-                               __global const float *restrict w,
-                               __global float *restrict dx, const int total,
-                               const int kh_size, const int kw_size,
-                               CORR2D_GEOMETRY_PARAMS) {
-  const int gid = (int)get_global_id(0);
-  if (gid >= total)
-    return;
+/* Input gradient: element @p gid of dX (N, Cin, H, W), the sum of
+ * dY[n, co, oh, ow] * W[co, ci_local, kh, kw] over every output whose
+ * window placed tap (kh, kw) on it; an input no window reads gets 0. The
+ * padding never multiplies here. */
+__attribute__((always_inline)) inline float
+bwd_data_element(__global const float *dy, __global const float *w,
+                 const int gid, const int kh_size, const int kw_size,
+                 CORR2D_GEOMETRY_PARAMS) {
   const int iw = gid % wd;
   int rest = gid / wd;
   const int ih = rest % h;
@@ -89,25 +86,61 @@ __kernel void generic_bwd_data(__global const float *restrict dy,
   const int n = rest / cin;
   const int group = ci / cin_g, ci_local = ci - group * cin_g;
   const int taps = kh_size * kw_size;
+  /* The taps that reach this input, each then summed over the group's
+   * output channels. */
+  __global const float *dyn =
+      dy + ((idx_t)n * cout + (idx_t)group * cout_g) * hout * wout;
+  __global const float *wg =
+      w + ((idx_t)group * cout_g * cin_g + ci_local) * taps;
+  const idx_t plane = (idx_t)hout * wout, w_step = (idx_t)cin_g * taps;
   float acc = 0.0f;
-  for (int col = 0; col < cout_g; col++) {
-    const int co = group * cout_g + col;
-    __global const float *dyc = dy + ((idx_t)n * cout + co) * hout * wout;
-    __global const float *wc = w + ((idx_t)co * cin_g + ci_local) * taps;
-    for (int kh = 0; kh < kh_size; kh++) {
-      const int th = ih + pad_h - kh * dil_h;
-      if (th < 0 || th % stride_h != 0 || th / stride_h >= hout)
+  for (int kh = 0; kh < kh_size; kh++) {
+    const int th = ih + pad_h - kh * dil_h;
+    if (th < 0 || th % stride_h != 0 || th / stride_h >= hout)
+      continue;
+    const int oh = th / stride_h;
+    for (int kw = 0; kw < kw_size; kw++) {
+      const int tw = iw + pad_w - kw * dil_w;
+      if (tw < 0 || tw % stride_w != 0 || tw / stride_w >= wout)
         continue;
-      const int oh = th / stride_h;
-      for (int kw = 0; kw < kw_size; kw++) {
-        const int tw = iw + pad_w - kw * dil_w;
-        if (tw < 0 || tw % stride_w != 0 || tw / stride_w >= wout)
-          continue;
-        acc += dyc[(idx_t)oh * wout + tw / stride_w] * wc[kh * kw_size + kw];
-      }
+      __global const float *d = dyn + (idx_t)oh * wout + tw / stride_w;
+      __global const float *k = wg + kh * kw_size + kw;
+      for (int col = 0; col < cout_g; col++)
+        acc += d[col * plane] * k[col * w_step];
     }
   }
-  dx[gid] = acc;
+  return acc;
+}
+
+#define GEOMETRY_ARGS                                                          \
+  cin, h, wd, cout, hout, wout, cin_g, cout_g, stride_h, stride_w, pad_h,      \
+      pad_w, dil_h, dil_w
+
+/* Input gradient: one work-item per element of dX. */
+__kernel void generic_bwd_data(__global const float *restrict dy,
+                               __global const float *restrict w,
+                               __global float *restrict dx, const int total,
+                               const int kh_size, const int kw_size,
+                               CORR2D_GEOMETRY_PARAMS) {
+  const int gid = (int)get_global_id(0);
+  if (gid < total)
+    dx[gid] =
+        bwd_data_element(dy, w, gid, kh_size, kw_size, GEOMETRY_ARGS);
+}
+
+/* The same only when *nonfinite (a weight is not finite): the fix-up after
+ * the specialized input gradient of a larger problem, whose fast form lets
+ * an infinite weight meet a padding zero. */
+__kernel void generic_bwd_data_if(__global const float *restrict dy,
+                                  __global const float *restrict w,
+                                  __global float *restrict dx,
+                                  __global const int *restrict nonfinite,
+                                  const int total, const int kh_size,
+                                  const int kw_size, CORR2D_GEOMETRY_PARAMS) {
+  const int gid = (int)get_global_id(0);
+  if (*nonfinite && gid < total)
+    dx[gid] =
+        bwd_data_element(dy, w, gid, kh_size, kw_size, GEOMETRY_ARGS);
 }
 
 /* Weight gradient: one work-item per element of dW (Cout, Cin/groups, KH,

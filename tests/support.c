@@ -122,6 +122,10 @@ int test_run_suite(const char *suite_name, const test_case *tests, int count) {
   const char *only = getenv("CLCONV_TEST_ONLY");
   if (only != NULL && only[0] == '\0')
     only = NULL;
+  /* Specialized kernels at once, as CTest sets it, so that a suite knows
+   * which kernels ran also when started by hand. */
+  if (getenv("CLCONV_BUILD") == NULL)
+    setenv("CLCONV_BUILD", "sync", 1);
   printf("%s: seed %llu (set CLCONV_TEST_SEED to change)\n", suite_name,
          (unsigned long long)test_seed());
   if (only != NULL)

@@ -37,6 +37,10 @@ static const path_problem problems[] = {
      0, 3, 1, 1, 0, 0},
     {"non-finite weights: masked", {1, 2, 6, 7}, {2, 2, 3, 3},
      1, 1, 1, 1, 1, 0},
+    {"non-finite weights, larger: the generic fix-up", {1, 8, 24, 24},
+     {16, 8, 3, 3}, 1, 1, 1, 1, 1, 0},
+    {"non-finite weights, stride 2: fix-up per phase", {1, 8, 25, 25},
+     {16, 8, 3, 3}, 1, 2, 1, 1, 1, 0},
     /* Few weight blocks for the rows: chunks on every device (the tiles
      * of tiles_bwd_weight.c give 2 to 16 chunks on CPUs and GPUs). */
     {"chunked weight gradient", {1, 2, 96, 96}, {4, 2, 3, 3}, 1, 1, 1, 1, 0, 0},
@@ -219,7 +223,7 @@ static void test_every_path(void) {
       {"corr2d_fwd_blocked", NULL},
       {"corr2d_fwd_blocked", "-DMASKED=1"},
       {"corr2d_fwd_blocked", "-DSCATTER=1"},
-      {"corr2d_fwd_blocked", "-DONLY_NONFINITE=1"},
+      {"generic", NULL}, /* the larger input gradient's fix-up */
       {"flip_weights", NULL},
       {"pack_weights", NULL},
       {"pad_input", NULL},

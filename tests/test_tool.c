@@ -2,6 +2,7 @@
  * example, 4-D with every option, bad inputs that must write nothing), the
  * exit codes of --help and bad options, and `demo`; all files live in a
  * temporary working folder. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include "npy.h"
 #include "support.h"
 #include "tool_support.h"
@@ -307,7 +308,7 @@ static void test_option_forms_and_messages(void) {
   npy_free(&y);
   CU_ASSERT_EQUAL(tool("frobnicate"), 2);
   CU_ASSERT(stderr_has("clconv: unknown command 'frobnicate'; the commands "
-                       "are devices, demo, run, fit, bench and tune"));
+                       "are devices, demo, run, fit, bench, tune and prepare"));
   n = read_bytes("tool_stderr.txt", text, sizeof text);
   CU_ASSERT(n > 0 && memchr(text, '\n', (size_t)n) == text + n - 1);
   CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --device "
@@ -623,6 +624,37 @@ static void test_tune_progress(void) {
   CU_ASSERT(stdout_has("S1   default vw"));
 }
 
+/* First contact with an empty disk cache, in async mode: the tool says
+ * which kernels it builds while the user waits (the generic program), and
+ * nothing with --quiet; the notebook's answer either way; `prepare` builds
+ * a problem's programs ahead and `bench --cold` times the notebook's
+ * layers. */
+static void test_first_contact(void) {
+  write_notebook_files();
+  setenv("CLCONV_BUILD", "async", 1);
+  setenv("CLCONV_CACHE_DIR", "first_contact_cache", 1);
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --output "
+                       "tool_fc.npy"),
+                  0);
+  CU_ASSERT(stderr_has("building kernels (generic.cl) for "));
+  CU_ASSERT(stderr_has("(kept in the disk cache)"));
+  CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --output "
+                       "tool_fc.npy --padding 1 --quiet"),
+                  0);
+  CU_ASSERT(!stderr_has("building kernels"));
+  CU_ASSERT(!stderr_has("finishing the kernel build"));
+  CU_ASSERT_EQUAL(tool("prepare --problem 1,1,6,8,1,1,2,0,1"), 0);
+  CU_ASSERT(stdout_has("clconv prepare: problem (1 distinct layers): "));
+  CU_ASSERT_EQUAL(tool("prepare --network nope"), 2);
+  CU_ASSERT(stderr_has("--network takes notebook, resnet18, resnet50"));
+  CU_ASSERT_EQUAL(tool("bench --cold --network notebook"), 0);
+  CU_ASSERT(stdout_has("to every first result: "));
+  CU_ASSERT(stdout_has("until every specialized program was in: "));
+  CU_ASSERT_EQUAL(tool("bench --network notebook"), 2);
+  setenv("CLCONV_BUILD", "sync", 1);
+  unsetenv("CLCONV_CACHE_DIR");
+}
+
 /* `clconv demo` passes every check on the default device and on the
  * reference, and `--device all` ends with its table. */
 static void test_demo(void) {
@@ -635,6 +667,7 @@ static void test_demo(void) {
 int main(void) {
   static const test_case tests[] = {
       {"run: notebook corr2d", test_run_notebook},
+      {"first contact: announced, prepared, timed", test_first_contact},
       {"run: every option, 4-D", test_run_all_options},
       {"run: bad inputs write nothing", test_run_bad_inputs},
       {"usage errors and --help", test_usage_errors},

@@ -1,6 +1,7 @@
 /* networks.c: the layer lists of networks.h, batch 1, written from
  * torchvision's resnet.py (Bottleneck with the stride on its 3x3, as
- * torchvision's ResNet v1.5; BasicBlock for ResNet-18). */
+ * torchvision's ResNet v1.5; BasicBlock for ResNet-18), and the
+ * notebooks' two layers. */
 #include "networks.h"
 
 #include <string.h>
@@ -49,7 +50,16 @@ static const network_layer resnet18[] = {
     L(512, 7, 512, 3, 1, 1, 3),
 };
 
+/* The notebooks' layers: the edge detector's 1x2 kernel on the 6x8 image,
+ * and the padding and stride section's 3x3 kernel with padding 1, stride 2
+ * on an 8x8 input. */
+static const network_layer notebook[] = {
+    {1, 1, 6, 8, 1, 1, 2, 0, 1, 1, 1},
+    {1, 1, 8, 8, 1, 3, 3, 1, 2, 1, 1},
+};
+
 static const network networks[] = {
+    {"notebook", notebook, (int)(sizeof notebook / sizeof notebook[0])},
     {"resnet18", resnet18, (int)(sizeof resnet18 / sizeof resnet18[0])},
     {"resnet50", resnet50, (int)(sizeof resnet50 / sizeof resnet50[0])},
 };

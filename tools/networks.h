@@ -19,10 +19,10 @@ typedef struct network {
   int layer_count;
 } network;
 
-/* The network named @p name ("resnet50", "resnet18"), or NULL. */
+/* The network named @p name (NETWORK_NAMES), or NULL. */
 const network *network_find(const char *name);
 
-/* The names network_find knows, for messages: "resnet18, resnet50". */
-#define NETWORK_NAMES "resnet18, resnet50"
+/* The names network_find knows, for messages. */
+#define NETWORK_NAMES "notebook, resnet18, resnet50"
 
 #endif

@@ -16,6 +16,8 @@ typedef struct builder_job {
   char *texts[2];
   char *key_text;
   uint64_t key_hash;
+  unsigned char *binary; /* a disk-cache binary to load, else NULL */
+  size_t binary_size;
   job_state state;
   cl_program program; /* BUILT */
   char *failure;      /* FAILED: what happened, with the build log */
@@ -39,6 +41,7 @@ static void job_free(builder_job *j) {
   if (j->program != NULL)
     (void)clReleaseProgram(j->program);
   clconv__alloc_free(j->failure);
+  clconv__alloc_free(j->binary);
   clconv__alloc_free(j->key_text);
   clconv__alloc_free(j->texts[1]);
   clconv__alloc_free(j->texts[0]);
@@ -75,16 +78,78 @@ static char *describe_failure(clconv__builder *b, const builder_job *j,
   return text;
 }
 
-/* Builds @p j from source; the lock is not held. */
+/* @p program again, made from its own device binary, or NULL. Some
+ * implementations (PoCL) compile a kernel's machine code only when its
+ * binary is asked for, or else at its first launch: asked for here, that
+ * work stays on the builder's thread, and the context's thread later
+ * launches code that is ready. */
+static cl_program from_own_binary(clconv__builder *b, cl_program program,
+                                  const char *options) {
+  size_t size = 0;
+  unsigned char *binary;
+  cl_program made = NULL;
+  cl_int err = CL_SUCCESS, binary_status = CL_SUCCESS;
+  if (clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, sizeof size, &size,
+                       NULL) != CL_SUCCESS ||
+      size == 0 || (binary = clconv__alloc(size)) == NULL)
+    return NULL;
+  if (clGetProgramInfo(program, CL_PROGRAM_BINARIES, sizeof binary, &binary,
+                       NULL) == CL_SUCCESS) {
+    const unsigned char *bytes = binary;
+    made = clCreateProgramWithBinary(b->cl_ctx, 1, &b->device, &size, &bytes,
+                                     &binary_status, &err);
+    if (made != NULL && (err != CL_SUCCESS || binary_status != CL_SUCCESS ||
+                         clBuildProgram(made, 1, &b->device, options, NULL,
+                                        NULL) != CL_SUCCESS)) {
+      (void)clReleaseProgram(made);
+      made = NULL;
+    }
+  }
+  clconv__alloc_free(binary);
+  return made;
+}
+
+/* The program of a disk-cache binary, or NULL when the driver refuses it. */
+static cl_program from_binary(clconv__builder *b, const builder_job *j) {
+  const unsigned char *bytes = j->binary;
+  size_t size = j->binary_size;
+  cl_int err = CL_SUCCESS, binary_status = CL_SUCCESS;
+  cl_program program = clCreateProgramWithBinary(
+      b->cl_ctx, 1, &b->device, &size, &bytes, &binary_status, &err);
+  if (program != NULL && (err != CL_SUCCESS || binary_status != CL_SUCCESS ||
+                          clBuildProgram(program, 1, &b->device, j->options,
+                                         NULL, NULL) != CL_SUCCESS)) {
+    (void)clReleaseProgram(program);
+    program = NULL;
+  }
+  return program;
+}
+
+/* Builds @p j (from its binary, else from source); the lock is not held. */
 static void build(clconv__builder *b, builder_job *j) {
   const char *texts[2] = {j->texts[0], j->texts[1]};
   cl_int err = CL_SUCCESS;
-  cl_program program =
-      clCreateProgramWithSource(b->cl_ctx, 2, texts, NULL, &err);
+  cl_program program = j->binary != NULL ? from_binary(b, j) : NULL;
+  if (program != NULL) {
+    clconv__threads_lock(&b->lock);
+    j->program = program;
+    j->state = BUILT;
+    clconv__threads_cond_broadcast(&b->changed);
+    clconv__threads_unlock(&b->lock);
+    return;
+  }
+  program = clCreateProgramWithSource(b->cl_ctx, 2, texts, NULL, &err);
   if (program != NULL && err == CL_SUCCESS)
     err = clBuildProgram(program, 1, &b->device, j->options, NULL, NULL);
   else if (err == CL_SUCCESS)
     err = CL_OUT_OF_HOST_MEMORY;
+  if (err == CL_SUCCESS) {
+    cl_program ready = from_own_binary(b, program, j->options);
+    if (ready != NULL) { /* else the source build serves as it is */
+      (void)clReleaseProgram(program);
+      program = ready;
+    }
+  }
   clconv__threads_lock(&b->lock);
   if (err == CL_SUCCESS) {
     j->program = program;
@@ -159,11 +224,11 @@ static builder_job *find(clconv__builder *b, const char *name,
   return NULL;
 }
 
-clconv_status clconv__cl_builder_request(clconv_context *ctx, const char *name,
-                                         const char *options,
-                                         const char *const texts[2],
-                                         const char *key_text,
-                                         uint64_t key_hash) {
+clconv_status
+clconv__cl_builder_request(clconv_context *ctx, const char *name,
+                           const char *options, const char *const texts[2],
+                           const char *key_text, uint64_t key_hash,
+                           const unsigned char *binary, size_t binary_size) {
   clconv__builder *b;
   builder_job *j, **tail;
   if (ctx->builder == NULL)
@@ -187,11 +252,25 @@ clconv_status clconv__cl_builder_request(clconv_context *ctx, const char *name,
     return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                               "out of host memory queueing '%s.cl'", name);
   }
+  if (binary != NULL) {
+    j->binary = clconv__alloc(binary_size);
+    if (j->binary == NULL) {
+      job_free(j);
+      return clconv__error_fail(ctx, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
+                                "out of host memory queueing '%s.cl'", name);
+    }
+    memcpy(j->binary, binary, binary_size);
+    j->binary_size = binary_size;
+  }
   j->key_hash = key_hash;
   j->state = QUEUED;
   clconv__threads_lock(&b->lock);
-  for (tail = &b->jobs; *tail != NULL; tail = &(*tail)->next)
+  /* A load takes milliseconds: before every build still queued. */
+  for (tail = &b->jobs;
+       *tail != NULL && (binary == NULL || (*tail)->state != QUEUED);
+       tail = &(*tail)->next)
     ;
+  j->next = *tail;
   *tail = j;
   clconv__threads_cond_broadcast(&b->changed);
   clconv__threads_unlock(&b->lock);

@@ -13,6 +13,7 @@
 
 #include "core/internal.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* What clconv__cl_builder_take() found. */
@@ -24,15 +25,17 @@ typedef enum clconv__builder_state {
 } clconv__builder_state;
 
 /* A program to build: @p texts are copied; @p key_text (may be NULL, no
- * disk cache) is copied. Starts the thread at the first request; a job for
- * the same (name, options) is not queued twice.
+ * disk cache) is copied; with @p binary (a disk-cache entry, copied) the job
+ * loads it, before the builds still queued, and builds from source only
+ * when the driver refuses it. Starts the thread at the first request; a job
+ * for the same (name, options) is not queued twice.
  * @return OK, or OUT_OF_HOST_MEMORY / OPENCL_ERROR (no thread) with the
  *         context's message set: the caller then builds it itself. */
-clconv_status clconv__cl_builder_request(clconv_context *ctx, const char *name,
-                                         const char *options,
-                                         const char *const texts[2],
-                                         const char *key_text,
-                                         uint64_t key_hash);
+clconv_status
+clconv__cl_builder_request(clconv_context *ctx, const char *name,
+                           const char *options, const char *const texts[2],
+                           const char *key_text, uint64_t key_hash,
+                           const unsigned char *binary, size_t binary_size);
 
 /* Looks for the job of (@p name, @p options). With @p wait, waits while it
  * is queued or building. TAKEN hands over the program and the disk-cache

@@ -54,13 +54,10 @@ typedef struct blocked_launch {
 } blocked_launch;
 
 /* Builds and queues the kernel of @p l: with @p masked, the MASKED form
- * (taps on the padding skipped when a weight is not finite), and with
- * @p only_nonfinite that form returns at once unless some weight is not
- * finite. */
+ * (taps on the padding skipped when a weight is not finite). */
 static clconv_status launch(clconv_context *ctx, const clconv__corr2d_geom *g,
                             const clconv__cl_corr2d_blocked_operands *o,
-                            const blocked_launch *l, int masked,
-                            int only_nonfinite) {
+                            const blocked_launch *l, int masked) {
   clconv__kernel_options options;
   cl_kernel kernel;
   clconv__cl_args a;
@@ -68,7 +65,6 @@ static clconv_status launch(clconv_context *ctx, const clconv__corr2d_geom *g,
   clconv__tiles_fwd_blocked_options(&l->t, &l->f, masked, o->phase != NULL,
                                     &options);
   clconv__kernel_options_int(&options, "CHANNELS_INNER", l->channels_inner);
-  clconv__kernel_options_int(&options, "ONLY_NONFINITE", only_nonfinite);
   CLCONV_FORWARD_IF_ERROR(clconv__cl_program_kernel(
       ctx, "corr2d_fwd_blocked", clconv__kernel_options_string(&options),
       "corr2d_fwd_blocked", &kernel));
@@ -136,17 +132,21 @@ clconv__cl_corr2d_blocked_run(clconv_context *ctx, const clconv__corr2d_geom *g,
   l.t.padded = padded;
   CLCONV_FORWARD_IF_ERROR(pack_weights(ctx, o->w, o->w_count, l.t.cb, l.f.cin_g,
                                        l.f.kh * l.f.kw, o->what, &l.packed));
-  if (o->nonfinite == NULL)
-    return launch(ctx, g, o, &l, 0, 0);
   /* An input gradient, whose weights may not be finite, which the host
    * learns only on the device: on small problems the MASKED form alone;
-   * on larger ones the plain form, as fast as the forward, and then the
-   * MASKED form, which redoes every tile only when some weight is not
-   * finite and otherwise returns at once (its edge path, compiled in,
-   * makes the whole kernel slower: S3's input gradient took 10.4 ms
-   * instead of 6.6). */
-  if (!clconv__tiles_fwd_blocked_large(&l.f))
-    return launch(ctx, g, o, &l, 1, 0);
-  CLCONV_FORWARD_IF_ERROR(launch(ctx, g, o, &l, 0, 0));
-  return launch(ctx, g, o, &l, 1, 1);
+   * on larger ones the plain form, as fast as the forward (the MASKED
+   * form's edge path, compiled in, makes the whole kernel slower: S3's
+   * input gradient took 10.4 ms instead of 6.6), and the caller's fix-up,
+   * which redoes dX with the generic kernel only when some weight is not
+   * finite (one program per device, where a MASKED fix-up was another
+   * program per shape). */
+  return launch(ctx, g, o, &l,
+                o->nonfinite != NULL && !clconv__tiles_fwd_blocked_large(&l.f));
+}
+
+int clconv__cl_corr2d_blocked_needs_fixup(
+    const clconv__corr2d_geom *g, const clconv__cl_corr2d_blocked_operands *o) {
+  const clconv__corr2d_geom f =
+      o->phase == NULL ? clconv__corr2d_geometry_flatten_pointwise(g) : *g;
+  return o->nonfinite != NULL && clconv__tiles_fwd_blocked_large(&f);
 }

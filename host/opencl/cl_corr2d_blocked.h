@@ -21,9 +21,17 @@ typedef struct clconv__cl_corr2d_blocked_operands {
 } clconv__cl_corr2d_blocked_operands;
 
 /* Queues the blocked kernel for problem @p g (32-bit indices) on the
- * buffers @p o. */
+ * buffers @p o. For an input gradient (o->nonfinite set) on a small problem
+ * that is the MASKED form, which skips taps on the padding when a weight is
+ * not finite; on a large one the plain form alone, and the caller redoes
+ * dX when the flag is set (clconv__cl_corr2d_blocked_needs_fixup). */
 clconv_status
 clconv__cl_corr2d_blocked_run(clconv_context *ctx, const clconv__corr2d_geom *g,
                               const clconv__cl_corr2d_blocked_operands *o);
+
+/* @return 1 when clconv__cl_corr2d_blocked_run(g, o) of an input gradient
+ * leaves non-finite weights to the caller's fix-up. */
+int clconv__cl_corr2d_blocked_needs_fixup(
+    const clconv__corr2d_geom *g, const clconv__cl_corr2d_blocked_operands *o);
 
 #endif

@@ -92,6 +92,12 @@ static clconv_status corr2d_bwd_data_by_forward(clconv_context *ctx,
       }
       o.phase = g->stride_h == 1 && g->stride_w == 1 ? NULL : &ph;
       CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_blocked_run(ctx, &ph.f, &o));
+      /* Where this phase's weights are not all finite, all of dX again by
+       * the generic kernel (the later phases' own are finite: theirs stand),
+       * so that no infinite weight meets a padding zero. */
+      if (clconv__cl_corr2d_blocked_needs_fixup(&ph.f, &o))
+        CLCONV_FORWARD_IF_ERROR(clconv__cl_generic_bwd_data_if(
+            ctx, g, dy->mem, w->mem, dx->mem, o.nonfinite));
     }
   }
   return CLCONV_STATUS_OK;

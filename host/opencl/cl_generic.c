@@ -62,24 +62,41 @@ clconv_status clconv__cl_generic_fwd(clconv_context *ctx,
                               "generic_fwd");
 }
 
-clconv_status clconv__cl_generic_bwd_data(clconv_context *ctx,
-                                          const clconv__corr2d_geom *g,
-                                          cl_mem dy, cl_mem w, cl_mem dx) {
+/* generic_bwd_data, or with @p nonfinite generic_bwd_data_if. */
+static clconv_status bwd_data(clconv_context *ctx, const clconv__corr2d_geom *g,
+                              cl_mem dy, cl_mem w, cl_mem dx,
+                              cl_mem nonfinite) {
   const uint64_t total =
       (uint64_t)(g->n * g->cin) * (uint64_t)g->h * (uint64_t)g->w;
+  const char *name =
+      nonfinite != NULL ? "generic_bwd_data_if" : "generic_bwd_data";
   cl_kernel k;
   clconv__cl_args a;
-  CLCONV_FORWARD_IF_ERROR(kernel(ctx, "generic_bwd_data", &k));
+  CLCONV_FORWARD_IF_ERROR(kernel(ctx, name, &k));
   clconv__cl_args_begin(&a, k);
   clconv__cl_args_mem(&a, dy);
   clconv__cl_args_mem(&a, w);
   clconv__cl_args_mem(&a, dx);
+  if (nonfinite != NULL)
+    clconv__cl_args_mem(&a, nonfinite);
   clconv__cl_args_int(&a, (int64_t)total);
   clconv__cl_args_int(&a, g->kh);
   clconv__cl_args_int(&a, g->kw);
   clconv__cl_args_geometry(&a, g);
-  return clconv__cl_launch_1d(ctx, &a, total, CLCONV__ELEMENTWISE_LOCAL,
-                              "generic_bwd_data");
+  return clconv__cl_launch_1d(ctx, &a, total, CLCONV__ELEMENTWISE_LOCAL, name);
+}
+
+clconv_status clconv__cl_generic_bwd_data(clconv_context *ctx,
+                                          const clconv__corr2d_geom *g,
+                                          cl_mem dy, cl_mem w, cl_mem dx) {
+  return bwd_data(ctx, g, dy, w, dx, NULL);
+}
+
+clconv_status clconv__cl_generic_bwd_data_if(clconv_context *ctx,
+                                             const clconv__corr2d_geom *g,
+                                             cl_mem dy, cl_mem w, cl_mem dx,
+                                             cl_mem nonfinite) {
+  return bwd_data(ctx, g, dy, w, dx, nonfinite);
 }
 
 clconv_status clconv__cl_generic_bwd_weight(clconv_context *ctx,

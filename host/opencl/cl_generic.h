@@ -21,6 +21,13 @@ clconv_status clconv__cl_generic_bwd_data(clconv_context *ctx,
                                           const clconv__corr2d_geom *g,
                                           cl_mem dy, cl_mem w, cl_mem dx);
 
+/* dx from dy and w as above, only when the int at @p nonfinite is not 0:
+ * the fix-up of a larger input gradient (cl_corr2d_blocked.h). */
+clconv_status clconv__cl_generic_bwd_data_if(clconv_context *ctx,
+                                             const clconv__corr2d_geom *g,
+                                             cl_mem dy, cl_mem w, cl_mem dx,
+                                             cl_mem nonfinite);
+
 /* dw from x and dy (added to dw with @p accumulate). */
 clconv_status clconv__cl_generic_bwd_weight(clconv_context *ctx,
                                             const clconv__corr2d_geom *g,

@@ -132,6 +132,16 @@ static clconv_status build_program(clconv_context *ctx, const char *name,
       clconv__disk_cache_key_make(ctx, name, options, texts, 2, &key) == 0) {
     switch (clconv__disk_cache_load(ctx, &key, &binary, &binary_size)) {
     case CLCONV__CACHE_HIT:
+      /* A probe while the builder compiles hands the load to it: some
+       * implementations (PoCL) serialize program builds, and the op runs
+       * on the generic kernels meanwhile instead of waiting. */
+      if (ctx->probing && clconv__cl_builder_pending(ctx) > 0 &&
+          clconv__cl_builder_request(ctx, name, options, texts, key.text,
+                                     key.hash, binary,
+                                     binary_size) == CLCONV_STATUS_OK) {
+        status = CLCONV__STATUS_NOT_READY;
+        goto done;
+      }
       program = program_from_binary(ctx, binary, binary_size, options);
       if (program != NULL)
         ctx->cache_hits++;
@@ -155,7 +165,7 @@ static clconv_status build_program(clconv_context *ctx, const char *name,
   if (program == NULL && ctx->probing) {
     status = clconv__cl_builder_request(ctx, name, options, texts,
                                         entry->cache_key_text,
-                                        entry->cache_key_hash);
+                                        entry->cache_key_hash, NULL, 0);
     if (status == CLCONV_STATUS_OK) {
       status = CLCONV__STATUS_NOT_READY;
       goto done;

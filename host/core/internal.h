@@ -45,8 +45,10 @@ typedef struct clconv__program {
   char *options;
   char *cache_key_text; /* key of the disk-cache entry; NULL when off */
   uint64_t cache_key_hash;
-  int needs_save; /* built from source, not yet stored on disk */
-  int launched;   /* a kernel was taken from it */
+  int needs_save;        /* built from source, not yet stored on disk */
+  unsigned char *binary; /* its binary to store, when the builder had it */
+  size_t binary_size;
+  int launched; /* a kernel was taken from it */
   cl_program program;
   cl_kernel kernels[CLCONV__MAX_KERNELS_PER_PROGRAM];
   char *kernel_names[CLCONV__MAX_KERNELS_PER_PROGRAM];
@@ -73,9 +75,9 @@ struct clconv_context {
   size_t scratch_bytes[CLCONV__SCRATCH_SLOTS]; /* their sizes */
   struct clconv__tuning *tuning; /* tuned tiles (tuning.h); NULL: none yet */
   int build_mode;                /* a clconv_build_mode */
-  int probing;              /* cl_tier.c: find what is missing, run nothing */
-  int probe_missing;        /* the probe met a program not built yet */
-  int prepare_only; /* clconv_corr2d_prepare: ops only queue their builds */
+  int probing;       /* cl_tier.c: find what is missing, run nothing */
+  int probe_missing; /* the probe met a program not built yet */
+  int prepare_only;  /* clconv_corr2d_prepare: ops only queue their builds */
   void (*on_build)(void *user, const char *source, const char *device,
                    double seconds, int done); /* options.on_build */
   void *on_build_user;

@@ -12,15 +12,18 @@
 typedef enum job_state { QUEUED, BUILDING, BUILT, FAILED } job_state;
 
 typedef struct builder_job {
-  char *name, *options;
+  char *name, *options, *kernel_name;
   char *texts[2];
   char *key_text;
   uint64_t key_hash;
   unsigned char *binary; /* a disk-cache binary to load, else NULL */
   size_t binary_size;
   job_state state;
-  cl_program program; /* BUILT */
-  char *failure;      /* FAILED: what happened, with the build log */
+  cl_program program;          /* BUILT */
+  cl_kernel kernel;            /* BUILT: kernel_name's object, or NULL */
+  unsigned char *built_binary; /* BUILT from source: its binary to store */
+  size_t built_size;
+  char *failure; /* FAILED: what happened, with the build log */
   struct builder_job *next;
 } builder_job;
 
@@ -38,9 +41,13 @@ struct clconv__builder {
 static void job_free(builder_job *j) {
   if (j == NULL)
     return;
+  if (j->kernel != NULL)
+    (void)clReleaseKernel(j->kernel);
   if (j->program != NULL)
     (void)clReleaseProgram(j->program);
+  clconv__alloc_free(j->kernel_name);
   clconv__alloc_free(j->failure);
+  clconv__alloc_free(j->built_binary);
   clconv__alloc_free(j->binary);
   clconv__alloc_free(j->key_text);
   clconv__alloc_free(j->texts[1]);
@@ -84,7 +91,7 @@ static char *describe_failure(clconv__builder *b, const builder_job *j,
  * work stays on the builder's thread, and the context's thread later
  * launches code that is ready. */
 static cl_program from_own_binary(clconv__builder *b, cl_program program,
-                                  const char *options) {
+                                  const char *options, builder_job *j) {
   size_t size = 0;
   unsigned char *binary;
   cl_program made = NULL;
@@ -105,8 +112,25 @@ static cl_program from_own_binary(clconv__builder *b, cl_program program,
       made = NULL;
     }
   }
-  clconv__alloc_free(binary);
+  if (made != NULL) { /* the context's thread stores it without asking */
+    j->built_binary = binary;
+    j->built_size = size;
+  } else {
+    clconv__alloc_free(binary);
+  }
   return made;
+}
+
+/* The kernel @p name of @p program, made here too (some implementations
+ * do work then), or NULL: the context's thread then makes it. */
+static cl_kernel make_kernel(cl_program program, const char *name) {
+  cl_int err = CL_SUCCESS;
+  cl_kernel kernel = clCreateKernel(program, name, &err);
+  if (kernel != NULL && err != CL_SUCCESS) {
+    (void)clReleaseKernel(kernel);
+    kernel = NULL;
+  }
+  return kernel;
 }
 
 /* The program of a disk-cache binary, or NULL when the driver refuses it. */
@@ -128,11 +152,14 @@ static cl_program from_binary(clconv__builder *b, const builder_job *j) {
 /* Builds @p j (from its binary, else from source); the lock is not held. */
 static void build(clconv__builder *b, builder_job *j) {
   const char *texts[2] = {j->texts[0], j->texts[1]};
+  cl_kernel kernel;
   cl_int err = CL_SUCCESS;
   cl_program program = j->binary != NULL ? from_binary(b, j) : NULL;
   if (program != NULL) {
+    kernel = make_kernel(program, j->kernel_name);
     clconv__threads_lock(&b->lock);
     j->program = program;
+    j->kernel = kernel;
     j->state = BUILT;
     clconv__threads_cond_broadcast(&b->changed);
     clconv__threads_unlock(&b->lock);
@@ -144,15 +171,17 @@ static void build(clconv__builder *b, builder_job *j) {
   else if (err == CL_SUCCESS)
     err = CL_OUT_OF_HOST_MEMORY;
   if (err == CL_SUCCESS) {
-    cl_program ready = from_own_binary(b, program, j->options);
+    cl_program ready = from_own_binary(b, program, j->options, j);
     if (ready != NULL) { /* else the source build serves as it is */
       (void)clReleaseProgram(program);
       program = ready;
     }
   }
+  kernel = err == CL_SUCCESS ? make_kernel(program, j->kernel_name) : NULL;
   clconv__threads_lock(&b->lock);
   if (err == CL_SUCCESS) {
     j->program = program;
+    j->kernel = kernel;
     j->state = BUILT;
   } else {
     j->failure = describe_failure(b, j, program, err);
@@ -224,11 +253,10 @@ static builder_job *find(clconv__builder *b, const char *name,
   return NULL;
 }
 
-clconv_status
-clconv__cl_builder_request(clconv_context *ctx, const char *name,
-                           const char *options, const char *const texts[2],
-                           const char *key_text, uint64_t key_hash,
-                           const unsigned char *binary, size_t binary_size) {
+clconv_status clconv__cl_builder_request(
+    clconv_context *ctx, const char *name, const char *options,
+    const char *kernel_name, const char *const texts[2], const char *key_text,
+    uint64_t key_hash, const unsigned char *binary, size_t binary_size) {
   clconv__builder *b;
   builder_job *j, **tail;
   if (ctx->builder == NULL)
@@ -244,6 +272,7 @@ clconv__cl_builder_request(clconv_context *ctx, const char *name,
   j = clconv__alloc_zeroed(1, sizeof *j);
   if (j == NULL || (j->name = clconv__alloc_strdup(name)) == NULL ||
       (j->options = clconv__alloc_strdup(options)) == NULL ||
+      (j->kernel_name = clconv__alloc_strdup(kernel_name)) == NULL ||
       (j->texts[0] = clconv__alloc_strdup(texts[0])) == NULL ||
       (j->texts[1] = clconv__alloc_strdup(texts[1])) == NULL ||
       (key_text != NULL &&
@@ -277,6 +306,22 @@ clconv__cl_builder_request(clconv_context *ctx, const char *name,
   return CLCONV_STATUS_OK;
 }
 
+/* Hands @p j's program and what comes with it to @p r. */
+static void hand_over(builder_job *j, clconv__builder_result *r) {
+  r->program = j->program;
+  r->kernel = j->kernel;
+  r->kernel_name = j->kernel_name;
+  r->key_text = j->key_text;
+  r->key_hash = j->key_hash;
+  r->binary = j->built_binary;
+  r->binary_size = j->built_size;
+  j->program = NULL;
+  j->kernel = NULL;
+  j->kernel_name = NULL;
+  j->key_text = NULL;
+  j->built_binary = NULL;
+}
+
 /* Unlinks @p j from the jobs. The lock is held. */
 static void unlink_job(clconv__builder *b, builder_job *j) {
   for (builder_job **p = &b->jobs; *p != NULL; p = &(*p)->next)
@@ -286,11 +331,11 @@ static void unlink_job(clconv__builder *b, builder_job *j) {
     }
 }
 
-clconv__builder_state
-clconv__cl_builder_take(clconv_context *ctx, const char *name,
-                        const char *options, int wait, cl_program *program,
-                        char **key_text, uint64_t *key_hash,
-                        const char **failure) {
+clconv__builder_state clconv__cl_builder_take(clconv_context *ctx,
+                                              const char *name,
+                                              const char *options, int wait,
+                                              clconv__builder_result *result,
+                                              const char **failure) {
   clconv__builder *b = ctx->builder;
   builder_job *j;
   clconv__builder_state state;
@@ -315,11 +360,7 @@ clconv__cl_builder_take(clconv_context *ctx, const char *name,
     *failure = j->failure != NULL ? j->failure : "a background build failed";
     state = CLCONV__BUILDER_FAILED;
   } else {
-    *program = j->program;
-    *key_text = j->key_text;
-    *key_hash = j->key_hash;
-    j->program = NULL;
-    j->key_text = NULL;
+    hand_over(j, result);
     unlink_job(b, j);
     job_free(j);
     state = CLCONV__BUILDER_TAKEN;
@@ -397,10 +438,11 @@ void clconv__cl_builder_stop(clconv_context *ctx) {
   b->running = 0;
 }
 
-void clconv__cl_builder_take_all(
-    clconv_context *ctx,
-    void (*fn)(clconv_context *ctx, const char *name, const char *options,
-               cl_program program, char *key_text, uint64_t key_hash)) {
+void clconv__cl_builder_take_all(clconv_context *ctx,
+                                 void (*fn)(clconv_context *ctx,
+                                            const char *name,
+                                            const char *options,
+                                            clconv__builder_result *result)) {
   clconv__builder *b = ctx->builder;
   builder_job **p;
   if (b == NULL)
@@ -411,9 +453,9 @@ void clconv__cl_builder_take_all(
     builder_job *j = *p;
     if (j->state == BUILT) {
       *p = j->next;
-      fn(ctx, j->name, j->options, j->program, j->key_text, j->key_hash);
-      j->program = NULL;
-      j->key_text = NULL;
+      clconv__builder_result r;
+      hand_over(j, &r);
+      fn(ctx, j->name, j->options, &r);
       job_free(j);
     } else {
       p = &j->next;

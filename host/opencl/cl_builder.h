@@ -24,29 +24,42 @@ typedef enum clconv__builder_state {
   CLCONV__BUILDER_FAILED = 3   /* its build failed: see failure */
 } clconv__builder_state;
 
-/* A program to build: @p texts are copied; @p key_text (may be NULL, no
- * disk cache) is copied; with @p binary (a disk-cache entry, copied) the job
- * loads it, before the builds still queued, and builds from source only
- * when the driver refuses it. Starts the thread at the first request; a job
- * for the same (name, options) is not queued twice.
+/* A program the builder finished, handed over with everything in it
+ * (each pointer the taker's now; clconv__alloc). */
+typedef struct clconv__builder_result {
+  cl_program program;
+  cl_kernel kernel; /* kernel_name's object, or NULL: make it */
+  char *kernel_name;
+  char *key_text; /* the disk-cache key, or NULL when none */
+  uint64_t key_hash;
+  unsigned char *binary; /* the binary to store, or NULL (it came from the
+                            disk cache) */
+  size_t binary_size;
+} clconv__builder_result;
+
+/* A program to build, and its kernel @p kernel_name made (the builder's
+ * thread does what the implementation does then): @p texts are copied; @p
+ * key_text (may be NULL, no disk cache) is copied; with @p binary (a disk-cache
+ * entry, copied) the job loads it, before the builds still queued, and builds
+ * from source only when the driver refuses it. Starts the thread at the first
+ * request; a job for the same (name, options) is not queued twice.
  * @return OK, or OUT_OF_HOST_MEMORY / OPENCL_ERROR (no thread) with the
  *         context's message set: the caller then builds it itself. */
-clconv_status
-clconv__cl_builder_request(clconv_context *ctx, const char *name,
-                           const char *options, const char *const texts[2],
-                           const char *key_text, uint64_t key_hash,
-                           const unsigned char *binary, size_t binary_size);
+clconv_status clconv__cl_builder_request(
+    clconv_context *ctx, const char *name, const char *options,
+    const char *kernel_name, const char *const texts[2], const char *key_text,
+    uint64_t key_hash, const unsigned char *binary, size_t binary_size);
 
 /* Looks for the job of (@p name, @p options). With @p wait, waits while it
- * is queued or building. TAKEN hands over the program and the disk-cache
- * key text (clconv__alloc; NULL when none) and removes the job; FAILED
+ * is queued or building. TAKEN hands over @p result and removes the job;
+ * FAILED
  * gives a description of the failure in @p failure (valid until the
  * context is released). */
-clconv__builder_state
-clconv__cl_builder_take(clconv_context *ctx, const char *name,
-                        const char *options, int wait, cl_program *program,
-                        char **key_text, uint64_t *key_hash,
-                        const char **failure);
+clconv__builder_state clconv__cl_builder_take(clconv_context *ctx,
+                                              const char *name,
+                                              const char *options, int wait,
+                                              clconv__builder_result *result,
+                                              const char **failure);
 
 /* @return the jobs queued or building. */
 int clconv__cl_builder_pending(clconv_context *ctx);
@@ -64,11 +77,12 @@ void clconv__cl_builder_wait_all(clconv_context *ctx);
 void clconv__cl_builder_stop(clconv_context *ctx);
 
 /* Calls @p fn for each job the builder holds built, handing over its
- * program and key (as take() does). */
-void clconv__cl_builder_take_all(
-    clconv_context *ctx,
-    void (*fn)(clconv_context *ctx, const char *name, const char *options,
-               cl_program program, char *key_text, uint64_t key_hash));
+ * program, kernel and key (as take() does). */
+void clconv__cl_builder_take_all(clconv_context *ctx,
+                                 void (*fn)(clconv_context *ctx,
+                                            const char *name,
+                                            const char *options,
+                                            clconv__builder_result *result));
 
 /* Stops the builder and frees everything it holds. */
 void clconv__cl_builder_free(clconv_context *ctx);

@@ -31,6 +31,16 @@ static clconv_status kernel(clconv_context *ctx, const char *name,
   return clconv__cl_program_kernel(ctx, "generic", GENERIC_OPTIONS, name, out);
 }
 
+clconv_status clconv__cl_generic_ready(clconv_context *ctx) {
+  static const char *const names[] = {"generic_fwd", "generic_bwd_data",
+                                      "generic_bwd_data_if",
+                                      "generic_bwd_weight"};
+  cl_kernel k;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    CLCONV_FORWARD_IF_ERROR(kernel(ctx, names[i], &k));
+  return CLCONV_STATUS_OK;
+}
+
 clconv_status clconv__cl_generic_fwd(clconv_context *ctx,
                                      const clconv__corr2d_geom *g, cl_mem x,
                                      cl_mem w, cl_mem b, cl_mem y) {

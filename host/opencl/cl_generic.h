@@ -11,6 +11,11 @@
 /* @return 1 when the generic kernels can compute problem @p g. */
 int clconv__cl_generic_serves(const clconv__corr2d_geom *g);
 
+/* Makes the generic program's kernels (from the disk cache, or built).
+ * An async op does this before its probe queues any build: some
+ * implementations (PoCL) load a program only between two builds. */
+clconv_status clconv__cl_generic_ready(clconv_context *ctx);
+
 /* y = corr2d(x, w) + b (b may be NULL), as clconv__cl_corr2d_fwd. */
 clconv_status clconv__cl_generic_fwd(clconv_context *ctx,
                                      const clconv__corr2d_geom *g, cl_mem x,

@@ -105,7 +105,7 @@ static cl_program program_from_binary(clconv_context *ctx,
 /* Builds source @p name (after common.cl) with @p options into @p entry,
  * from the disk cache when it holds a valid binary. */
 static clconv_status build_program(clconv_context *ctx, const char *name,
-                                   const char *options,
+                                   const char *options, const char *kernel_name,
                                    clconv__program *entry) {
   source_text common, body;
   const char *texts[2];
@@ -132,12 +132,12 @@ static clconv_status build_program(clconv_context *ctx, const char *name,
       clconv__disk_cache_key_make(ctx, name, options, texts, 2, &key) == 0) {
     switch (clconv__disk_cache_load(ctx, &key, &binary, &binary_size)) {
     case CLCONV__CACHE_HIT:
-      /* A probe while the builder compiles hands the load to it: some
-       * implementations (PoCL) serialize program builds, and the op runs
-       * on the generic kernels meanwhile instead of waiting. */
-      if (ctx->probing && clconv__cl_builder_pending(ctx) > 0 &&
-          clconv__cl_builder_request(ctx, name, options, texts, key.text,
-                                     key.hash, binary,
+      /* A probe hands the load to the builder: some implementations
+       * (PoCL) serialize program builds, loads included, and the op runs on
+       * the generic kernels meanwhile instead of waiting for one. */
+      if (ctx->probing &&
+          clconv__cl_builder_request(ctx, name, options, kernel_name, texts,
+                                     key.text, key.hash, binary,
                                      binary_size) == CLCONV_STATUS_OK) {
         status = CLCONV__STATUS_NOT_READY;
         goto done;
@@ -163,7 +163,7 @@ static clconv_status build_program(clconv_context *ctx, const char *name,
   /* A probe builds nothing: the program goes to the background builder
    * (when its thread cannot start, it is built here after all). */
   if (program == NULL && ctx->probing) {
-    status = clconv__cl_builder_request(ctx, name, options, texts,
+    status = clconv__cl_builder_request(ctx, name, options, kernel_name, texts,
                                         entry->cache_key_text,
                                         entry->cache_key_hash, NULL, 0);
     if (status == CLCONV_STATUS_OK) {
@@ -229,7 +229,13 @@ void clconv__cl_program_save_all(clconv_context *ctx) {
     if (!e->needs_save || !e->launched)
       continue;
     e->needs_save = 0;
-    binary = program_binary(e->program, &size);
+    if (e->binary != NULL) { /* kept by the builder: no driver call */
+      binary = e->binary;
+      size = e->binary_size;
+      e->binary = NULL;
+    } else {
+      binary = program_binary(e->program, &size);
+    }
     key.text = e->cache_key_text;
     key.hash = e->cache_key_hash;
     if (binary != NULL &&
@@ -247,6 +253,7 @@ static void free_entry(clconv__program *entry) {
   }
   if (entry->program != NULL)
     (void)clReleaseProgram(entry->program);
+  clconv__alloc_free(entry->binary);
   clconv__alloc_free(entry->cache_key_text);
   clconv__alloc_free(entry->source_name);
   clconv__alloc_free(entry->options);
@@ -272,18 +279,31 @@ static clconv__program *new_entry(clconv_context *ctx, const char *name,
 /* Keeps a program the background builder built in the context, to be
  * stored in the disk cache with the others. @return the entry or NULL. */
 static clconv__program *adopt(clconv_context *ctx, const char *name,
-                              const char *options, cl_program program,
-                              char *key_text, uint64_t key_hash) {
+                              const char *options, clconv__builder_result *r) {
   clconv__program *entry = new_entry(ctx, name, options);
   if (entry == NULL) {
-    (void)clReleaseProgram(program);
-    clconv__alloc_free(key_text);
+    if (r->kernel != NULL)
+      (void)clReleaseKernel(r->kernel);
+    (void)clReleaseProgram(r->program);
+    clconv__alloc_free(r->kernel_name);
+    clconv__alloc_free(r->key_text);
+    clconv__alloc_free(r->binary);
     return NULL;
   }
-  entry->program = program;
-  entry->cache_key_text = key_text;
-  entry->cache_key_hash = key_hash;
-  entry->needs_save = key_text != NULL;
+  if (r->kernel != NULL) {
+    entry->kernels[0] = r->kernel;
+    entry->kernel_names[0] = r->kernel_name;
+  } else {
+    clconv__alloc_free(r->kernel_name);
+  }
+  entry->program = r->program;
+  entry->cache_key_text = r->key_text;
+  entry->cache_key_hash = r->key_hash;
+  /* Built from source: stored from the bytes the builder kept; loaded from
+   * the disk cache: nothing to store. */
+  entry->binary = r->binary;
+  entry->binary_size = r->binary_size;
+  entry->needs_save = r->key_text != NULL && r->binary != NULL;
   entry->launched = 1; /* built for an op: worth keeping on disk */
   entry->next = ctx->programs;
   ctx->programs = entry;
@@ -291,9 +311,8 @@ static clconv__program *adopt(clconv_context *ctx, const char *name,
 }
 
 static void adopt_built(clconv_context *ctx, const char *name,
-                        const char *options, cl_program program, char *key_text,
-                        uint64_t key_hash) {
-  (void)adopt(ctx, name, options, program, key_text, key_hash);
+                        const char *options, clconv__builder_result *r) {
+  (void)adopt(ctx, name, options, r);
 }
 
 void clconv__cl_program_adopt_background(clconv_context *ctx) {
@@ -303,12 +322,11 @@ void clconv__cl_program_adopt_background(clconv_context *ctx) {
 /* Finds the cached program for (name, options), or takes it from the
  * background builder, or builds and caches it. */
 static clconv_status get_program(clconv_context *ctx, const char *name,
-                                 const char *options, clconv__program **out) {
+                                 const char *options, const char *kernel_name,
+                                 clconv__program **out) {
   clconv__program *entry;
   clconv_status status;
-  cl_program built = NULL;
-  char *key_text = NULL;
-  uint64_t key_hash = 0;
+  clconv__builder_result built;
   const char *failure = NULL;
   for (entry = ctx->programs; entry != NULL; entry = entry->next) {
     if (strcmp(entry->source_name, name) == 0 &&
@@ -319,9 +337,9 @@ static clconv_status get_program(clconv_context *ctx, const char *name,
   }
   /* Built, or building, in the background: a probe does not wait. */
   switch (clconv__cl_builder_take(ctx, name, options, !ctx->probing, &built,
-                                  &key_text, &key_hash, &failure)) {
+                                  &failure)) {
   case CLCONV__BUILDER_TAKEN:
-    *out = adopt(ctx, name, options, built, key_text, key_hash);
+    *out = adopt(ctx, name, options, &built);
     return *out != NULL ? CLCONV_STATUS_OK : CLCONV_STATUS_OUT_OF_HOST_MEMORY;
   case CLCONV__BUILDER_PENDING:
     return CLCONV__STATUS_NOT_READY;
@@ -340,7 +358,7 @@ static clconv_status get_program(clconv_context *ctx, const char *name,
   entry = new_entry(ctx, name, options);
   if (entry == NULL)
     return CLCONV_STATUS_OUT_OF_HOST_MEMORY;
-  status = build_program(ctx, name, options, entry);
+  status = build_program(ctx, name, options, kernel_name, entry);
   if (status != CLCONV_STATUS_OK) {
     free_entry(entry);
     return status;
@@ -364,7 +382,7 @@ clconv_status clconv__cl_program_kernel(clconv_context *ctx,
   CLCONV_RETURN_IF(ctx, options == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s.cl: its build options exceed %d characters", source_name,
                    CLCONV__KERNEL_OPTIONS_MAX - 1);
-  status = get_program(ctx, source_name, options, &entry);
+  status = get_program(ctx, source_name, options, kernel_name, &entry);
   if (status == CLCONV__STATUS_NOT_READY) {
     /* A probe goes on without the kernel, to find every missing one. */
     ctx->probe_missing = 1;

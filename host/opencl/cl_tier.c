@@ -1,6 +1,7 @@
 /* cl_tier.c: the generic tier or the specialized programs (see cl_tier.h). */
 #include "opencl/cl_tier.h"
 
+#include "common/error.h"
 #include "opencl/cl_generic.h"
 
 #include <string.h>
@@ -51,6 +52,8 @@ clconv_status clconv__cl_tier_run(clconv_context *ctx,
   }
   if (known_ready(ctx, pass, g))
     return specialized(ctx, operands);
+  /* The generic kernels first: the probe may start builds. */
+  CLCONV_FORWARD_IF_ERROR(clconv__cl_generic_ready(ctx));
   /* A probe: queues what is missing. A failure other than "not ready"
    * comes back from the real run below, with its message. */
   if (clconv__cl_tier_ready(ctx, specialized, operands)) {

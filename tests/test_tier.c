@@ -10,6 +10,7 @@
 #include "core/internal.h"
 #include "support.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,43 @@ static void test_generic_random(void) {
   CU_ASSERT(test_kernel_ran(ctx, "generic", NULL));
   CU_ASSERT_FALSE(test_kernel_ran(ctx, "corr2d_fwd_blocked", NULL));
   CU_ASSERT_FALSE(test_kernel_ran(ctx, "corr2d_bwd_weight_blocked", NULL));
+  clconv_context_release(ctx);
+}
+
+/* Non-finite weights on the generic tier, stride 1 and 2: the forward lets
+ * an infinite weight meet the padding (NaN, as PyTorch), the input gradient
+ * never does (its stride-1 form redoes dX directly then); verify mode
+ * compares NaN and infinity positions with the reference. */
+static void test_generic_nonfinite(void) {
+  clconv_context *ctx = open_mode(CLCONV_BUILD_GENERIC, NULL);
+  const int64_t xd[4] = {1, 2, 6, 7}, wd[4] = {3, 2, 3, 3};
+  test_rng r = {test_seed() + 606};
+  for (int stride = 1; stride <= 2; stride++) {
+    clconv_corr2d_params p = clconv_corr2d_params_default();
+    float w[54];
+    int64_t yd[4];
+    clconv_tensor *x = random_tensor(ctx, &r, xd), *tw, *y, *dx;
+    for (int i = 0; i < 54; i++)
+      w[i] = test_float(&r, -1.0f, 1.0f);
+    w[0] = INFINITY;
+    w[31] = NAN;
+    p.pad_h = p.pad_w = 1;
+    p.stride_h = p.stride_w = stride;
+    tw = test_tensor(ctx, 4, wd, w);
+    CU_ASSERT_EQUAL(clconv_corr2d_output_dims(ctx, &p, x, tw, yd), 0);
+    y = test_tensor(ctx, 4, yd, NULL);
+    dx = test_tensor(ctx, 4, xd, NULL);
+    TEST_EXPECT_ERROR(ctx, clconv_corr2d_forward(ctx, &p, x, tw, NULL, y),
+                      CLCONV_STATUS_OK, "");
+    CU_ASSERT_EQUAL(clconv_tensor_fill_uniform(y, -1.0f, 1.0f, 9), 0);
+    TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_data(ctx, &p, y, tw, dx),
+                      CLCONV_STATUS_OK, "");
+    clconv_tensor_release(dx);
+    clconv_tensor_release(y);
+    clconv_tensor_release(tw);
+    clconv_tensor_release(x);
+  }
+  CU_ASSERT(ctx->generic_runs >= 4);
   clconv_context_release(ctx);
 }
 
@@ -277,6 +315,7 @@ static void test_mutation_caught(void) {
 int main(void) {
   static const test_case tests[] = {
       {"generic tier: random problems, every pass", test_generic_random},
+      {"generic tier: non-finite weights", test_generic_nonfinite},
       {"async: generic first, specialized once built", test_async_takes_over},
       {"async: release while building", test_release_while_building},
       {"async: a failed background build keeps the generic kernels",

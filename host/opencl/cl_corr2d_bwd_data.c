@@ -164,11 +164,28 @@ static clconv_status data_specialized(clconv_context *ctx, const void *ops) {
   return corr2d_bwd_data_walk(ctx, p->g, p->dy, p->w, p->dx);
 }
 
-/* The input gradient on the generic kernels. */
+/* The input gradient on the generic kernels: with stride 1, where dX is
+ * one forward correlation of dY with the flipped weights, the generic
+ * forward (four output channels per work-item) and, when a weight is not
+ * finite, the direct kernel again over all of dX; else the direct kernel,
+ * one work-item per element. Every program here serves every problem. */
 static clconv_status data_generic(clconv_context *ctx, const void *ops) {
   const data_operands *p = ops;
-  return clconv__cl_generic_bwd_data(ctx, p->g, p->dy->mem, p->w->mem,
-                                     p->dx->mem);
+  clconv__input_grad_phase ph;
+  cl_mem flipped, nonfinite;
+  size_t count;
+  if (p->g->stride_h != 1 || p->g->stride_w != 1 ||
+      !clconv__corr2d_geometry_input_grad_by_phases(p->g) ||
+      !clconv__corr2d_geometry_input_grad_phase(p->g, 0, 0, &ph) ||
+      !clconv__cl_generic_serves(&ph.f))
+    return clconv__cl_generic_bwd_data(ctx, p->g, p->dy->mem, p->w->mem,
+                                       p->dx->mem);
+  CLCONV_FORWARD_IF_ERROR(
+      flip_weights(ctx, p->g, &ph, p->w, &flipped, &count, &nonfinite));
+  CLCONV_FORWARD_IF_ERROR(clconv__cl_generic_fwd(ctx, &ph.f, p->dy->mem,
+                                                 flipped, NULL, p->dx->mem));
+  return clconv__cl_generic_bwd_data_if(ctx, p->g, p->dy->mem, p->w->mem,
+                                        p->dx->mem, nonfinite);
 }
 
 clconv_status clconv__cl_corr2d_bwd_data(clconv_context *ctx,

@@ -4,6 +4,7 @@ Conv2D layer. Every failing call raises clconv.Error with the library's
 message."""
 import ctypes
 import weakref
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -125,10 +126,18 @@ class Context:
     device: a selection text ("reference", "P:D", "gpu", "cpu", or part of a
     name); None: $CLCONV_DEVICE, else the default device. verify: True to
     check every op against the reference backend (clconv.Error with status
-    VERIFY_MISMATCH when one differs), None: $CLCONV_VERIFY. Use it as a
-    context manager, or call close(); closing releases its tensors."""
+    VERIFY_MISMATCH when one differs), None: $CLCONV_VERIFY. build: how the
+    kernels of a new problem are built: "async" (generic kernels at once,
+    the problem's own built in the background), "sync" (wait for them) or
+    "generic" (never build them); None: $CLCONV_BUILD, else "async". Use it
+    as a context manager, or call close(); closing releases its tensors."""
 
-    def __init__(self, device=None, verify=None, cache=None, cache_dir=None):
+    _BUILD_MODES = {"async": 1, "sync": 2, "generic": 3}
+
+    def __init__(self, device: Optional[str] = None,
+                 verify: Optional[bool] = None, cache: Optional[bool] = None,
+                 cache_dir: Optional[str] = None,
+                 build: Optional[str] = None) -> None:
         options = N.ContextOptions()
         lib.clconv_context_options_init(ctypes.byref(options),
                                         ctypes.sizeof(options))
@@ -143,6 +152,10 @@ class Context:
         if cache_dir is not None:
             self._keep.append(str(cache_dir).encode())
             options.cache_dir = self._keep[-1]
+        if build is not None:
+            if build not in self._BUILD_MODES:
+                raise ValueError("build must be 'async', 'sync' or 'generic'")
+            options.build = self._BUILD_MODES[build]
         handle = ctypes.c_void_p()
         message = ctypes.create_string_buffer(1024)
         code = lib.clconv_context_create(ctypes.byref(options),
@@ -189,9 +202,41 @@ class Context:
                                                ctypes.byref(info)))
         return DeviceInfo(info)
 
-    def finish(self):
+    def finish(self) -> None:
         """Waits for every queued op."""
         _check(self, lib.clconv_context_finish(self._live()))
+
+    # -- first contact
+    def prepare(self, problems: Sequence[Tuple[Sequence[int], Sequence[int],
+                                               dict]]) -> int:
+        """Builds ahead the kernels of each (x_shape, w_shape, params) of
+        @problems (params: padding, stride, dilation, groups, algo as for
+        conv2d; forward and both gradients), building on this thread and
+        the library's builder at once, and waits for them. They land in the
+        disk cache, where later contexts find them. Returns the number of
+        programs that were built."""
+        built = 0
+        for x_shape, w_shape, params in problems:
+            p = _corr2d_params(**params)
+            x = self.tensor(shape=tuple(x_shape))
+            w = self.tensor(shape=tuple(w_shape))
+            _check(self, lib.clconv_corr2d_prepare(
+                self._live(), ctypes.byref(p), x._live(), w._live(), 7))
+        while lib.clconv_context_build_next(self._live()):
+            built += 1
+        _check(self, lib.clconv_context_wait_builds(self._live()))
+        return built
+
+    @property
+    def notes(self) -> str:
+        """What the library decided that you may want to know (a background
+        build that failed, a fallback), one line each; "" when nothing."""
+        return N.text(lib.clconv_context_notes(self._live()))
+
+    @property
+    def builds_pending(self) -> int:
+        """Kernel programs queued or building in the background."""
+        return int(lib.clconv_context_builds_pending(self._live()))
 
     def verify_total(self, reset=False):
         """The merged verification report since the context was made or last

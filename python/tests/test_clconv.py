@@ -176,3 +176,24 @@ def test_verify_mode_checks_every_op():
         c.conv2d(np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2))).numpy()
         report = c.verify_total()
         assert report["count"] == 9 and report["mismatches"] == 0
+
+
+def test_prepare_then_specialized(ctx, tmp_path):
+    """Context.prepare builds a problem's kernels ahead into a new disk
+    cache; the conv2d after it agrees with float64 NumPy; nothing failed."""
+    if ctx.device.type == "reference":
+        pytest.skip("the reference backend builds nothing")
+    rng = np.random.default_rng(SEED + 77)
+    x = rng.uniform(-1, 1, (1, 3, 9, 8)).astype(np.float32)
+    w = rng.uniform(-1, 1, (4, 3, 3, 3)).astype(np.float32)
+    with clconv.Context(device=ctx.device.spec, cache_dir=str(tmp_path),
+                        build="async") as c:
+        c.prepare([(x.shape, w.shape, dict(padding=1))])
+        assert c.builds_pending == 0
+        assert c.notes == ""
+        y = c.conv2d(x, w, None, padding=1).numpy()
+    want, _ = reference.conv2d(x.astype(np.float64), w.astype(np.float64),
+                               None, padding=(1, 1))
+    assert np.allclose(y, want, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError):
+        clconv.Context(build="later")

@@ -169,7 +169,7 @@ int bench_cold(const char *device, const network *net, int keep_pocl_cache) {
   options.cache = 1;
   options.cache_dir = cache;
   options.build = getenv("CLCONV_BUILD") != NULL ? CLCONV_FROM_ENVIRONMENT
-                                               : CLCONV_BUILD_ASYNC;
+                                                 : CLCONV_BUILD_ASYNC;
   options.on_build = NULL; /* this command reports the times itself */
   start = clock_seconds();
   if (clconv_context_create(&options, &ctx, message, sizeof message) !=

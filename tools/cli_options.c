@@ -30,6 +30,23 @@ static int parse_float(const char *text, float *out) {
                                                                         : 0;
 }
 
+/* The index of @p value among @p choices ("a|b|c") into @p field (an int).
+ * @return 0, or -1 when it is none of them. */
+static int parse_choice(const char *choices, void *field, const char *value) {
+  const size_t len = strlen(value);
+  int index = 0;
+  for (const char *c = choices; *c != '\0'; index++) {
+    const char *end = strchr(c, '|');
+    const size_t n = end != NULL ? (size_t)(end - c) : strlen(c);
+    if (n == len && strncmp(c, value, n) == 0) {
+      *(int *)field = index;
+      return 0;
+    }
+    c += n + (end != NULL);
+  }
+  return -1;
+}
+
 /* Takes @p value for @p o. @return 0, -1 (bad, say what it takes) or -2
  * (bad, already reported). */
 static int take(const cli_option *o, void *field, const char *value) {
@@ -46,6 +63,8 @@ static int take(const cli_option *o, void *field, const char *value) {
     return parse_float(value, (float *)field);
   case CLI_PARSE:
     return o->parse(field, value);
+  case CLI_CHOICE:
+    return parse_choice(o->choices, field, value);
   }
   return -1;
 }

@@ -8,12 +8,14 @@
 
 /* What an option does with its value. */
 typedef enum cli_kind {
-  CLI_FLAG,  /* no value: sets the int field to 1 */
-  CLI_TEXT,  /* the value as it is, into a const char * field */
-  CLI_LONG,  /* an integer in [lo, hi], into a long field */
-  CLI_FLOAT, /* a finite number, into a float field */
-  CLI_PARSE  /* parse(field, value): 0 taken; -1 bad (the parser says what
-                the option takes); -2 bad and already reported */
+  CLI_FLAG,   /* no value: sets the int field to 1 */
+  CLI_TEXT,   /* the value as it is, into a const char * field */
+  CLI_LONG,   /* an integer in [lo, hi], into a long field */
+  CLI_FLOAT,  /* a finite number, into a float field */
+  CLI_CHOICE, /* one of the '|'-separated choices: its index, into an int
+                 (or an enum) field */
+  CLI_PARSE   /* parse(field, value): 0 taken; -1 bad (the parser says what
+                 the option takes); -2 bad and already reported */
 } cli_kind;
 
 typedef struct cli_option {
@@ -23,19 +25,22 @@ typedef struct cli_option {
   const char *takes; /* what the value must be, for the message */
   long lo, hi;       /* CLI_LONG's range */
   int (*parse)(void *field, const char *value);
+  const char *choices; /* CLI_CHOICE: "sum|mean" */
 } cli_option;
 
 /* Table entries; S is the options struct, F its field. */
 #define CLI_OPT_FLAG(name, S, F)                                               \
-  { name, CLI_FLAG, offsetof(S, F), NULL, 0, 0, NULL }
+  { name, CLI_FLAG, offsetof(S, F), NULL, 0, 0, NULL, NULL }
 #define CLI_OPT_TEXT(name, S, F, takes)                                        \
-  { name, CLI_TEXT, offsetof(S, F), takes, 0, 0, NULL }
+  { name, CLI_TEXT, offsetof(S, F), takes, 0, 0, NULL, NULL }
 #define CLI_OPT_LONG(name, S, F, lo, hi)                                       \
-  { name, CLI_LONG, offsetof(S, F), #lo " to " #hi, lo, hi, NULL }
+  { name, CLI_LONG, offsetof(S, F), #lo " to " #hi, lo, hi, NULL, NULL }
 #define CLI_OPT_FLOAT(name, S, F)                                              \
-  { name, CLI_FLOAT, offsetof(S, F), "a finite number", 0, 0, NULL }
+  { name, CLI_FLOAT, offsetof(S, F), "a finite number", 0, 0, NULL, NULL }
 #define CLI_OPT_PARSE(name, S, F, takes, fn)                                   \
-  { name, CLI_PARSE, offsetof(S, F), takes, 0, 0, fn }
+  { name, CLI_PARSE, offsetof(S, F), takes, 0, 0, fn, NULL }
+#define CLI_OPT_CHOICE(name, S, F, choices, takes)                             \
+  { name, CLI_CHOICE, offsetof(S, F), takes, 0, 0, NULL, choices }
 
 /* The options of a cross-correlation, into the clconv_corr2d_params field F
  * of S: --padding, --stride, --dilation, --groups, --algo. */

@@ -78,7 +78,7 @@ int cmd_devices(int argc, char **argv) {
 
   {
     static const cli_option table[] = {
-        {"--json", CLI_FLAG, 0, NULL, 0, 0, NULL},
+        {"--json", CLI_FLAG, 0, NULL, 0, 0, NULL, NULL},
     };
     const int code =
         cli_parse_options("devices", argc, argv, table, 1, &json, usage);

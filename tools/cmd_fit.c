@@ -84,14 +84,6 @@ static int bad_usage(const char *fmt, const char *arg) {
   return cli_usage_error("fit", fmt, arg);
 }
 
-/* --split even|speed into an int: 1 for speed. */
-static int parse_split(void *field, const char *value) {
-  if (strcmp(value, "even") != 0 && strcmp(value, "speed") != 0)
-    return -1;
-  *(int *)field = strcmp(value, "speed") == 0;
-  return 0;
-}
-
 /* --kernel KHxKW into the layer's kernel_h and kernel_w. */
 static int parse_kernel(void *field, const char *value) {
   clconv_conv2d_params *layer = field;
@@ -112,28 +104,6 @@ static int parse_seed(void *field, const char *value) {
   return *end != '\0' || end == value || errno != 0 || value[0] == '-' ? -1 : 0;
 }
 
-/* --init pytorch|uniform01 into a clconv_init. */
-static int parse_init(void *field, const char *value) {
-  if (strcmp(value, "pytorch") == 0)
-    *(clconv_init *)field = CLCONV_INIT_PYTORCH;
-  else if (strcmp(value, "uniform01") == 0)
-    *(clconv_init *)field = CLCONV_INIT_UNIFORM01;
-  else
-    return -1;
-  return 0;
-}
-
-/* --loss sum|mean into a clconv_reduction. */
-static int parse_loss(void *field, const char *value) {
-  if (strcmp(value, "sum") == 0)
-    *(clconv_reduction *)field = CLCONV_REDUCTION_SUM;
-  else if (strcmp(value, "mean") == 0)
-    *(clconv_reduction *)field = CLCONV_REDUCTION_MEAN;
-  else
-    return -1;
-  return 0;
-}
-
 static const cli_option options_table[] = {
     CLI_OPT_TEXT("--input", fit_options, input, "a file"),
     CLI_OPT_TEXT("--target", fit_options, target, "a file"),
@@ -144,8 +114,8 @@ static const cli_option options_table[] = {
     CLI_OPT_TEXT("--log", fit_options, log, "a file"),
     CLI_OPT_FLAG("--bias", fit_options, layer.bias),
     CLI_OPT_FLAG("--gray", fit_options, gray),
-    CLI_OPT_PARSE("--split", fit_options, split_by_speed, "even or speed",
-                  parse_split),
+    CLI_OPT_CHOICE("--split", fit_options, split_by_speed, "even|speed",
+                   "even or speed"),
     CLI_OPT_LONG("--log-every", fit_options, log_every, 1, 1000000),
     CLI_OPT_PARSE("--kernel", fit_options, layer,
                   "KHxKW, each 1 to 65536, e.g. 1x2", parse_kernel),
@@ -155,9 +125,10 @@ static const cli_option options_table[] = {
     CLI_OPT_LONG("--epochs", fit_options, epochs, 1, 1000000),
     CLI_OPT_PARSE("--seed", fit_options, layer.seed, "a non-negative number",
                   parse_seed),
-    CLI_OPT_PARSE("--init", fit_options, layer.init, "pytorch or uniform01",
-                  parse_init),
-    CLI_OPT_PARSE("--loss", fit_options, loss, "sum or mean", parse_loss),
+    /* in the order of clconv_init and clconv_reduction */
+    CLI_OPT_CHOICE("--init", fit_options, layer.init, "pytorch|uniform01",
+                   "pytorch or uniform01"),
+    CLI_OPT_CHOICE("--loss", fit_options, loss, "sum|mean", "sum or mean"),
     CLI_OPT_CORR2D(fit_options, conv),
 };
 

@@ -66,23 +66,6 @@ typedef struct run_options {
   int gray, scale, half, json;
 } run_options;
 
-/* --dtype float32|float16 into an int: 1 for float16. */
-static int parse_dtype(void *field, const char *value) {
-  if (strcmp(value, "float32") != 0 && strcmp(value, "float16") != 0)
-    return -1;
-  *(int *)field = strcmp(value, "float16") == 0;
-  return 0;
-}
-
-/* --scale auto|abs|clip into an int (an image_scale). */
-static int parse_scale(void *field, const char *value) {
-  image_scale scale;
-  if (image_parse_scale(value, &scale) != 0)
-    return -1;
-  *(int *)field = (int)scale;
-  return 0;
-}
-
 static const cli_option options_table[] = {
     CLI_OPT_TEXT("--input", run_options, input, "a file"),
     CLI_OPT_TEXT("--weight", run_options, weight, "a file"),
@@ -95,10 +78,11 @@ static const cli_option options_table[] = {
     CLI_OPT_TEXT("--grad-bias", run_options, grad_bias, "a file"),
     CLI_OPT_FLAG("--gray", run_options, gray),
     CLI_OPT_FLAG("--json", run_options, json),
-    CLI_OPT_PARSE("--dtype", run_options, half, "float32 or float16",
-                  parse_dtype),
-    CLI_OPT_PARSE("--scale", run_options, scale, "auto, abs or clip",
-                  parse_scale),
+    /* half: 1 for float16; scale: an image_scale, in its order */
+    CLI_OPT_CHOICE("--dtype", run_options, half, "float32|float16",
+                   "float32 or float16"),
+    CLI_OPT_CHOICE("--scale", run_options, scale, "auto|abs|clip",
+                   "auto, abs or clip"),
     CLI_OPT_CORR2D(run_options, p),
 };
 

@@ -53,13 +53,9 @@ static clconv_status check_params(clconv_context *ctx, const char *fn,
   const clconv_conv2d_params defaults = clconv_conv2d_params_default();
   const clconv_conv2d_params *p = out;
   clconv_corr2d_params asked;
-  CLCONV_RETURN_IF(ctx, given == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx, !clconv__abi_read(out, sizeof *out, &defaults, given),
-                   CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: params.struct_size is %zu: make params with "
-                   "clconv_conv2d_params_default()",
-                   fn, given->struct_size);
+  CLCONV_FORWARD_IF_ERROR(clconv__abi_read_checked(
+      ctx, fn, "params", "clconv_conv2d_params_default", out, sizeof *out,
+      &defaults, given));
   asked = corr2d_params(out);
   CLCONV_FORWARD_IF_ERROR(clconv__corr2d_check_params(ctx, fn, &asked, conv));
   CLCONV_RETURN_IF(ctx, p->out_channels < 1 || p->out_channels > INT32_MAX,

@@ -29,13 +29,9 @@ clconv_status clconv__op_sgd_read(clconv_context *ctx, const char *fn,
                                   clconv_sgd_params *out) {
   const clconv_sgd_params defaults = clconv_sgd_params_default();
   const clconv_sgd_params *p = out;
-  CLCONV_RETURN_IF(ctx, given == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx, !clconv__abi_read(out, sizeof *out, &defaults, given),
-                   CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: params.struct_size is %zu: make params with "
-                   "clconv_sgd_params_default()",
-                   fn, given->struct_size);
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__abi_read_checked(ctx, fn, "params", "clconv_sgd_params_default",
+                               out, sizeof *out, &defaults, given));
   CLCONV_RETURN_IF(ctx, !(p->lr >= 0.0f) || isinf(p->lr),
                    CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: lr must be finite and >= 0, got %g", fn, (double)p->lr);

@@ -54,13 +54,9 @@ clconv_status clconv__corr2d_check_params(clconv_context *ctx, const char *fn,
                                           clconv_corr2d_params *out) {
   const clconv_corr2d_params defaults = clconv_corr2d_params_default();
   const clconv_corr2d_params *p = out;
-  CLCONV_RETURN_IF(ctx, given == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: params is NULL", fn);
-  CLCONV_RETURN_IF(ctx, !clconv__abi_read(out, sizeof *out, &defaults, given),
-                   CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: params.struct_size is %zu: make params with "
-                   "clconv_corr2d_params_default()",
-                   fn, given->struct_size);
+  CLCONV_FORWARD_IF_ERROR(clconv__abi_read_checked(
+      ctx, fn, "params", "clconv_corr2d_params_default", out, sizeof *out,
+      &defaults, given));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "pad_h", p->pad_h, 0));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "pad_w", p->pad_w, 0));
   CLCONV_FORWARD_IF_ERROR(check_param(ctx, fn, "stride_h", p->stride_h, 1));

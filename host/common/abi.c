@@ -1,6 +1,8 @@
 /* abi.c: structs of the size the caller was compiled with. */
 #include "common/abi.h"
 
+#include "common/error.h"
+
 #include <string.h>
 
 void clconv__abi_init(void *out, size_t size, const void *defaults,
@@ -22,4 +24,20 @@ int clconv__abi_read(void *out, size_t known, const void *defaults,
   memcpy(out, given, size < known ? size : known);
   memcpy(out, &known, sizeof known);
   return 1;
+}
+
+clconv_status clconv__abi_read_checked(clconv_context *ctx, const char *fn,
+                                       const char *name, const char *maker,
+                                       void *out, size_t known,
+                                       const void *defaults,
+                                       const void *given) {
+  size_t size;
+  CLCONV_RETURN_IF(ctx, given == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: %s is NULL", fn, name);
+  memcpy(&size, given, sizeof size);
+  CLCONV_RETURN_IF(ctx, !clconv__abi_read(out, known, defaults, given),
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: %s.struct_size is %zu: make %s with %s()", fn, name,
+                   size, name, maker);
+  return CLCONV_STATUS_OK;
 }

@@ -3,6 +3,8 @@
 #ifndef CLCONV_ABI_H
 #define CLCONV_ABI_H
 
+#include "core/internal.h"
+
 #include <stddef.h>
 
 /* Copies the first @p size bytes of @p defaults (a struct of @p known bytes
@@ -21,5 +23,15 @@ void clconv__abi_init(void *out, size_t size, const void *defaults,
  * hold struct_size itself: the struct was not made by its *_default(). */
 int clconv__abi_read(void *out, size_t known, const void *defaults,
                      const void *given);
+
+/* clconv__abi_read for a public function @p fn: fails with
+ * INVALID_ARGUMENT and a message ("fn: params is NULL", "fn:
+ * params.struct_size is 0: make params with clconv_x_default()") when
+ * @p given is NULL or too small; @p name names the argument ("params"),
+ * @p maker its *_default() function. */
+clconv_status clconv__abi_read_checked(clconv_context *ctx, const char *fn,
+                                       const char *name, const char *maker,
+                                       void *out, size_t known,
+                                       const void *defaults, const void *given);
 
 #endif

@@ -10,17 +10,7 @@ set -euo pipefail
 library=$1 package=$2
 python=/usr/bin/python3
 command -v "$python" >/dev/null || python=python3
-# The package must import (a failure here is a failure); with no usable
-# OpenCL device the tests skip (77), unless CLCONV_REQUIRE_DEVICE=1.
-CLCONV_LIBRARY=$library PYTHONPATH=$package PYTHONDONTWRITEBYTECODE=1 "$python" -c \
-  "import clconv" || { echo "cannot import clconv with $library"; exit 1; }
-if ! CLCONV_LIBRARY=$library PYTHONPATH=$package PYTHONDONTWRITEBYTECODE=1 "$python" -c \
-  "import clconv, sys; sys.exit(0 if any(d.usable for d in clconv.devices()) else 1)" \
-  >/dev/null 2>&1; then
-  echo "skipped: no usable OpenCL device"
-  [ "${CLCONV_REQUIRE_DEVICE:-0}" = 1 ] && exit 1
-  exit 77
-fi
+. "$(dirname "$0")/device_probe.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/clconv-pip.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 if ! "$python" -m venv --system-site-packages "$work/venv" >"$work/venv.log" 2>&1; then

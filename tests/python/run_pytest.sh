@@ -21,17 +21,7 @@ if [ -z "$python" ]; then
   [ "${CLCONV_REQUIRE_PYTHON:-0}" = 1 ] && exit 1
   exit 77
 fi
-# The package must import (a failure here is a failure); with no usable
-# OpenCL device the tests skip (77), unless CLCONV_REQUIRE_DEVICE=1.
-CLCONV_LIBRARY=$library PYTHONPATH=$package PYTHONDONTWRITEBYTECODE=1 "$python" -c \
-  "import clconv" || { echo "cannot import clconv with $library"; exit 1; }
-if ! CLCONV_LIBRARY=$library PYTHONPATH=$package PYTHONDONTWRITEBYTECODE=1 "$python" -c \
-  "import clconv, sys; sys.exit(0 if any(d.usable for d in clconv.devices()) else 1)" \
-  >/dev/null 2>&1; then
-  echo "skipped: no usable OpenCL device"
-  [ "${CLCONV_REQUIRE_DEVICE:-0}" = 1 ] && exit 1
-  exit 77
-fi
+. "$(dirname "$0")/device_probe.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/clconv-pytest.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"

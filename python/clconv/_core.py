@@ -4,12 +4,15 @@ Conv2D layer. Every failing call raises clconv.Error with the library's
 message."""
 import ctypes
 import weakref
-from typing import Optional, Sequence, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from . import _native as N
 from ._native import lib
+
+# Anything np.asarray takes: arrays, nested lists, numbers.
+ArrayLike = Any
 
 _ALGOS = ("auto", "direct", "gemm", "winograd", "winograd4x4")
 _PASSES = {"forward": 0, "backward_data": 1, "backward_weight": 2}
@@ -67,7 +70,7 @@ class DeviceInfo:
                 f" usable={self.usable})")
 
 
-def devices():
+def devices() -> List["DeviceInfo"]:
     """Every OpenCL device of every platform, in `clconv devices` order;
     the default one has is_default set. An empty list when there is no
     OpenCL platform; clconv.Error when listing fails."""
@@ -166,7 +169,7 @@ class Context:
         self._objects = weakref.WeakSet()  # tensors and layers to release
 
     # -- lifetime
-    def close(self):
+    def close(self) -> None:
         """Releases every tensor and layer of the context, then the context.
         Using them afterwards raises ValueError."""
         if self._handle is None:
@@ -195,7 +198,7 @@ class Context:
 
     # -- about the device
     @property
-    def device(self):
+    def device(self) -> "DeviceInfo":
         """The context's DeviceInfo."""
         info = N.DeviceInfo()
         _check(self, lib.clconv_context_device(self._live(),
@@ -238,7 +241,7 @@ class Context:
         """Kernel programs queued or building in the background."""
         return int(lib.clconv_context_builds_pending(self._live()))
 
-    def verify_total(self, reset=False):
+    def verify_total(self, reset: bool = False) -> dict:
         """The merged verification report since the context was made or last
         reset: a dict (count, mismatches, max_error_ratio, ...)."""
         r = N.VerifyReport()
@@ -247,7 +250,8 @@ class Context:
         return {name: getattr(r, name) for name, _ in r._fields_}
 
     # -- tensors
-    def tensor(self, data=None, shape=None):
+    def tensor(self, data: Optional[ArrayLike] = None,
+               shape: Optional[Sequence[int]] = None) -> "Tensor":
         """A tensor on the device: from an array-like (copied, as float32),
         or, with shape, uninitialized."""
         if data is not None:
@@ -329,7 +333,7 @@ class Context:
             _PASSES[which], ctypes.byref(out)))
         return N.text(lib.clconv_algo_name(out.value))
 
-    def corr2d(self, x, k):
+    def corr2d(self, x: ArrayLike, k: ArrayLike) -> np.ndarray:
         """The notebook's corr2d: a 2-D array x correlated with a 2-D
         kernel k, as a 2-D NumPy array."""
         x = np.asarray(x, dtype=np.float32)
@@ -400,10 +404,10 @@ class Tensor:
         return self._handle
 
     @property
-    def size(self):
+    def size(self) -> int:
         return int(np.prod(self.shape, dtype=np.int64))
 
-    def write(self, data):
+    def write(self, data: ArrayLike) -> None:
         """Copies an array of this shape into the tensor."""
         array = np.ascontiguousarray(np.asarray(data, dtype=np.float32))
         if array.shape != self.shape:
@@ -412,7 +416,7 @@ class Tensor:
         _check(self._ctx, lib.clconv_tensor_write(
             self._live(), array.ctypes.data_as(N.c_float_p), array.size))
 
-    def numpy(self):
+    def numpy(self) -> np.ndarray:
         """The tensor as a new float32 NumPy array (waits for its writer)."""
         out = np.empty(self.shape, dtype=np.float32)
         _check(self._ctx, lib.clconv_tensor_read(
@@ -495,7 +499,7 @@ class Conv2D:
             dx._handle if dx is not None else None))
         return dx
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         _check(self._ctx, lib.clconv_conv2d_zero_grad(self._live()))
 
     def sgd_step(self, lr, momentum=0.0, dampening=0.0, weight_decay=0.0,
@@ -520,7 +524,7 @@ class Conv2D:
             ctypes.byref(p), None, None, ctypes.byref(loss)))
         return loss.value
 
-    def get(self, name):
+    def get(self, name: str) -> Optional[np.ndarray]:
         """A copy of "weight", "bias", "grad_weight" or "grad_bias" as a
         NumPy array (None when the layer has no bias)."""
         shapes = self._shapes()
@@ -534,7 +538,7 @@ class Conv2D:
             out.size))
         return out
 
-    def set(self, name, value):
+    def set(self, name: str, value: ArrayLike) -> None:
         """Writes "weight" or "bias" from an array of its shape."""
         shapes = self._shapes()
         if name not in ("weight", "bias") or shapes.get(name) is None:
@@ -570,7 +574,7 @@ class Conv2D:
 _default = None
 
 
-def default_context():
+def default_context() -> Context:
     """A context on the default device ($CLCONV_DEVICE, else the first GPU,
     else the first device), made at the first use and kept."""
     global _default
@@ -579,7 +583,7 @@ def default_context():
     return _default
 
 
-def corr2d(x, k):
+def corr2d(x: ArrayLike, k: ArrayLike) -> np.ndarray:
     """The notebook's corr2d(X, K) on the default device: 2-D arrays in, a
     2-D NumPy array out."""
     return default_context().corr2d(x, k)

@@ -430,6 +430,15 @@ CLCONV_API clconv_status clconv_corr2d_output_dims(
     clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
     const clconv_tensor *w, int64_t y_dims[4]);
 
+/** Says in @p *algo which algorithm (never AUTO) runs @p pass of the problem
+ * of @p p, @p x (the input, N, Cin, H, W) and @p w on @p ctx's device, after
+ * the checks of clconv_corr2d_output_dims(). On the reference backend it is
+ * DIRECT: the reference always sums directly, in double.
+ * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT. */
+CLCONV_API clconv_status clconv_corr2d_algo_chosen(
+    clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
+    const clconv_tensor *w, clconv_corr2d_pass pass, int *algo);
+
 /** Forward cross-correlation (no kernel flip):
  *   y[n,co,i,j] = b[co] + sum over ci in co's group, kh, kw of
  *     w[co,ci,kh,kw] * x[n, ci, i*stride_h + kh*dil_h - pad_h,
@@ -441,15 +450,6 @@ CLCONV_API clconv_status clconv_corr2d_output_dims(
  * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT, TOO_LARGE,
  *         BUILD_FAILED, KERNEL_SOURCE_ERROR, OUT_OF_DEVICE_MEMORY,
  *         OPENCL_ERROR, CONTEXT_UNUSABLE, VERIFY_MISMATCH (verify mode). */
-/** Says in @p *algo which algorithm (never AUTO) runs @p pass of the problem
- * of @p p, @p x (the input, N, Cin, H, W) and @p w on @p ctx's device, after
- * the checks of clconv_corr2d_output_dims(). On the reference backend it is
- * DIRECT: the reference always sums directly, in double.
- * @return OK, INVALID_ARGUMENT, SHAPE_MISMATCH, WRONG_CONTEXT. */
-CLCONV_API clconv_status clconv_corr2d_algo_chosen(
-    clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
-    const clconv_tensor *w, clconv_corr2d_pass pass, int *algo);
-
 CLCONV_API clconv_status clconv_corr2d_forward(
     clconv_context *ctx, const clconv_corr2d_params *p, const clconv_tensor *x,
     const clconv_tensor *w, const clconv_tensor *b, clconv_tensor *y);

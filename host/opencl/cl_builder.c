@@ -215,9 +215,28 @@ static void run(void *arg) {
   clconv__threads_unlock(&b->lock);
 }
 
+/* Implementations that crash when a second thread builds a program while
+ * the first works (found by running the demo on each): their programs are
+ * built on the caller's thread, as in sync mode. Oclgrind 21.10: "double
+ * free or corruption" in its program build. */
+static const char *const single_threaded_builds[] = {"Oclgrind"};
+
 /* Makes the builder of @p ctx and starts its thread. */
 static clconv_status start(clconv_context *ctx) {
-  clconv__builder *b = clconv__alloc_zeroed(1, sizeof *b);
+  clconv__builder *b;
+  for (size_t i = 0;
+       i < sizeof single_threaded_builds / sizeof single_threaded_builds[0];
+       i++)
+    if (strstr(ctx->info.platform_name, single_threaded_builds[i]) != NULL) {
+      clconv__error_note(ctx,
+                         "%s builds programs on one thread only: kernels are "
+                         "built when first needed, as in sync mode",
+                         single_threaded_builds[i]);
+      return clconv__error_fail(ctx, CLCONV_STATUS_OPENCL_ERROR,
+                                "%s builds programs on one thread only",
+                                single_threaded_builds[i]);
+    }
+  b = clconv__alloc_zeroed(1, sizeof *b);
   CLCONV_RETURN_IF(ctx, b == NULL, CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                    "out of host memory for the background builder");
   b->cl_ctx = ctx->cl_ctx;

@@ -18,6 +18,12 @@ function(clconv_test_properties test)
   if(NOT ARG_LABELS OR NOT ARG_TIMEOUT)
     message(FATAL_ERROR "test ${test}: give it LABELS and a TIMEOUT")
   endif()
+  # The timeouts are for an optimized build; a sanitized Debug build runs
+  # several times slower.
+  if(CLCONV_SANITIZE_ADDRESS OR CLCONV_SANITIZE_UNDEFINED OR
+     CLCONV_SANITIZE_THREAD OR CMAKE_BUILD_TYPE STREQUAL "Debug")
+    math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * 6")
+  endif()
   set_tests_properties(${test} PROPERTIES LABELS "${ARG_LABELS}"
                        TIMEOUT ${ARG_TIMEOUT})
 endfunction()

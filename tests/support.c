@@ -5,6 +5,7 @@
 #include "core/internal.h"
 
 #include <CUnit/Basic.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,23 @@ clconv_context *test_open_reference(void) {
     exit(1);
   }
   return ctx;
+}
+
+clconv_tensor *test_random_tensor(clconv_context *ctx, test_rng *r,
+                                  const int64_t dims[4], int nonfinite) {
+  const size_t n = (size_t)(dims[0] * dims[1] * dims[2] * dims[3]);
+  float *data = malloc(n * sizeof *data + 1);
+  clconv_tensor *t;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+  for (size_t i = 0; i < n; i++)
+    data[i] = test_float(r, -1.0f, 1.0f);
+  if (nonfinite && n > 5) {
+    data[4] = INFINITY;
+    data[5] = NAN;
+  }
+  t = test_tensor(ctx, 4, dims, data);
+  free(data);
+  return t;
 }
 
 clconv_tensor *test_tensor(clconv_context *ctx, int rank, const int64_t *dims,

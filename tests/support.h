@@ -49,6 +49,11 @@ clconv_context *test_open_reference(void);
 
 /* Creates a tensor and writes @p data (when not NULL); fails the test and
  * returns NULL on error. */
+/* A 4-D tensor of random values in [-1, 1); with @p nonfinite, elements 4
+ * and 5 are an infinity and a NaN. NULL (and a failed assertion) on error. */
+clconv_tensor *test_random_tensor(clconv_context *ctx, test_rng *r,
+                                  const int64_t dims[4], int nonfinite);
+
 clconv_tensor *test_tensor(clconv_context *ctx, int rank, const int64_t *dims,
                            const float *data);
 

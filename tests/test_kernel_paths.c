@@ -59,24 +59,6 @@ static const path_problem problems[] = {
     /* clang-format on */
 };
 
-/* Random values in [-1, 1); with @p nonfinite, an infinity and a NaN. */
-static clconv_tensor *random_tensor(clconv_context *ctx, test_rng *r,
-                                    const int64_t dims[4], int nonfinite) {
-  const size_t n = (size_t)(dims[0] * dims[1] * dims[2] * dims[3]);
-  float *data = malloc(n * sizeof *data);
-  clconv_tensor *t;
-  CU_ASSERT_PTR_NOT_NULL_FATAL(data);
-  for (size_t i = 0; i < n; i++)
-    data[i] = test_float(r, -1.0f, 1.0f);
-  if (nonfinite && n > 5) {
-    data[4] = INFINITY;
-    data[5] = NAN;
-  }
-  t = test_tensor(ctx, 4, dims, data);
-  free(data);
-  return t;
-}
-
 /* Runs forward and the three backward ops of @p pr, each verified. */
 static void run_problem(clconv_context *ctx, const path_problem *pr,
                         test_rng *r) {
@@ -89,15 +71,15 @@ static void run_problem(clconv_context *ctx, const path_problem *pr,
   p.dilation_h = p.dilation_w = pr->dilation;
   p.groups = pr->groups;
   p.algo = pr->algo;
-  x = random_tensor(ctx, r, pr->x, 0);
-  w = random_tensor(ctx, r, pr->w, pr->nonfinite);
+  x = test_random_tensor(ctx, r, pr->x, 0);
+  w = test_random_tensor(ctx, r, pr->w, pr->nonfinite);
   b = test_tensor(ctx, 1, b_dims, NULL);
   dx = test_tensor(ctx, 4, pr->x, NULL);
   dw = test_tensor(ctx, 4, pr->w, NULL);
   db = test_tensor(ctx, 1, b_dims, NULL);
   CU_ASSERT_EQUAL_FATAL(clconv_corr2d_output_dims(ctx, &p, x, w, y_dims), 0);
   y = test_tensor(ctx, 4, y_dims, NULL);
-  dy = random_tensor(ctx, r, y_dims, 0);
+  dy = test_random_tensor(ctx, r, y_dims, 0);
   TEST_EXPECT_ERROR(ctx, clconv_corr2d_forward(ctx, &p, x, w, b, y),
                     CLCONV_STATUS_OK, "");
   TEST_EXPECT_ERROR(ctx, clconv_corr2d_backward_data(ctx, &p, dy, w, dx),
@@ -124,8 +106,8 @@ static void run_training_step(clconv_context *ctx, test_rng *r) {
   clconv_conv2d_params lp = clconv_conv2d_params_default();
   clconv_sgd_params sgd = clconv_sgd_params_default();
   clconv_conv2d *layer = NULL;
-  clconv_tensor *x = random_tensor(ctx, r, x_dims, 0);
-  clconv_tensor *target = random_tensor(ctx, r, y_dims, 0);
+  clconv_tensor *x = test_random_tensor(ctx, r, x_dims, 0);
+  clconv_tensor *target = test_random_tensor(ctx, r, y_dims, 0);
   clconv_tensor *y = test_tensor(ctx, 4, y_dims, NULL);
   clconv_tensor *dy = test_tensor(ctx, 4, y_dims, NULL);
   double loss = 0;

@@ -39,19 +39,6 @@ static clconv_context *open_mode(int mode, const char *kernel_dir) {
   return ctx;
 }
 
-/* A random tensor in [-1, 1). */
-static clconv_tensor *random_tensor(clconv_context *ctx, test_rng *r,
-                                    const int64_t dims[4]) {
-  const size_t n = (size_t)(dims[0] * dims[1] * dims[2] * dims[3]);
-  float *data = malloc(n * sizeof *data + 1);
-  clconv_tensor *t;
-  for (size_t i = 0; i < n; i++)
-    data[i] = test_float(r, -1.0f, 1.0f);
-  t = test_tensor(ctx, 4, dims, data);
-  free(data);
-  return t;
-}
-
 /* One random problem, every pass, on @p ctx (verify mode checks each). */
 static void run_random_problem(clconv_context *ctx, test_rng *r) {
   clconv_corr2d_params p = clconv_corr2d_params_default();
@@ -78,8 +65,8 @@ static void run_random_problem(clconv_context *ctx, test_rng *r) {
   wd[2] = kh;
   wd[3] = kw;
   bd[0] = cout;
-  x = random_tensor(ctx, r, xd);
-  w = random_tensor(ctx, r, wd);
+  x = test_random_tensor(ctx, r, xd, 0);
+  w = test_random_tensor(ctx, r, wd, 0);
   b = test_tensor(ctx, 1, bd, NULL);
   CU_ASSERT_EQUAL(clconv_tensor_fill_uniform(b, -1.0f, 1.0f, 7), 0);
   TEST_EXPECT_ERROR(ctx, clconv_corr2d_output_dims(ctx, &p, x, w, yd),
@@ -143,7 +130,7 @@ static void test_generic_nonfinite(void) {
     clconv_corr2d_params p = clconv_corr2d_params_default();
     float w[54];
     int64_t yd[4];
-    clconv_tensor *x = random_tensor(ctx, &r, xd), *tw, *y, *dx;
+    clconv_tensor *x = test_random_tensor(ctx, &r, xd, 0), *tw, *y, *dx;
     for (int i = 0; i < 54; i++)
       w[i] = test_float(&r, -1.0f, 1.0f);
     w[0] = INFINITY;
@@ -300,8 +287,8 @@ static void test_mutation_caught(void) {
   clconv_tensor *x, *w, *y;
   CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
   ctx = open_mode(CLCONV_BUILD_GENERIC, dir);
-  x = random_tensor(ctx, &r, xd);
-  w = random_tensor(ctx, &r, wd);
+  x = test_random_tensor(ctx, &r, xd, 0);
+  w = test_random_tensor(ctx, &r, wd, 0);
   y = test_tensor(ctx, 4, yd, NULL);
   TEST_EXPECT_ERROR(ctx, clconv_corr2d_forward(ctx, &p, x, w, NULL, y),
                     CLCONV_STATUS_VERIFY_MISMATCH, "y");

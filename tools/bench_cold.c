@@ -91,17 +91,14 @@ static void layer_close(layer_run *r) {
 
 static int layer_open(clconv_context *ctx, const network_layer *l,
                       layer_run *r) {
-  const int64_t xd[4] = {l->n, l->cin, l->h, l->w};
-  const int64_t wd[4] = {l->cout, l->cin / l->groups, l->kh, l->kw};
-  int64_t yd[4];
-  float *xv = bench_random_floats((size_t)(xd[0] * xd[1] * xd[2] * xd[3]), 1);
-  float *wv = bench_random_floats((size_t)(wd[0] * wd[1] * wd[2] * wd[3]), 2);
-  int failed = xv == NULL || wv == NULL;
+  int64_t xd[4], wd[4], yd[4];
+  float *xv, *wv;
+  int failed;
   memset(r, 0, sizeof *r);
-  r->p = clconv_corr2d_params_default();
-  r->p.pad_h = r->p.pad_w = l->pad;
-  r->p.stride_h = r->p.stride_w = l->stride;
-  r->p.groups = l->groups;
+  network_layer_shapes(l, xd, wd, &r->p);
+  xv = bench_random_floats((size_t)(xd[0] * xd[1] * xd[2] * xd[3]), 1);
+  wv = bench_random_floats((size_t)(wd[0] * wd[1] * wd[2] * wd[3]), 2);
+  failed = xv == NULL || wv == NULL;
   failed = failed || cli_tensor(ctx, 4, xd, xv, &r->x) != 0 ||
            cli_tensor(ctx, 4, wd, wv, &r->w) != 0 ||
            clconv_corr2d_output_dims(ctx, &r->p, r->x, r->w, yd) != 0 ||

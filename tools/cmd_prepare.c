@@ -39,15 +39,12 @@ static const cli_option options_table[] = {
 
 /* Queues the programs of @p l. @return 0 or -1 (reported). */
 static int queue_layer(clconv_context *ctx, const network_layer *l) {
-  const int64_t xd[4] = {l->n, l->cin, l->h, l->w};
-  const int64_t wd[4] = {l->cout, l->cin / l->groups, l->kh, l->kw};
-  clconv_corr2d_params p = clconv_corr2d_params_default();
+  int64_t xd[4], wd[4];
+  clconv_corr2d_params p;
   clconv_tensor *x = NULL, *w = NULL;
   clconv_status status;
   int result = -1;
-  p.pad_h = p.pad_w = l->pad;
-  p.stride_h = p.stride_w = l->stride;
-  p.groups = l->groups;
+  network_layer_shapes(l, xd, wd, &p);
   if (cli_tensor(ctx, 4, xd, NULL, &x) == 0 &&
       cli_tensor(ctx, 4, wd, NULL, &w) == 0) {
     status = clconv_corr2d_prepare(ctx, &p, x, w, CLCONV_PREPARE_ALL);

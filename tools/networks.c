@@ -70,3 +70,15 @@ const network *network_find(const char *name) {
       return &networks[i];
   return NULL;
 }
+
+void network_layer_shapes(const network_layer *l, int64_t x_dims[4],
+                          int64_t w_dims[4], clconv_corr2d_params *params) {
+  const int64_t x[4] = {l->n, l->cin, l->h, l->w};
+  const int64_t w[4] = {l->cout, l->cin / l->groups, l->kh, l->kw};
+  memcpy(x_dims, x, sizeof x);
+  memcpy(w_dims, w, sizeof w);
+  *params = clconv_corr2d_params_default();
+  params->pad_h = params->pad_w = l->pad;
+  params->stride_h = params->stride_w = l->stride;
+  params->groups = l->groups;
+}

@@ -4,6 +4,8 @@
 #ifndef CLCONV_TOOL_NETWORKS_H
 #define CLCONV_TOOL_NETWORKS_H
 
+#include "clconv.h"
+
 #include <stdint.h>
 
 /* One distinct layer: input (N, Cin, H, W), Cout filters of KH x KW,
@@ -21,6 +23,10 @@ typedef struct network {
 
 /* The network named @p name (NETWORK_NAMES), or NULL. */
 const network *network_find(const char *name);
+
+/* The input and weight dimensions of @p l and its parameters. */
+void network_layer_shapes(const network_layer *l, int64_t x_dims[4],
+                          int64_t w_dims[4], clconv_corr2d_params *params);
 
 /* The names network_find knows, for messages. */
 #define NETWORK_NAMES "notebook, resnet18, resnet50"

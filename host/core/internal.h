@@ -33,6 +33,12 @@ typedef enum clconv__scratch_slot {
  * building in the background): never returned by a public function. */
 #define CLCONV__STATUS_NOT_READY ((clconv_status)-2)
 
+/* A kernel built for a fixed work-group size (reqd_work_group_size) that
+ * the device does not take: ctx->caps.max_work_group_size is lowered to what
+ * it takes, and the caller chooses its sizes again and rebuilds. Never
+ * returned by a public function. */
+#define CLCONV__STATUS_GROUP_SHRUNK ((clconv_status)-3)
+
 /* Problems whose specialized programs a context has found ready. */
 #define CLCONV__READY_SLOTS 64
 

@@ -61,9 +61,14 @@ static clconv_status fwd_specialized(clconv_context *ctx, const void *ops) {
                                           "corr2d_fwd");
   if (g->needs_long_index)
     return corr2d_fwd_naive(ctx, g, x, w, b, y);
-  /* GPUs: the tile in local memory, shared by a group's work-items. */
-  if (ctx->caps.simt && clconv__cl_corr2d_fwd_local_fits(ctx, g))
-    return clconv__cl_corr2d_fwd_local(ctx, g, x, w, b, y);
+  /* GPUs: the tile in local memory, shared by a group's work-items; its
+   * tile chosen again if the kernel takes fewer work-items than the device
+   * said, and the blocked kernel if it then no longer fits. */
+  while (ctx->caps.simt && clconv__cl_corr2d_fwd_local_fits(ctx, g)) {
+    const clconv_status status = clconv__cl_corr2d_fwd_local(ctx, g, x, w, b, y);
+    if (status != CLCONV__STATUS_GROUP_SHRUNK)
+      return status;
+  }
   o.x = x->mem;
   o.w = w->mem;
   o.b = b != NULL ? b->mem : NULL;

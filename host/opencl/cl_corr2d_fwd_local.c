@@ -35,6 +35,7 @@ clconv__cl_corr2d_fwd_local(clconv_context *ctx, const clconv__corr2d_geom *g,
   clconv__tiles_fwd_local_patch(&t, g, &patch_h, &patch_w);
   clconv__kernel_options_begin(&options);
   clconv__tiles_fwd_local_options(&t, g, &options);
+  /* GROUP_SHRUNK goes back to the caller, who sizes the tile again. */
   CLCONV_FORWARD_IF_ERROR(clconv__cl_program_kernel(
       ctx, "corr2d_fwd_local", clconv__kernel_options_string(&options),
       "corr2d_fwd_local", &kernel));

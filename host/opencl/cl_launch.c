@@ -6,17 +6,33 @@
 #include <stdint.h>
 
 /* Checks the arguments, then picks a work-group size along the first
- * dimension that the kernel and the device accept. */
+ * dimension that the kernel and the device accept. A kernel built for a
+ * fixed group size (reqd_work_group_size, checked against the device when it
+ * was made: cl_program.c) launches with exactly that size, never less. */
 static clconv_status prepare_launch(clconv_context *ctx, clconv__cl_args *a,
                                     size_t preferred_local, const char *what,
                                     size_t *local) {
-  size_t kernel_max = 0;
+  size_t kernel_max = 0, fixed[3] = {0, 0, 0};
   cl_int err;
   if (a->err != CL_SUCCESS)
     return clconv__error_fail(ctx, clconv__error_status_from_cl(a->err),
                               "%s: clSetKernelArg %u failed: %s (%d)", what,
                               (unsigned)a->failed_index,
                               clconv__error_cl_name(a->err), (int)a->err);
+  err = clGetKernelWorkGroupInfo(a->kernel, ctx->device,
+                                 CL_KERNEL_COMPILE_WORK_GROUP_SIZE,
+                                 sizeof fixed, fixed, NULL);
+  if (err != CL_SUCCESS)
+    return clconv__error_fail_cl(ctx, err, "clGetKernelWorkGroupInfo");
+  if (fixed[0] != 0) {
+    *local = fixed[0] * fixed[1] * fixed[2];
+    CLCONV_RETURN_IF(ctx, *local != preferred_local,
+                     CLCONV_STATUS_INVALID_ARGUMENT,
+                     "%s: launched with %zu work-items per group, built for "
+                     "%zu",
+                     what, preferred_local, *local);
+    return CLCONV_STATUS_OK;
+  }
   err = clGetKernelWorkGroupInfo(a->kernel, ctx->device,
                                  CL_KERNEL_WORK_GROUP_SIZE, sizeof kernel_max,
                                  &kernel_max, NULL);

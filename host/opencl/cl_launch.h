@@ -11,7 +11,8 @@
 
 /* Launches @p a's kernel over @p items work-items in work-groups of at most
  * @p preferred_local, after checking the arguments and the rounded global
- * size. @p what names the op for messages. */
+ * size; a kernel built for a fixed group size takes exactly
+ * @p preferred_local. @p what names the op for messages. */
 clconv_status clconv__cl_launch_1d(clconv_context *ctx, clconv__cl_args *a,
                                    uint64_t items, size_t preferred_local,
                                    const char *what);

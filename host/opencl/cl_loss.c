@@ -12,9 +12,24 @@
 /* The largest power of two <= 64 that the device allows per work-group. */
 static size_t reduction_local_size(const clconv_context *ctx) {
   size_t local = 64;
-  while (local > ctx->info.max_work_group_size && local > 1)
+  while (local > ctx->caps.max_work_group_size && local > 1)
     local /= 2;
   return local;
+}
+
+/* The kernel for @p local work-items per group (cl/squared_error.cl). */
+static clconv_status loss_kernel(clconv_context *ctx, size_t local,
+                                 const clconv_tensor *y_hat, int write_grad,
+                                 int write_loss, cl_kernel *kernel) {
+  clconv__kernel_options options;
+  clconv__kernel_options_begin(&options);
+  clconv__kernel_options_int(&options, "LOCAL_SIZE", (int64_t)local);
+  clconv__kernel_options_int(&options, "WRITE_GRAD", write_grad);
+  clconv__kernel_options_int(&options, "WRITE_LOSS", write_loss);
+  clconv__kernel_options_index(&options, y_hat->count);
+  return clconv__cl_program_kernel(ctx, "squared_error",
+                                   clconv__kernel_options_string(&options),
+                                   "squared_error", kernel);
 }
 
 clconv_status clconv__cl_loss_squared_error(clconv_context *ctx,
@@ -22,9 +37,7 @@ clconv_status clconv__cl_loss_squared_error(clconv_context *ctx,
                                             const clconv_tensor *y,
                                             float grad_scale,
                                             clconv_tensor *grad, double *loss) {
-  const size_t local = reduction_local_size(ctx);
-  const size_t groups = (y_hat->count + local - 1) / local;
-  clconv__kernel_options options;
+  size_t local, groups;
   cl_kernel kernel;
   cl_mem partial = NULL;
   float *sums = NULL;
@@ -32,14 +45,14 @@ clconv_status clconv__cl_loss_squared_error(clconv_context *ctx,
   clconv_status status;
   cl_int err;
 
-  clconv__kernel_options_begin(&options);
-  clconv__kernel_options_int(&options, "LOCAL_SIZE", (int64_t)local);
-  clconv__kernel_options_int(&options, "WRITE_GRAD", grad != NULL);
-  clconv__kernel_options_int(&options, "WRITE_LOSS", loss != NULL);
-  clconv__kernel_options_index(&options, y_hat->count);
-  CLCONV_FORWARD_IF_ERROR(clconv__cl_program_kernel(
-      ctx, "squared_error", clconv__kernel_options_string(&options),
-      "squared_error", &kernel));
+  /* Sized again where the device takes fewer work-items than it said. */
+  do {
+    local = reduction_local_size(ctx);
+    status =
+        loss_kernel(ctx, local, y_hat, grad != NULL, loss != NULL, &kernel);
+  } while (status == CLCONV__STATUS_GROUP_SHRUNK);
+  CLCONV_FORWARD_IF_ERROR(status);
+  groups = (y_hat->count + local - 1) / local;
 
   /* One partial sum per work-group, added on the host in double. */
   if (loss != NULL) {

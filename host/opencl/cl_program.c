@@ -369,6 +369,38 @@ static clconv_status get_program(clconv_context *ctx, const char *name,
   return CLCONV_STATUS_OK;
 }
 
+/* A kernel built for a fixed work-group size must be able to launch with it:
+ * the device's limit for this kernel (CL_KERNEL_WORK_GROUP_SIZE) can be below
+ * its limit for any kernel (rusticl on llvmpipe: 32 of 1024). Where it is,
+ * the context learns the lower limit and the caller sizes its kernel again. */
+static clconv_status check_fixed_group(clconv_context *ctx, cl_kernel kernel,
+                                       const char *kernel_name) {
+  size_t fixed[3] = {0, 0, 0}, kernel_max = 0, limit = 1;
+  if (clGetKernelWorkGroupInfo(kernel, ctx->device,
+                               CL_KERNEL_COMPILE_WORK_GROUP_SIZE, sizeof fixed,
+                               fixed, NULL) != CL_SUCCESS ||
+      fixed[0] == 0 ||
+      clGetKernelWorkGroupInfo(kernel, ctx->device, CL_KERNEL_WORK_GROUP_SIZE,
+                               sizeof kernel_max, &kernel_max,
+                               NULL) != CL_SUCCESS ||
+      kernel_max == 0 || fixed[0] * fixed[1] * fixed[2] <= kernel_max)
+    return CLCONV_STATUS_OK;
+  while (limit * 2 <= kernel_max)
+    limit *= 2;
+  CLCONV_RETURN_IF(ctx, limit >= ctx->caps.max_work_group_size,
+                   CLCONV_STATUS_TOO_LARGE,
+                   "%s: built for %zu work-items per group, the device takes "
+                   "%zu",
+                   kernel_name, fixed[0] * fixed[1] * fixed[2], kernel_max);
+  clconv__error_note(ctx,
+                     "the device takes at most %zu work-items per group in "
+                     "a kernel (it reports %zu for the device): kernels of a "
+                     "fixed group size are built for %zu",
+                     kernel_max, ctx->info.max_work_group_size, limit);
+  ctx->caps.max_work_group_size = limit;
+  return CLCONV__STATUS_GROUP_SHRUNK;
+}
+
 clconv_status clconv__cl_program_kernel(clconv_context *ctx,
                                         const char *source_name,
                                         const char *options,
@@ -418,7 +450,7 @@ clconv_status clconv__cl_program_kernel(clconv_context *ctx,
         source_name, clconv__error_cl_name(err), (int)err);
   }
   *out = entry->kernels[slot];
-  return CLCONV_STATUS_OK;
+  return check_fixed_group(ctx, *out, kernel_name);
 }
 
 void clconv__cl_program_release_all(clconv_context *ctx) {

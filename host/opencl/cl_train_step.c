@@ -8,7 +8,7 @@
 #include "opencl/cl_program.h"
 #include "opencl/cl_scratch.h"
 
-/* Work-items of the one work-group. */
+/* Work-items of the one work-group, at most. */
 #define STEP_LOCAL 64
 
 /* Problems this small (outputs, weights, inputs; floating-point operations
@@ -22,10 +22,38 @@ int clconv__cl_train_step_fits(const clconv_context *ctx,
   const double outputs = (double)(g->n * g->cout * g->hout * g->wout);
   const double flops = 2.0 * outputs * (double)(g->cin_g * g->kh * g->kw);
   const double inputs = (double)(g->n * g->cin * g->h * g->w);
-  return !g->needs_long_index && ctx->caps.max_work_group_size >= STEP_LOCAL &&
+  return !g->needs_long_index && ctx->caps.max_work_group_size >= 8 &&
          outputs <= STEP_MAX_ELEMENTS && inputs <= STEP_MAX_ELEMENTS &&
          (double)(g->cout * g->cin_g * g->kh * g->kw) <= STEP_MAX_ELEMENTS &&
          flops <= STEP_MAX_FLOPS;
+}
+
+/* The group's work-items: a power of two, at most STEP_LOCAL. */
+static size_t step_local(const clconv_context *ctx) {
+  size_t local = STEP_LOCAL;
+  while (local > ctx->caps.max_work_group_size && local > 1)
+    local /= 2;
+  return local;
+}
+
+/* The kernel for groups of @p local (cl/train_step_small.cl). */
+static clconv_status step_kernel(clconv_context *ctx,
+                                 const clconv__corr2d_geom *g,
+                                 const clconv__train_step_operands *o,
+                                 const clconv__sgd_consts *k, size_t local,
+                                 cl_kernel *kernel) {
+  clconv__kernel_options options;
+  clconv__kernel_options_begin(&options);
+  clconv__kernel_options_int(&options, "KH", g->kh);
+  clconv__kernel_options_int(&options, "KW", g->kw);
+  clconv__kernel_options_int(&options, "HAS_BIAS", o->b != NULL);
+  clconv__kernel_options_int(&options, "WRITE_DX", o->dx != NULL);
+  clconv__kernel_options_int(&options, "LOCAL", (int64_t)local);
+  clconv__kernel_options_int(&options, "MOMENTUM", k->use_momentum);
+  clconv__kernel_options_int(&options, "NESTEROV", k->nesterov);
+  return clconv__cl_program_kernel(ctx, "train_step_small",
+                                   clconv__kernel_options_string(&options),
+                                   "train_step_small", kernel);
 }
 
 clconv_status clconv__cl_train_step_small(clconv_context *ctx,
@@ -34,27 +62,23 @@ clconv_status clconv__cl_train_step_small(clconv_context *ctx,
                                           const clconv__sgd_consts *k,
                                           float grad_scale, double *loss) {
   static const char *what = "train_step_small";
-  const uint64_t items[3] = {STEP_LOCAL, 1, 1};
-  const size_t local[3] = {STEP_LOCAL, 1, 1};
-  clconv__kernel_options options;
+  uint64_t items[3] = {1, 1, 1};
+  size_t local[3] = {1, 1, 1};
   cl_kernel kernel;
   clconv__cl_args a;
   cl_mem partial;
   float sums[STEP_LOCAL];
+  clconv_status status;
   cl_int err;
   CLCONV_FORWARD_IF_ERROR(clconv__cl_scratch_get(ctx, CLCONV__SCRATCH_PARTIAL,
                                                  sizeof sums, what, &partial));
-  clconv__kernel_options_begin(&options);
-  clconv__kernel_options_int(&options, "KH", g->kh);
-  clconv__kernel_options_int(&options, "KW", g->kw);
-  clconv__kernel_options_int(&options, "HAS_BIAS", o->b != NULL);
-  clconv__kernel_options_int(&options, "WRITE_DX", o->dx != NULL);
-  clconv__kernel_options_int(&options, "LOCAL", STEP_LOCAL);
-  clconv__kernel_options_int(&options, "MOMENTUM", k->use_momentum);
-  clconv__kernel_options_int(&options, "NESTEROV", k->nesterov);
-  CLCONV_FORWARD_IF_ERROR(clconv__cl_program_kernel(
-      ctx, "train_step_small", clconv__kernel_options_string(&options),
-      "train_step_small", &kernel));
+  /* Sized again where the device takes fewer work-items than it said. */
+  do {
+    local[0] = step_local(ctx);
+    status = step_kernel(ctx, g, o, k, local[0], &kernel);
+  } while (status == CLCONV__STATUS_GROUP_SHRUNK);
+  CLCONV_FORWARD_IF_ERROR(status);
+  items[0] = local[0];
 
   /* The arguments in the order of cl/train_step_small.cl. */
   clconv__cl_args_begin(&a, kernel);
@@ -85,13 +109,13 @@ clconv_status clconv__cl_train_step_small(clconv_context *ctx,
 
   /* Reads the partial sums back (this waits for the kernel) and adds them
    * in double, as the loss op does. */
-  err = clEnqueueReadBuffer(ctx->queue, partial, CL_TRUE, 0, sizeof sums, sums,
-                            0, NULL, NULL);
+  err = clEnqueueReadBuffer(ctx->queue, partial, CL_TRUE, 0,
+                            local[0] * sizeof *sums, sums, 0, NULL, NULL);
   if (err != CL_SUCCESS)
     return clconv__error_fail_cl(ctx, err,
                                  "train_step_small: reading the loss");
   *loss = 0.0;
-  for (int i = 0; i < STEP_LOCAL; i++)
+  for (size_t i = 0; i < local[0]; i++)
     *loss += (double)sums[i];
   return CLCONV_STATUS_OK;
 }

@@ -7,6 +7,13 @@
 typedef IDX_T idx_t;
 #endif
 
+/* 1 when @p v is an infinity or a NaN. Tested on the bits: a compiler that
+ * assumes finite floats (Mesa's rusticl folds x * 0.0f to 0 and may fold
+ * isfinite) cannot fold an integer test away. */
+__attribute__((always_inline)) inline int not_finite(float v) {
+  return (as_uint(v) & 0x7f800000u) == 0x7f800000u;
+}
+
 /* The geometry arguments every corr2d kernel takes, in this order; the host
  * sets them with clconv__cl_args_geometry() (host/opencl/cl_args.c). */
 #define CORR2D_GEOMETRY_PARAMS                                                 \

@@ -28,6 +28,6 @@ __kernel void flip_weights(__global const float *restrict w,
   const int tap_w = first_w + (tw - 1 - mw) * step_w;
   const float v = w[((co * cin_g + ci % cin_g) * kh + tap_h) * kw + tap_w];
   flipped[i] = v;
-  if (!isfinite(v))
+  if (not_finite(v))
     *nonfinite = 1;
 }

@@ -232,19 +232,19 @@ __kernel void winograd_output(__global const float *restrict m,
   /* A non-finite product makes every output of the tile that uses it
    * non-finite (AT has no zero column), so checking the outputs suffices
    * for the outputs that exist; a tile cut by the edge checks them all. */
-  float worst = 0.0f;
+  int any_not_finite = 0;
 #pragma unroll
   for (int i = 0; i < WINO_M; i++) {
 #pragma unroll
     for (int j = 0; j < WINO_M; j++) {
       const float acc = e[i][j] + b;
-      worst += acc * 0.0f; /* NaN once some output is not finite */
+      any_not_finite |= not_finite(acc);
       const int oh = oh0 + i, ow = ow0 + j;
       if (oh < hout && ow < wout)
         plane[(size_t)oh * wout + ow] = acc;
     }
   }
-  if (worst != 0.0f)
+  if (any_not_finite)
     *nonfinite = 1;
 }
 
@@ -269,7 +269,7 @@ __kernel void winograd_fixup(
   int finite = 1;
   load_products(m, co, t, cout, tiles_pad, p);
   for (int k = 0; k < ALPHA * ALPHA; k++)
-    finite &= isfinite(p[k / ALPHA][k % ALPHA]);
+    finite &= !not_finite(p[k / ALPHA][k % ALPHA]);
 #if HAS_BIAS
   const float b = bias[co];
 #else
@@ -281,7 +281,7 @@ __kernel void winograd_fixup(
       const int oh = oh0 + i, ow = ow0 + j;
       if (oh >= hout || ow >= wout)
         continue;
-      if (!finite || !isfinite(plane[(size_t)oh * wout + ow]))
+      if (!finite || not_finite(plane[(size_t)oh * wout + ow]))
         plane[(size_t)oh * wout + ow] =
             direct_output(x, w, tn, co, oh, ow, cin, h, wd, cin_g, cout_g,
                           pad_h, pad_w) +

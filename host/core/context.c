@@ -215,7 +215,9 @@ void clconv_context_release(clconv_context *ctx) {
    * everything. */
   clconv__cl_builder_stop(ctx);
   clconv__cl_program_adopt_background(ctx);
-  if (ctx->queue != NULL && clFinish(ctx->queue) == CL_SUCCESS &&
+  if (ctx->queue != NULL &&
+      clconv__cl_launch_wait(ctx, "clconv_context_release") ==
+          CLCONV_STATUS_OK &&
       !ctx->unusable)
     clconv__cl_program_save_all(ctx);
   clconv__cl_builder_free(ctx);
@@ -255,13 +257,11 @@ clconv_status clconv__context_enter(clconv_context *ctx, const char *fn) {
 }
 
 clconv_status clconv_context_finish(clconv_context *ctx) {
-  cl_int err;
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, "clconv_context_finish"));
   if (ctx->is_reference)
     return CLCONV_STATUS_OK;
-  err = clFinish(ctx->queue);
-  if (err != CL_SUCCESS)
-    return clconv__cl_launch_lost(ctx, err, "clconv_context_finish: clFinish");
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__cl_launch_wait(ctx, "clconv_context_finish: waiting"));
   clconv__cl_program_save_all(ctx);
   return CLCONV_STATUS_OK;
 }

@@ -156,6 +156,21 @@ clconv_status clconv__cl_launch_3d_exact(clconv_context *ctx,
   return enqueue_3d(ctx, a, items, local, what);
 }
 
+clconv_status clconv__cl_launch_wait(clconv_context *ctx, const char *what) {
+  cl_event done = NULL;
+  cl_int err = clEnqueueMarkerWithWaitList(ctx->queue, 0, NULL, &done);
+  if (err == CL_SUCCESS)
+    err = clFlush(ctx->queue);
+  if (err == CL_SUCCESS)
+    err = clWaitForEvents(1, &done);
+  if (done != NULL)
+    (void)clReleaseEvent(done);
+  if (err == CL_SUCCESS)
+    err = clFinish(ctx->queue);
+  return err == CL_SUCCESS ? CLCONV_STATUS_OK
+                           : clconv__cl_launch_lost(ctx, err, what);
+}
+
 clconv_status clconv__cl_launch_lost(clconv_context *ctx, cl_int err,
                                      const char *what) {
   ctx->unusable = 1;

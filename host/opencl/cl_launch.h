@@ -35,6 +35,12 @@ clconv_status clconv__cl_launch_3d_exact(clconv_context *ctx,
                                          const size_t local[3],
                                          const char *what);
 
+/* Waits until every command queued on the context has finished: a marker's
+ * event, then clFinish (rusticl's clFinish of Mesa 22.3 returns before
+ * the queued kernels have run; an event's wait does not). A failure makes
+ * the context unusable, as clconv__cl_launch_lost. */
+clconv_status clconv__cl_launch_wait(clconv_context *ctx, const char *what);
+
 /* Records an OpenCL failure met while waiting for queued work: the context
  * becomes unusable, since work after the failure can no longer be trusted. */
 clconv_status clconv__cl_launch_lost(clconv_context *ctx, cl_int err,

@@ -84,7 +84,9 @@
   X(cl_int, clEnqueueBarrierWithWaitList,                                      \
     (cl_command_queue, cl_uint, const cl_event *, cl_event *))                 \
   X(cl_int, clFlush, (cl_command_queue))                                       \
-  X(cl_int, clFinish, (cl_command_queue))
+  X(cl_int, clFinish, (cl_command_queue))                                      \
+  X(cl_int, clWaitForEvents, (cl_uint, const cl_event *))                      \
+  X(cl_int, clReleaseEvent, (cl_event))
 
 /* The table of entry points. */
 #define CLCONV__CL_POINTER(ret, name, params) ret(CL_API_CALL *name) params;
@@ -143,6 +145,8 @@ extern clconv__cl_loader_table clconv__cl_loader_api;
   clconv__cl_loader_api.clEnqueueBarrierWithWaitList
 #define clFlush clconv__cl_loader_api.clFlush
 #define clFinish clconv__cl_loader_api.clFinish
+#define clWaitForEvents clconv__cl_loader_api.clWaitForEvents
+#define clReleaseEvent clconv__cl_loader_api.clReleaseEvent
 #endif
 #endif
 

@@ -299,6 +299,40 @@ static void test_mutation_caught(void) {
   remove_folder(dir);
 }
 
+/* In async mode a problem below CLCONV_SPECIALIZE_FLOPS runs on the generic
+ * kernels and queues no build (the other async tests set it to 0 and see
+ * their problems specialized); a value that is not a number is refused by
+ * name. */
+static void test_small_stays_generic(void) {
+  const int64_t xd[4] = {1, 1, 6, 8}, wd[4] = {1, 1, 1, 2};
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  clconv_context_options o = clconv_context_options_default();
+  clconv_context *ctx = NULL;
+  clconv_tensor *x, *w, *y;
+  char message[256];
+  test_rng r = {test_seed() + 707};
+  setenv("CLCONV_SPECIALIZE_FLOPS", "1e6", 1);
+  ctx = open_mode(CLCONV_BUILD_ASYNC, NULL);
+  x = test_random_tensor(ctx, &r, xd, 0);
+  w = test_random_tensor(ctx, &r, wd, 0);
+  y = test_tensor(ctx, 4, (const int64_t[4]){1, 1, 6, 7}, NULL);
+  for (int i = 0; i < 3; i++)
+    CU_ASSERT_EQUAL(clconv_corr2d_forward(ctx, &p, x, w, NULL, y),
+                    CLCONV_STATUS_OK);
+  CU_ASSERT_EQUAL(ctx->generic_runs, 3);
+  CU_ASSERT_EQUAL(clconv_context_builds_pending(ctx), 0);
+  clconv_tensor_release(y);
+  clconv_tensor_release(w);
+  clconv_tensor_release(x);
+  clconv_context_release(ctx);
+  setenv("CLCONV_SPECIALIZE_FLOPS", "many", 1);
+  CU_ASSERT_EQUAL(clconv_context_create(&o, &ctx, message, sizeof message),
+                  CLCONV_STATUS_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NULL(ctx);
+  CU_ASSERT_PTR_NOT_NULL(strstr(message, "CLCONV_SPECIALIZE_FLOPS"));
+  setenv("CLCONV_SPECIALIZE_FLOPS", "0", 1);
+}
+
 int main(void) {
   static const test_case tests[] = {
       {"generic tier: random problems, every pass", test_generic_random},
@@ -308,7 +342,11 @@ int main(void) {
       {"async: a failed background build keeps the generic kernels",
        test_failed_background_build},
       {"generic tier: a mutation is caught", test_mutation_caught},
+      {"async: a small problem stays generic", test_small_stays_generic},
   };
+  /* The suite's problems are small: specialized in async mode all the
+   * same, but for the test that checks the threshold itself. */
+  setenv("CLCONV_SPECIALIZE_FLOPS", "0", 1);
   return test_run_suite_in_folder("tier", tests, sizeof tests / sizeof tests[0],
                                   "the tiers are the OpenCL backend's",
                                   cache_folder, sizeof cache_folder);

@@ -15,6 +15,7 @@
 #include "opencl/tuning.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void clconv_context_options_init(clconv_context_options *options,
@@ -75,6 +76,29 @@ static clconv_status open_device(clconv_context *ctx, const char *spec,
   return CLCONV_STATUS_OK;
 }
 
+/* In async mode a problem of fewer floating-point operations per pass than
+ * this stays on the generic kernels: they run it in well under a
+ * millisecond, and a specialized build (about a second on PoCL) would pay
+ * for itself only after thousands of calls. CLCONV_SPECIALIZE_FLOPS sets
+ * it (0: specialize every problem). */
+#define DEFAULT_SPECIALIZE_FLOPS 1e6
+
+static clconv_status specialize_flops(const char *fn, double *flops,
+                                      char *message, size_t message_size) {
+  const char *text = clconv__os_getenv("CLCONV_SPECIALIZE_FLOPS");
+  char *end = NULL;
+  *flops = DEFAULT_SPECIALIZE_FLOPS;
+  if (text == NULL || text[0] == '\0')
+    return CLCONV_STATUS_OK;
+  *flops = strtod(text, &end);
+  if (end == text || *end != '\0' || !(*flops >= 0.0))
+    return clconv__error_fail_buf(
+        message, message_size, CLCONV_STATUS_INVALID_ARGUMENT,
+        "%s: CLCONV_SPECIALIZE_FLOPS must be a number >= 0, got '%s'", fn,
+        text);
+  return CLCONV_STATUS_OK;
+}
+
 clconv_status clconv__context_new(const clconv_context_options *given,
                                   const char *fn, clconv_context **out,
                                   char *message, size_t message_size) {
@@ -83,6 +107,7 @@ clconv_status clconv__context_new(const clconv_context_options *given,
   const clconv_context_options *options;
   const char *kernel_dir;
   int build;
+  double min_flops;
   clconv_context *ctx;
 
   *out = NULL;
@@ -129,6 +154,9 @@ clconv_status clconv__context_new(const clconv_context_options *given,
         "CLCONV_FROM_ENVIRONMENT, got %d",
         fn, options->build);
   }
+  if (specialize_flops(fn, &min_flops, message, message_size) !=
+      CLCONV_STATUS_OK)
+    return CLCONV_STATUS_INVALID_ARGUMENT;
   kernel_dir = options->kernel_dir != NULL && options->kernel_dir[0] != '\0'
                    ? options->kernel_dir
                    : clconv__os_getenv("CLCONV_KERNEL_DIR");
@@ -140,6 +168,7 @@ clconv_status clconv__context_new(const clconv_context_options *given,
                                   "%s: out of host memory", fn);
   ctx->verify = switch_on(options->verify, "CLCONV_VERIFY");
   ctx->build_mode = build;
+  ctx->specialize_flops = min_flops;
   ctx->on_build = options->on_build;
   ctx->on_build_user = options->on_build_user;
   ctx->verify_sample = options->verify_sample;

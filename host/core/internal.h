@@ -89,6 +89,7 @@ struct clconv_context {
   void *on_build_user;
   clconv__builder *builder; /* background builds; NULL: none started */
   long generic_runs;        /* ops the generic tier ran */
+  double specialize_flops;  /* async: smaller problems stay generic */
   struct {
     int pass;
     clconv__corr2d_geom g;

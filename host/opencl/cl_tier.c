@@ -26,6 +26,12 @@ static void remember_ready(clconv_context *ctx, int pass,
     ctx->ready_count++;
 }
 
+/* Floating-point operations of one pass of @p g (each pass does as many). */
+static double problem_flops(const clconv__corr2d_geom *g) {
+  return 2.0 * (double)g->n * (double)g->cout * (double)g->hout *
+         (double)g->wout * (double)(g->cin_g * g->kh * g->kw);
+}
+
 int clconv__cl_tier_ready(clconv_context *ctx, clconv__cl_tier_fn specialized,
                           const void *operands) {
   ctx->probing = 1;
@@ -52,6 +58,11 @@ clconv_status clconv__cl_tier_run(clconv_context *ctx,
   }
   if (known_ready(ctx, pass, g))
     return specialized(ctx, operands);
+  /* A small problem stays generic (context.c, CLCONV_SPECIALIZE_FLOPS). */
+  if (problem_flops(g) < ctx->specialize_flops) {
+    ctx->generic_runs++;
+    return generic(ctx, operands);
+  }
   /* The generic kernels first: the probe may start builds. */
   CLCONV_FORWARD_IF_ERROR(clconv__cl_generic_ready(ctx));
   /* A probe: queues what is missing. A failure other than "not ready"

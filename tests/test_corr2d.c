@@ -463,15 +463,18 @@ static void test_sampled_verification(void) {
   clconv_context_release(ctx);
 }
 
-/* The peak measurement gives positive figures on a device, zeros on the
- * reference, and refuses a NULL result. */
+/* The peak measurement gives positive figures on a device, below any that
+ * hardware reaches (1 PFLOP/s, 100 TB/s: a figure above them means the
+ * timing did not wait for the kernels, as rusticl's clFinish once did),
+ * zeros on the reference, and refuses a NULL result. */
 static void test_measure_peak(void) {
   clconv_peak peak;
   clconv_device_info info;
   CU_ASSERT_EQUAL(clconv_context_measure_peak(device_ctx, &peak), 0);
   clconv_context_device(device_ctx, &info);
   if (info.type != CLCONV_DEVICE_TYPE_REFERENCE) {
-    CU_ASSERT(peak.gflops > 0.1 && peak.gbps > 0.01);
+    CU_ASSERT(peak.gflops > 0.0 && peak.gflops < 1e6);
+    CU_ASSERT(peak.gbps > 0.0 && peak.gbps < 1e5);
   }
   CU_ASSERT_EQUAL(clconv_context_measure_peak(reference_ctx, &peak), 0);
   CU_ASSERT(peak.gflops == 0 && peak.gbps == 0);

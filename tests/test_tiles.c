@@ -27,11 +27,15 @@ static clconv__device_caps device(int which) {
     return clconv__device_caps_derive(0, 4, 4, 1 << 20, 1024);
   case 3: /* a large GPU */
     return clconv__device_caps_derive(1, 1, 132, 48 * 1024, 1024);
-  default: /* a small GPU: 64 work-items, 16 KiB of local memory */
+  case 4: /* a small GPU: 64 work-items, 16 KiB of local memory */
     return clconv__device_caps_derive(1, 1, 4, 16 * 1024, 64);
+  case 5: /* rusticl's llvmpipe as a kernel sees it: 32 work-items */
+    return clconv__device_caps_derive(0, 8, 8, 32 * 1024, 32);
+  default: /* a GPU whose kernels take 16 work-items per group */
+    return clconv__device_caps_derive(1, 1, 8, 32 * 1024, 16);
   }
 }
-#define DEVICES 5
+#define DEVICES 7
 
 /* A random problem that fits (the kernel inside the padded input). */
 static clconv__corr2d_geom random_problem(test_rng *r) {

@@ -289,6 +289,12 @@ CLCONV_API clconv_status clconv_context_device(const clconv_context *ctx,
  * nothing. Valid until the next call on the context. */
 CLCONV_API const char *clconv_context_notes(const clconv_context *ctx);
 
+/** @return the folder of the context's disk cache of compiled programs, or
+ * NULL when it has none: turned off, the reference backend, or a folder
+ * refused because another user owns it or may write it (the notes say
+ * which). Valid while the context lives. */
+CLCONV_API const char *clconv_context_cache_dir(const clconv_context *ctx);
+
 /** @return the specialized programs queued or building in the background
  * (CLCONV_BUILD_ASYNC); 0 for NULL or the reference backend. */
 CLCONV_API int clconv_context_builds_pending(clconv_context *ctx);

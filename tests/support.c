@@ -235,3 +235,66 @@ void test_edge_image(float x[48], float y[42]) {
     for (int j = 0; j < 7; j++)
       y[i * 7 + j] = x[i * 8 + j] - x[i * 8 + j + 1];
 }
+
+const char *test_kernel_copy(const char *file, const char *from,
+                             const char *to) {
+  static char folder[512];
+  char command[2048], path[1024];
+  FILE *f;
+  char *text;
+  long size;
+  snprintf(folder, sizeof folder, "%s/clconv-kernels-XXXXXX",
+           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+  if (mkdtemp(folder) == NULL)
+    return NULL;
+  snprintf(command, sizeof command, "cp '%s'/*.cl '%s'", CLCONV_SOURCE_CL_DIR,
+           folder);
+  if (system(command) != 0)
+    return NULL;
+  snprintf(path, sizeof path, "%s/%s", folder, file);
+  if (from == NULL) {
+    f = fopen(path, "w");
+    if (f == NULL)
+      return NULL;
+    fputs("this does not compile;\n", f);
+    fclose(f);
+    return folder;
+  }
+  f = fopen(path, "rb");
+  if (f == NULL)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  text = malloc((size_t)size + 1);
+  if (text == NULL || fread(text, 1, (size_t)size, f) != (size_t)size) {
+    fclose(f);
+    free(text);
+    return NULL;
+  }
+  fclose(f);
+  text[size] = '\0';
+  f = fopen(path, "wb");
+  if (f != NULL) {
+    const char *at = strstr(text, from);
+    if (at != NULL) {
+      fwrite(text, 1, (size_t)(at - text), f);
+      fputs(to, f);
+      fputs(at + strlen(from), f);
+    }
+    fclose(f);
+    if (at == NULL) {
+      free(text);
+      return NULL;
+    }
+  }
+  free(text);
+  return folder;
+}
+
+void test_remove_folder(const char *folder) {
+  char command[600];
+  snprintf(command, sizeof command, "rm -rf '%s'", folder);
+  if (system(command) != 0)
+    fprintf(stderr, "could not remove %s\n", folder);
+}

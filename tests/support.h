@@ -47,15 +47,25 @@ int test_verify_mode(const clconv_context *ctx);
 /* Opens a context on the reference backend; fails the process on error. */
 clconv_context *test_open_reference(void);
 
-/* Creates a tensor and writes @p data (when not NULL); fails the test and
- * returns NULL on error. */
 /* A 4-D tensor of random values in [-1, 1); with @p nonfinite, elements 4
  * and 5 are an infinity and a NaN. NULL (and a failed assertion) on error. */
 clconv_tensor *test_random_tensor(clconv_context *ctx, test_rng *r,
                                   const int64_t dims[4], int nonfinite);
 
+/* Creates a tensor and writes @p data (when not NULL); fails the test and
+ * returns NULL on error. */
 clconv_tensor *test_tensor(clconv_context *ctx, int rank, const int64_t *dims,
                            const float *data);
+
+/* Copies the library's kernel sources (cl/) into a new temporary folder,
+ * with the first @p from in @p file replaced by @p to (@p from NULL: @p file
+ * becomes a file that does not compile). POSIX only. @return the folder
+ * (static storage) or NULL when a step failed or @p from was not found. */
+const char *test_kernel_copy(const char *file, const char *from,
+                             const char *to);
+
+/* Removes @p folder and everything in it (POSIX). */
+void test_remove_folder(const char *folder);
 
 /* Asserts that @p status is @p expected and that the context's message
  * contains @p needle. */

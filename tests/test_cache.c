@@ -2,7 +2,9 @@
  * what the first stored; truncated, bit-flipped, empty, foreign and garbage
  * entries are rejected and rebuilt, never trusted; a folder that cannot be
  * used is bypassed; CLCONV_CACHE=0 turns it off; threads and processes that
- * share a folder leave only valid entries. */
+ * share a folder leave only valid entries; another user can neither plant
+ * an entry nor make a store write through a link (as root, the attacker is
+ * uid 65534). */
 #define _POSIX_C_SOURCE 200809L
 #include "core/internal.h"
 #include "support.h"
@@ -51,7 +53,7 @@ static int notebook_forward(clconv_context *ctx) {
   return ok && y[0] == 19 && y[1] == 25 && y[2] == 37 && y[3] == 43;
 }
 
-/* Counts the entries (and any temporary files) in @p dir. */
+/* Counts the entries in @p dir whose names end in @p suffix. */
 static int count_files(const char *dir, const char *suffix) {
   DIR *d = opendir(dir);
   struct dirent *e;
@@ -64,6 +66,19 @@ static int count_files(const char *dir, const char *suffix) {
       n++;
   }
   closedir(d);
+  return n;
+}
+
+/* Counts the temporary files in @p dir (ENTRY.clbin.XXXXXX: a write that
+ * was not finished). */
+static int count_temporaries(const char *dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int n = 0;
+  while (d != NULL && (e = readdir(d)) != NULL)
+    n += strstr(e->d_name, ".clbin.") != NULL;
+  if (d != NULL)
+    closedir(d);
   return n;
 }
 
@@ -140,7 +155,7 @@ static void test_store_then_hit(void) {
   CU_ASSERT(a->cache_misses >= 1);
   clconv_context_release(a);
   CU_ASSERT(count_files(folder, ".clbin") >= 1);
-  CU_ASSERT_EQUAL(count_files(folder, ".tmp"), 0);
+  CU_ASSERT_EQUAL(count_temporaries(folder), 0);
   b = open_ctx(folder);
   CU_ASSERT_PTR_NOT_NULL_FATAL(b);
   CU_ASSERT(notebook_forward(b));
@@ -377,11 +392,185 @@ static void test_concurrent_writers(void) {
     children_ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
   CU_ASSERT(children_ok);
-  CU_ASSERT_EQUAL(count_files(dir, ".tmp"), 0);
+  CU_ASSERT_EQUAL(count_temporaries(dir), 0);
   ctx = open_ctx(dir);
   CU_ASSERT(notebook_forward(ctx));
   CU_ASSERT(ctx->cache_hits >= 1);
   CU_ASSERT_EQUAL(ctx->cache_rejected, 0);
+  clconv_context_release(ctx);
+}
+
+/* The names of the entries of @p dir (at most @p max) into @p names. */
+static int entry_names(const char *dir, char names[][128], int max) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int n = 0;
+  while (d != NULL && (e = readdir(d)) != NULL && n < max) {
+    const size_t len = strlen(e->d_name);
+    if (len > 6 && len < 128 && strcmp(e->d_name + len - 6, ".clbin") == 0)
+      snprintf(names[n++], 128, "%s", e->d_name);
+  }
+  if (d != NULL)
+    closedir(d);
+  return n;
+}
+
+/* Applies chmod (@p mode) or, with @p uid >= 0, chown to every entry. */
+static void entries_take(const char *dir, long uid, mode_t mode) {
+  char names[64][128], path[512];
+  const int n = entry_names(dir, names, 64);
+  for (int i = 0; i < n; i++) {
+    snprintf(path, sizeof path, "%.299s/%.127s", dir, names[i]);
+    CU_ASSERT_EQUAL(
+        uid >= 0 ? chown(path, (uid_t)uid, (gid_t)uid) : chmod(path, mode), 0);
+  }
+}
+
+/* The user the attacks below come from when the suite runs as root (as in
+ * CI): nobody's uid, which owns nothing of ours. */
+#define OTHER_UID 65534
+
+/* A new folder is made 0700 and its entries 0600: no other user reads the
+ * programs, or writes the folder. */
+static void test_private_modes(void) {
+  char dir[300], names[64][128], path[512];
+  struct stat st;
+  clconv_context *ctx;
+  int n;
+  snprintf(dir, sizeof dir, "%s/new/private", folder);
+  ctx = open_ctx(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+  CU_ASSERT(notebook_forward(ctx));
+  clconv_context_release(ctx);
+  CU_ASSERT_EQUAL_FATAL(stat(dir, &st), 0);
+  CU_ASSERT_EQUAL(st.st_mode & 0777, 0700);
+  n = entry_names(dir, names, 64);
+  CU_ASSERT(n >= 1);
+  for (int i = 0; i < n; i++) {
+    snprintf(path, sizeof path, "%.299s/%.127s", dir, names[i]);
+    CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+  }
+}
+
+/* Asserts that a context on @p dir refused it (a note naming it and
+ * @p why), computes right without it, and wrote nothing there. */
+static void expect_refused(const char *dir, const char *why) {
+  const int before = count_files(dir, ".clbin");
+  clconv_context *ctx = open_ctx(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+  CU_ASSERT_PTR_NULL(ctx->cache_dir);
+  CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_notes(ctx), "disk cache off"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_notes(ctx), dir));
+  CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_notes(ctx), why));
+  printf("\n    refused: %s", clconv_context_notes(ctx));
+  CU_ASSERT(notebook_forward(ctx));
+  CU_ASSERT_EQUAL(clconv_context_finish(ctx), CLCONV_STATUS_OK);
+  CU_ASSERT_EQUAL(ctx->cache_writes, 0);
+  clconv_context_release(ctx);
+  CU_ASSERT_EQUAL(count_files(dir, ".clbin"), before);
+}
+
+/* A folder other users may write (a shared /tmp folder), or one that
+ * belongs to another user, is never used: anyone could plant a program
+ * there. A link to our own folder that another user owns is refused too. */
+static void test_shared_folder_refused(void) {
+  char dir[300], own[300], link[300];
+  snprintf(dir, sizeof dir, "%s/shared-by-all", folder);
+  CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0700), 0);
+  CU_ASSERT_EQUAL(chmod(dir, 01777), 0);
+  expect_refused(dir, "other users may write it (mode 1777)");
+  CU_ASSERT_EQUAL(chmod(dir, 0770), 0);
+  expect_refused(dir, "other users may write it (mode 0770)");
+  if (geteuid() != 0) {
+    printf("\n    (not root: the folder of another user is not tried)");
+    return;
+  }
+  snprintf(own, sizeof own, "%s/another-users", folder);
+  CU_ASSERT_EQUAL_FATAL(mkdir(own, 0755), 0);
+  CU_ASSERT_EQUAL(chown(own, OTHER_UID, OTHER_UID), 0);
+  expect_refused(own, "it belongs to user 65534");
+  snprintf(own, sizeof own, "%s/ours", folder);
+  snprintf(link, sizeof link, "%s/their-link", folder);
+  CU_ASSERT_EQUAL_FATAL(mkdir(own, 0700), 0);
+  CU_ASSERT_EQUAL_FATAL(symlink(own, link), 0);
+  CU_ASSERT_EQUAL(lchown(link, OTHER_UID, OTHER_UID), 0);
+  expect_refused(link, "it is a link owned by user 65534");
+}
+
+/* An entry with the right key and checksum that another user wrote (or
+ * could have: writable by others) is never loaded: it would run as our
+ * code. It is rejected and rebuilt, and the next context hits our own. */
+static void test_planted_entry_rejected(void) {
+  char dir[300];
+  clconv_context *ctx;
+  snprintf(dir, sizeof dir, "%s/planted", folder);
+  ctx = open_ctx(dir);
+  CU_ASSERT(notebook_forward(ctx));
+  clconv_context_release(ctx);
+  for (int attack = 0; attack < 2; attack++) {
+    if (attack == 1 && geteuid() != 0) {
+      printf("\n    (not root: an entry of another user is not tried)");
+      break;
+    }
+    entries_take(dir, attack == 0 ? -1 : OTHER_UID, 0666);
+    ctx = open_ctx(dir);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    CU_ASSERT(notebook_forward(ctx));
+    CU_ASSERT_EQUAL(ctx->cache_hits, 0);
+    CU_ASSERT(ctx->cache_rejected >= 1);
+    clconv_context_release(ctx);
+    ctx = open_ctx(dir);
+    CU_ASSERT(notebook_forward(ctx));
+    CU_ASSERT(ctx->cache_hits >= 1);
+    CU_ASSERT_EQUAL(ctx->cache_rejected, 0);
+    clconv_context_release(ctx);
+  }
+}
+
+/* Links planted at the names the temporary files once had (ENTRY.PID.N.tmp,
+ * guessable) and at the entries' own names, all pointing at a file of
+ * ours: storing the entries again writes through none of them. */
+static void test_links_not_followed(void) {
+  char dir[300], victim[300], names[64][128], path[512];
+  unsigned char bytes[64];
+  clconv_context *ctx;
+  FILE *f;
+  int n;
+  snprintf(dir, sizeof dir, "%s/links", folder);
+  snprintf(victim, sizeof victim, "%s/victim.txt", folder);
+  f = fopen(victim, "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fputs("precious", f);
+  fclose(f);
+  CU_ASSERT_EQUAL(chmod(victim, 0600), 0);
+  ctx = open_ctx(dir);
+  CU_ASSERT(notebook_forward(ctx));
+  clconv_context_release(ctx);
+  n = entry_names(dir, names, 64);
+  CU_ASSERT(n >= 1);
+  for (int i = 0; i < n; i++) {
+    snprintf(path, sizeof path, "%.299s/%.127s", dir, names[i]);
+    CU_ASSERT_EQUAL(remove(path), 0);
+    CU_ASSERT_EQUAL(symlink(victim, path), 0);
+    for (int k = 1; k <= 64; k++) {
+      snprintf(path, sizeof path, "%.299s/%.127s.%lu.%d.tmp", dir, names[i],
+               (unsigned long)getpid(), k);
+      CU_ASSERT_EQUAL(symlink(victim, path), 0);
+    }
+  }
+  ctx = open_ctx(dir);
+  CU_ASSERT(notebook_forward(ctx));
+  CU_ASSERT(ctx->cache_rejected >= 1);
+  clconv_context_release(ctx);
+  f = fopen(victim, "rb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_EQUAL(fread(bytes, 1, sizeof bytes, f), 8);
+  fclose(f);
+  CU_ASSERT_EQUAL(memcmp(bytes, "precious", 8), 0);
+  ctx = open_ctx(dir); /* the entries are ours again: hits */
+  CU_ASSERT(notebook_forward(ctx));
+  CU_ASSERT(ctx->cache_hits >= 1);
   clconv_context_release(ctx);
 }
 
@@ -394,6 +583,11 @@ int main(int argc, char **argv) {
       {"options win over the environment", test_options_win},
       {"the folder stays within its size bound", test_size_bound},
       {"concurrent writers", test_concurrent_writers},
+      {"folders 0700, entries 0600", test_private_modes},
+      {"a folder others may write is refused", test_shared_folder_refused},
+      {"an entry another user wrote is rejected", test_planted_entry_rejected},
+      {"links planted at the names are not written through",
+       test_links_not_followed},
   };
   /* Writer mode, for the concurrent-process test. */
   if (argc == 3 && strcmp(argv[1], "--writer") == 0) {

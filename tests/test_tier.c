@@ -185,77 +185,11 @@ static void test_release_while_building(void) {
   clconv_context_release(ctx);
 }
 
-/* Copies the library's kernel sources into a new folder, with @p file's
- * text @p from replaced by @p to (NULL: the file becomes one that does not
- * compile). @return the folder (static) or NULL. */
-static const char *kernel_copy(const char *file, const char *from,
-                               const char *to) {
-  static char folder[512];
-  char command[2048], path[1024];
-  FILE *f;
-  char *text;
-  long size;
-  snprintf(folder, sizeof folder, "%s/clconv-tier-XXXXXX",
-           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-  if (mkdtemp(folder) == NULL)
-    return NULL;
-  snprintf(command, sizeof command, "cp '%s'/*.cl '%s'", CLCONV_SOURCE_CL_DIR,
-           folder);
-  if (system(command) != 0)
-    return NULL;
-  snprintf(path, sizeof path, "%s/%s", folder, file);
-  if (from == NULL) {
-    f = fopen(path, "w");
-    if (f == NULL)
-      return NULL;
-    fputs("this does not compile;\n", f);
-    fclose(f);
-    return folder;
-  }
-  f = fopen(path, "rb");
-  if (f == NULL)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  text = malloc((size_t)size + 1);
-  if (text == NULL || fread(text, 1, (size_t)size, f) != (size_t)size) {
-    fclose(f);
-    free(text);
-    return NULL;
-  }
-  fclose(f);
-  text[size] = '\0';
-  f = fopen(path, "wb");
-  if (f != NULL) {
-    const char *at = strstr(text, from);
-    if (at != NULL) {
-      fwrite(text, 1, (size_t)(at - text), f);
-      fputs(to, f);
-      fputs(at + strlen(from), f);
-    }
-    fclose(f);
-    if (at == NULL) {
-      free(text);
-      return NULL;
-    }
-  }
-  free(text);
-  return folder;
-}
-
-static void remove_folder(const char *folder) {
-  char command[600];
-  snprintf(command, sizeof command, "rm -rf '%s'", folder);
-  if (system(command) != 0)
-    fprintf(stderr, "could not remove %s\n", folder);
-}
-
 /* A specialized program that fails to build in the background: the op
  * keeps the generic kernels (right results, verified), and the context's
  * notes say which build failed and why. */
 static void test_failed_background_build(void) {
-  const char *dir = kernel_copy("corr2d_fwd_blocked.cl", NULL, NULL);
+  const char *dir = test_kernel_copy("corr2d_fwd_blocked.cl", NULL, NULL);
   clconv_context *ctx;
   test_rng r = {test_seed() + 404};
   CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
@@ -271,14 +205,14 @@ static void test_failed_background_build(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_notes(ctx),
                                 "the generic kernels serve this problem"));
   clconv_context_release(ctx);
-  remove_folder(dir);
+  test_remove_folder(dir);
 }
 
 /* A mutation of the generic forward (a product subtracted) is caught by
  * verify mode. */
 static void test_mutation_caught(void) {
   const char *dir =
-      kernel_copy("generic.cl", "acc[j] += xv *", "acc[j] -= xv *");
+      test_kernel_copy("generic.cl", "acc[j] += xv *", "acc[j] -= xv *");
   clconv_context *ctx;
   const int64_t xd[4] = {1, 2, 5, 6}, wd[4] = {3, 2, 3, 3},
                 yd[4] = {1, 3, 3, 4};
@@ -296,7 +230,7 @@ static void test_mutation_caught(void) {
   clconv_tensor_release(w);
   clconv_tensor_release(x);
   clconv_context_release(ctx);
-  remove_folder(dir);
+  test_remove_folder(dir);
 }
 
 /* In async mode a problem below CLCONV_SPECIALIZE_FLOPS runs on the generic

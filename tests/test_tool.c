@@ -307,8 +307,9 @@ static void test_option_forms_and_messages(void) {
   CU_ASSERT(y.count == 4 && y.data[0] == 19 && y.data[3] == 43);
   npy_free(&y);
   CU_ASSERT_EQUAL(tool("frobnicate"), 2);
-  CU_ASSERT(stderr_has("clconv: unknown command 'frobnicate'; the commands "
-                       "are devices, demo, run, fit, bench, tune and prepare"));
+  CU_ASSERT(stderr_has(
+      "clconv: unknown command 'frobnicate'; the commands "
+      "are devices, demo, run, fit, bench, tune, prepare and selftest"));
   n = read_bytes("tool_stderr.txt", text, sizeof text);
   CU_ASSERT(n > 0 && memchr(text, '\n', (size_t)n) == text + n - 1);
   CU_ASSERT_EQUAL(tool("run --input tool_x.npy --weight tool_k.npy --device "
@@ -664,6 +665,43 @@ static void test_demo(void) {
   CU_ASSERT_EQUAL(tool("devices"), 0);
 }
 
+/* `clconv selftest --quick` agrees with the reference on the library's own
+ * kernels (exit 0, a JSON array of its checks); a kernel folder whose
+ * vector store adds one to every full vector of output gives wrong answers
+ * that it reports (exit 1, WRONG lines); the reference is not a device to
+ * check. */
+static void test_selftest(void) {
+  unsigned char json[65536];
+  long size;
+  const char *planted;
+  CU_ASSERT_EQUAL(tool("selftest --quick --json selftest.json"), 0);
+  CU_ASSERT(stdout_has("0 wrong, 0 failed to run"));
+  CU_ASSERT(!stdout_has("WRONG"));
+  size = read_bytes("selftest.json", json, sizeof json - 1);
+  CU_ASSERT(size > 2);
+  if (size > 2) {
+    json[size] = '\0';
+    CU_ASSERT(json[0] == '[');
+    CU_ASSERT_PTR_NOT_NULL(strstr((char *)json, "\"path\": \"winograd\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr((char *)json, "\"result\": \"ok\""));
+    CU_ASSERT_PTR_NULL(strstr((char *)json, "\"result\": \"WRONG\""));
+  }
+  planted = test_kernel_copy("common.cl", "    vstoreV(v, 0, out);\n",
+                             "    vstoreV(v + 1.0f, 0, out);\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(planted);
+  setenv("CLCONV_KERNEL_DIR", planted, 1);
+  setenv("CLCONV_CACHE_DIR", "selftest_planted_cache", 1);
+  CU_ASSERT_EQUAL(tool("selftest --quick --quiet"), 1);
+  CU_ASSERT(stdout_has(" WRONG "));
+  CU_ASSERT(stdout_has("differ from the reference"));
+  unsetenv("CLCONV_KERNEL_DIR");
+  unsetenv("CLCONV_CACHE_DIR");
+  test_remove_folder(planted);
+  CU_ASSERT_EQUAL(tool("selftest --device reference"), 1);
+  CU_ASSERT(stderr_has("choose an OpenCL device"));
+  CU_ASSERT_EQUAL(tool("selftest --quick --json"), 2);
+}
+
 int main(void) {
   static const test_case tests[] = {
       {"run: notebook corr2d", test_run_notebook},
@@ -675,6 +713,8 @@ int main(void) {
       {"fit", test_fit},
       {"bench", test_bench},
       {"demo", test_demo},
+      {"selftest: right kernels pass, a planted wrong one is caught",
+       test_selftest},
       {"--name=value, one-line errors", test_option_forms_and_messages},
       {"JSON of devices, run and bench", test_json},
       {"'-': standard input and output", test_standard_streams},

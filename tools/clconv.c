@@ -25,6 +25,8 @@ static const char *usage =
     "  tune      find the fastest forward tiles for a problem on a device and\n"
     "            keep them in the disk cache\n"
     "  prepare   build a network's kernels ahead, into the disk cache\n"
+    "  selftest  check every kernel path of a device against the reference\n"
+    "            backend: what to run on a new device or attach to a bug\n"
     "\n"
     "Run 'clconv <command> --help' for a command's options. Options take\n"
     "their value as '--name value' or '--name=value'. A new problem starts on\n"
@@ -51,7 +53,7 @@ static const struct {
 } commands[] = {{"devices", cmd_devices}, {"demo", cmd_demo},
                 {"run", cmd_run},         {"fit", cmd_fit},
                 {"bench", cmd_bench},     {"tune", cmd_tune},
-                {"prepare", cmd_prepare}};
+                {"prepare", cmd_prepare}, {"selftest", cmd_selftest}};
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
 /* Splits every "--name=value" of @p argv into "--name" and "value", so that
@@ -117,7 +119,7 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr,
           "clconv: unknown command '%s'; the commands are devices, demo, run, "
-          "fit, bench, tune and prepare (see 'clconv --help')\n",
+          "fit, bench, tune, prepare and selftest (see 'clconv --help')\n",
           argv[1]);
   return CLI_EXIT_USAGE;
 }

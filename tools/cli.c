@@ -31,6 +31,8 @@ void cli_json_string(FILE *out, const char *text) {
 }
 
 static int quiet;
+/* 0 when the last context opened has no disk cache: builds are not kept. */
+static int cache_on = 1;
 
 void cli_set_quiet(int on) { quiet = on; }
 
@@ -44,7 +46,9 @@ static void announce_build(void *user, const char *source, const char *device,
     fprintf(stderr, "clconv %s: building kernels (%s.cl) for %s ...",
             current_command, source, device);
   else
-    fprintf(stderr, " %.1f s (kept in the disk cache)\n", seconds);
+    fprintf(stderr, " %.1f s (%s)\n", seconds,
+            cache_on ? "kept in the disk cache"
+                     : "no disk cache: built again next time");
   fflush(stderr);
 }
 
@@ -68,6 +72,20 @@ void cli_close_context(clconv_context *ctx) {
   clconv_context_release(ctx);
 }
 
+void cli_print_notes(const clconv_context *ctx) {
+  static char printed[2048]; /* the same notes of a second context: once */
+  const char *line = clconv_context_notes(ctx);
+  if (strncmp(printed, line, sizeof printed - 1) == 0)
+    return;
+  snprintf(printed, sizeof printed, "%s", line);
+  while (*line != '\0') {
+    const char *end = strchr(line, '\n');
+    const int len = end != NULL ? (int)(end - line) : (int)strlen(line);
+    fprintf(stderr, "clconv %s: %.*s\n", current_command, len, line);
+    line += len + (end != NULL ? 1 : 0);
+  }
+}
+
 int cli_open_context(const char *device, clconv_context **ctx) {
   return cli_open_context_build(device, CLCONV_FROM_ENVIRONMENT, ctx);
 }
@@ -84,6 +102,8 @@ int cli_open_context_build(const char *device, int build,
             current_command, clconv_status_name(status), message);
     return -1;
   }
+  cache_on = clconv_context_cache_dir(*ctx) != NULL;
+  cli_print_notes(*ctx); /* what opening it decided (a cache refused) */
   return 0;
 }
 
@@ -401,4 +421,26 @@ int cli_check_output_name(const char *command, const char *option,
           "endings\n",
           command, option, path, dot + 1);
   return -1;
+}
+
+int cli_device_specs(char (*specs)[32], int max) {
+  clconv_device_info *infos;
+  size_t count = 0;
+  char message[1024];
+  int written = 0;
+  if (max <= 0 ||
+      clconv_devices_list(NULL, 0, &count, NULL, message, sizeof message) !=
+          CLCONV_STATUS_OK ||
+      count == 0)
+    return 0;
+  infos = calloc(count, sizeof *infos);
+  if (infos == NULL)
+    return 0;
+  if (clconv_devices_list(infos, count, &count, NULL, message,
+                          sizeof message) == CLCONV_STATUS_OK)
+    for (size_t i = 0; i < count && written < max; i++, written++)
+      snprintf(specs[written], sizeof specs[written], "%d:%d",
+               infos[i].platform_index, infos[i].device_index);
+  free(infos);
+  return written;
 }

@@ -23,8 +23,13 @@ const char *cli_command(void);
  * control characters escaped. */
 void cli_json_string(FILE *out, const char *text);
 
+/* Prints the context's notes (clconv_context_notes) on standard error, one
+ * line each, after "clconv COMMAND: ". */
+void cli_print_notes(const clconv_context *ctx);
+
 /* Opens a context on @p device (NULL: CLCONV_DEVICE, else the default);
- * prints the error to stderr on failure. @return 0 on success. */
+ * prints the error to stderr on failure, and what opening it noted (a disk
+ * cache refused). @return 0 on success. */
 int cli_open_context(const char *device, clconv_context **ctx);
 
 /* The same with build mode @p build (a clconv_build_mode, or
@@ -58,6 +63,10 @@ typedef struct cli_devices {
  * in build mode @p build (as cli_open_context_build); prints the error on
  * failure. @return 0 on success. */
 int cli_open_devices(const char *list, int build, cli_devices *d);
+
+/* Writes the spec ("P:D") of every OpenCL device, at most @p max, into
+ * @p specs. @return how many (0 when the listing fails or finds none). */
+int cli_device_specs(char (*specs)[32], int max);
 
 /* Releases the contexts of @p d. */
 void cli_close_devices(cli_devices *d);

@@ -465,46 +465,27 @@ static int run_on(const char *device, uint64_t seed, char *name,
 /* Runs the demo on every OpenCL device and on the reference, then prints a
  * table of the results. */
 static int run_on_all(uint64_t seed) {
-  clconv_device_info *infos = NULL;
-  size_t count = 0;
-  char message[1024];
-  int failed_devices = 0;
   typedef struct row {
     char name[160];
     int failures, checks;
   } row;
-  row *rows;
-  if (clconv_devices_list(NULL, 0, &count, NULL, message, sizeof message) !=
-      CLCONV_STATUS_OK)
-    count = 0;
-  infos = calloc(count + 1, sizeof *infos);
-  rows = calloc(count + 1, sizeof *rows);
-  if (infos == NULL || rows == NULL) {
-    free(rows);
-    free(infos);
-    fprintf(stderr, "clconv demo: out of memory\n");
-    return CLI_EXIT_FAILURE;
-  }
-  if (count > 0 && clconv_devices_list(infos, count, &count, NULL, message,
-                                       sizeof message) != CLCONV_STATUS_OK)
-    count = 0;
-  for (size_t i = 0; i <= count; i++) {
-    char spec[32];
-    if (i < count)
-      snprintf(spec, sizeof spec, "%d:%d", infos[i].platform_index,
-               infos[i].device_index);
-    else
-      snprintf(spec, sizeof spec, "reference");
-    snprintf(rows[i].name, sizeof rows[i].name, "%s", spec);
+  char specs[CLI_MAX_DEVICES + 1][32];
+  row rows[CLI_MAX_DEVICES + 1];
+  const int count = cli_device_specs(specs, CLI_MAX_DEVICES);
+  int failed_devices = 0;
+  snprintf(specs[count], sizeof specs[count], "reference");
+  for (int i = 0; i <= count; i++) {
+    memcpy(rows[i].name, specs[i], sizeof specs[i]);
+    rows[i].checks = 0;
     if (i > 0)
       printf("\n");
-    rows[i].failures =
-        run_on(spec, seed, rows[i].name, sizeof rows[i].name, &rows[i].checks);
+    rows[i].failures = run_on(specs[i], seed, rows[i].name, sizeof rows[i].name,
+                              &rows[i].checks);
     if (rows[i].failures != 0)
       failed_devices++;
   }
   printf("\n%-60s %s\n", "device", "result");
-  for (size_t i = 0; i <= count; i++) {
+  for (int i = 0; i <= count; i++) {
     if (rows[i].failures < 0)
       printf("%-60s %s\n", rows[i].name, "cannot open");
     else if (rows[i].failures == 0)
@@ -513,8 +494,6 @@ static int run_on_all(uint64_t seed) {
       printf("%-60s FAILED (%d of %d checks)\n", rows[i].name, rows[i].failures,
              rows[i].checks);
   }
-  free(rows);
-  free(infos);
   return failed_devices == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 

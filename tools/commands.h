@@ -11,5 +11,6 @@ int cmd_fit(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
+int cmd_selftest(int argc, char **argv);
 
 #endif

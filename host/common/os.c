@@ -15,6 +15,8 @@
 
 #ifdef _WIN32
 #include <direct.h>
+#include <fcntl.h>
+#include <io.h>
 #include <process.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -72,6 +74,16 @@ done:
   return err;
 }
 
+#ifndef _WIN32
+/* 1 when @p st belongs to this process's user or to root and no other user
+ * may write it: what the disk cache trusts (docs/design.md, "The disk
+ * cache's threat model"). */
+static int owned_privately(const struct stat *st) {
+  return (st->st_uid == geteuid() || st->st_uid == 0) &&
+         (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+#endif
+
 int clconv__os_read_regular_file(const char *path, size_t max_bytes,
                                  char **data, size_t *size) {
   char *buffer = NULL;
@@ -109,6 +121,8 @@ int clconv__os_read_regular_file(const char *path, size_t max_bytes,
     err = EIO;
   else if (!S_ISREG(st.st_mode))
     err = EINVAL;
+  else if (!owned_privately(&st))
+    err = EACCES;
   else if ((unsigned long long)st.st_size > max_bytes)
     err = EFBIG;
   length = err == 0 ? (size_t)st.st_size : 0;
@@ -172,7 +186,7 @@ static int make_one_dir(const char *path) {
 #ifdef _WIN32
   return _mkdir(path) == 0 || errno == EEXIST ? 0 : -1;
 #else
-  return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+  return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
 #endif
 }
 
@@ -210,6 +224,44 @@ int clconv__os_make_dirs(const char *path) {
   return is_dir(buf) ? 0 : -1;
 }
 
+int clconv__os_private_dir_check(const char *path, char *why, size_t size) {
+#ifdef _WIN32
+  /* %LOCALAPPDATA% is the user's own; the ACLs of a folder named by
+   * CLCONV_CACHE_DIR are not read (docs/design.md). */
+  (void)why;
+  (void)size;
+  return is_dir(path) ? 0 : ENOENT;
+#else
+  struct stat link, st;
+  if (lstat(path, &link) != 0)
+    return errno != 0 ? errno : ENOENT;
+  /* A link is followed only when its own owner is trusted: another user's
+   * link could be turned to another folder at any time. */
+  if (S_ISLNK(link.st_mode) && link.st_uid != geteuid() && link.st_uid != 0) {
+    snprintf(why, size, "it is a link owned by user %lu",
+             (unsigned long)link.st_uid);
+    return EACCES;
+  }
+  if (stat(path, &st) != 0)
+    return errno != 0 ? errno : ENOENT;
+  if (!S_ISDIR(st.st_mode)) {
+    snprintf(why, size, "it is not a folder");
+    return ENOTDIR;
+  }
+  if (st.st_uid != geteuid() && st.st_uid != 0) {
+    snprintf(why, size, "it belongs to user %lu, not to user %lu",
+             (unsigned long)st.st_uid, (unsigned long)geteuid());
+    return EACCES;
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    snprintf(why, size, "other users may write it (mode %04o)",
+             (unsigned)(st.st_mode & 07777));
+    return EACCES;
+  }
+  return 0;
+#endif
+}
+
 unsigned long clconv__os_process_id(void) {
 #ifdef _WIN32
   return (unsigned long)_getpid();
@@ -218,7 +270,9 @@ unsigned long clconv__os_process_id(void) {
 #endif
 }
 
-/* A number unique within the process, also across threads. */
+#ifdef _WIN32
+/* A number unique within the process, also across threads, for the
+ * temporary names on Windows (opened exclusively: never an existing file). */
 #if !defined(__STDC_NO_ATOMICS__)
 #include <stdatomic.h>
 static atomic_ulong temp_counter;
@@ -230,15 +284,52 @@ static unsigned long temp_counter;
 static unsigned long next_temp_number(void) { return ++temp_counter; }
 #endif
 
+/* Creates a new temporary file beside @p path, never opening one that
+ * exists; its name into @p tmp. */
+static FILE *create_temporary(const char *path, char *tmp, size_t size) {
+  LARGE_INTEGER now;
+  QueryPerformanceCounter(&now);
+  if (snprintf(tmp, size, "%s.%lu.%lu.%llx.tmp", path, clconv__os_process_id(),
+               next_temp_number(),
+               (unsigned long long)now.QuadPart) >= (int)size)
+    return NULL;
+  {
+    const int fd = _open(tmp, _O_CREAT | _O_EXCL | _O_WRONLY | _O_BINARY,
+                         _S_IREAD | _S_IWRITE);
+    FILE *file = fd >= 0 ? _fdopen(fd, "wb") : NULL;
+    if (fd >= 0 && file == NULL) {
+      _close(fd);
+      remove(tmp);
+    }
+    return file;
+  }
+}
+#else
+/* Creates a new temporary file beside @p path with mkstemp: a name no one
+ * can guess, created exclusively (O_CREAT | O_EXCL, so never through a
+ * link planted in its place) and readable by its owner only (0600). */
+static FILE *create_temporary(const char *path, char *tmp, size_t size) {
+  FILE *file;
+  int fd;
+  if (snprintf(tmp, size, "%s.XXXXXX", path) >= (int)size)
+    return NULL;
+  fd = mkstemp(tmp);
+  if (fd < 0)
+    return NULL;
+  file = fdopen(fd, "wb");
+  if (file == NULL) {
+    close(fd);
+    remove(tmp);
+  }
+  return file;
+}
+#endif
+
 int clconv__os_write_file_atomic(const char *path, const void *data,
                                  size_t size) {
   char tmp[4096];
-  FILE *file;
+  FILE *file = create_temporary(path, tmp, sizeof tmp);
   int ok;
-  if (snprintf(tmp, sizeof tmp, "%s.%lu.%lu.tmp", path, clconv__os_process_id(),
-               next_temp_number()) >= (int)sizeof tmp)
-    return -1;
-  file = fopen(tmp, "wb");
   if (file == NULL)
     return -1;
   ok = fwrite(data, 1, size, file) == size;
@@ -246,6 +337,7 @@ int clconv__os_write_file_atomic(const char *path, const void *data,
 #ifdef _WIN32
   ok = ok && MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING) != 0;
 #else
+  /* rename replaces a link in path's place, never what it points at. */
   ok = ok && rename(tmp, path) == 0;
 #endif
   if (!ok)

@@ -14,9 +14,10 @@ int clconv__os_read_file(const char *path, char **data, size_t *size);
 
 /* Reads @p path like clconv__os_read_file, but only when it is a regular
  * file of at most @p max_bytes, opened without following a link and
- * without waiting (a FIFO or device is refused, never read). @return 0, or
- * an errno-style code: EINVAL not a regular file, EFBIG too large, ELOOP a
- * link. */
+ * without waiting (a FIFO or device is refused, never read), that belongs
+ * to this process's user (or root) and that no other user may write.
+ * @return 0, or an errno-style code: EINVAL not a regular file, EFBIG too
+ * large, ELOOP a link, EACCES another user's or writable by others. */
 int clconv__os_read_regular_file(const char *path, size_t max_bytes,
                                  char **data, size_t *size);
 
@@ -30,11 +31,21 @@ int clconv__os_join_path(char *out, size_t out_size, const char *dir,
  * $HOME/.cache/NAME. @return 0, or -1 when no folder can be named. */
 int clconv__os_user_cache_dir(char *out, size_t out_size, const char *name);
 
-/* Creates @p path and its parents as needed. @return 0 when it exists. */
+/* Creates @p path and its parents as needed, each new one readable by its
+ * owner only (0700). @return 0 when it exists. */
 int clconv__os_make_dirs(const char *path);
 
-/* Writes @p size bytes to a temporary file beside @p path, then renames it
- * over @p path, so readers see the old file or the new one, whole.
+/* @return 0 when the folder @p path exists and can be trusted with files
+ * that run as code: it (and a link in its place) belongs to this process's
+ * user or root, and no other user may write it. Else an errno-style code
+ * (ENOENT: it does not exist) and, for a folder refused, why in @p why. On
+ * Windows only its existence is checked. */
+int clconv__os_private_dir_check(const char *path, char *why, size_t size);
+
+/* Writes @p size bytes to a new temporary file beside @p path (a name no
+ * one can guess, created exclusively, mode 0600), then renames it over
+ * @p path, so readers see the old file or the new one, whole, and a link
+ * planted at either name is never written through.
  * @return 0 on success; on failure no temporary file is left. */
 int clconv__os_write_file_atomic(const char *path, const void *data,
                                  size_t size);

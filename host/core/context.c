@@ -184,9 +184,8 @@ clconv_status clconv__context_new(const clconv_context_options *given,
   }
 
   /* The disk cache: the options, else the environment (best effort: without
-   * memory for the path the cache is simply off). */
-  ctx->cache_dir =
-      clconv__disk_cache_dir_choose(options->cache, options->cache_dir);
+   * memory for the path, or in a folder it cannot trust, the cache is off). */
+  clconv__disk_cache_open(ctx, options->cache, options->cache_dir);
   ctx->cache_max_bytes = clconv__disk_cache_max_bytes(options->cache_max_bytes);
   *out = ctx;
   return CLCONV_STATUS_OK;
@@ -319,6 +318,10 @@ clconv_status clconv_context_last_verify(const clconv_context *ctx,
 
 const char *clconv_context_notes(const clconv_context *ctx) {
   return ctx != NULL ? ctx->notes : "";
+}
+
+const char *clconv_context_cache_dir(const clconv_context *ctx) {
+  return ctx != NULL && !ctx->is_reference ? ctx->cache_dir : NULL;
 }
 
 int clconv_context_builds_pending(clconv_context *ctx) {

@@ -3,6 +3,7 @@
 #include "opencl/disk_cache.h"
 
 #include "common/alloc.h"
+#include "common/error.h"
 #include "common/os.h"
 
 #include <errno.h>
@@ -61,6 +62,30 @@ char *clconv__disk_cache_dir_choose(int enabled, const char *dir) {
   if (clconv__os_user_cache_dir(path, sizeof path, "clconv") != 0)
     return NULL;
   return clconv__alloc_strdup(path);
+}
+
+/* @return 0 unless @p dir exists and is refused (another user's, or
+ * writable by others); then notes why on @p ctx and returns -1. */
+static int dir_trusted(clconv_context *ctx, const char *dir) {
+  char why[200] = "";
+  const int err = clconv__os_private_dir_check(dir, why, sizeof why);
+  if (err != EACCES)
+    return 0; /* missing, or unusable: stores will fail, nothing is read */
+  clconv__error_note(ctx,
+                     "disk cache off: the folder %s is not trusted: %s "
+                     "(clconv runs without a disk cache; see "
+                     "docs/embedding.md)",
+                     dir, why);
+  return -1;
+}
+
+void clconv__disk_cache_open(clconv_context *ctx, int enabled,
+                             const char *dir) {
+  ctx->cache_dir = clconv__disk_cache_dir_choose(enabled, dir);
+  if (ctx->cache_dir != NULL && dir_trusted(ctx, ctx->cache_dir) != 0) {
+    clconv__alloc_free(ctx->cache_dir);
+    ctx->cache_dir = NULL;
+  }
 }
 
 int clconv__disk_cache_key_make(const clconv_context *ctx, const char *name,
@@ -211,7 +236,8 @@ int clconv__disk_cache_store(clconv_context *ctx,
   int result;
   if (ctx->cache_dir == NULL || size == 0 ||
       entry_path(ctx, key, path, sizeof path) != 0 ||
-      clconv__os_make_dirs(ctx->cache_dir) != 0)
+      clconv__os_make_dirs(ctx->cache_dir) != 0 ||
+      clconv__os_private_dir_check(ctx->cache_dir, NULL, 0) != 0)
     return -1;
   total = HEADER_SIZE + key_len + size;
   file = clconv__alloc(total);

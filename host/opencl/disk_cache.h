@@ -44,6 +44,14 @@ uint64_t clconv__disk_cache_max_bytes(uint64_t option);
  * CLCONV_CACHE_DIR, which wins over the user's cache folder. */
 char *clconv__disk_cache_dir_choose(int enabled, const char *dir);
 
+/* Sets @p ctx's cache folder (clconv__disk_cache_dir_choose) when it can be
+ * trusted: a folder that exists but belongs to another user, or that other
+ * users may write, is refused with a note naming it (clconv_context_notes)
+ * and the context runs without a disk cache (docs/design.md, "The disk
+ * cache's threat model"). A folder yet to be made is made 0700 by the first
+ * store, which checks it again. */
+void clconv__disk_cache_open(clconv_context *ctx, int enabled, const char *dir);
+
 /* Builds the key of program @p name built with @p options from the
  * concatenation of @p sources. @return 0, or -1 when out of memory. */
 int clconv__disk_cache_key_make(const clconv_context *ctx, const char *name,

@@ -3,6 +3,9 @@ from NumPy), the cross-correlation and its gradients, the loss, SGD and the
 Conv2D layer. Every failing call raises clconv.Error with the library's
 message."""
 import ctypes
+import functools
+import operator
+import threading
 import weakref
 from typing import Any, List, Optional, Sequence, Tuple
 
@@ -19,6 +22,70 @@ _PASSES = {"forward": 0, "backward_data": 1, "backward_weight": 2}
 _REDUCTIONS = {"sum": 0, "mean": 1}
 _INITS = {"pytorch": 0, "uniform01": 1}
 _DEVICE_TYPES = ("reference", "cpu", "gpu", "accelerator", "other")
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _integer(name, value, low=None, high=None):
+    """value as a Python int, refusing what is not an integer (1.7, "2")
+    and what lies outside [low, high], with the argument's name."""
+    try:
+        number = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {value!r}") from None
+    if (low is not None and number < low) or (high is not None
+                                               and number > high):
+        bounds = (f"at least {low}" if high is None else
+                  f"between {low} and {high}")
+        raise ValueError(f"{name} must be {bounds}, got {number}")
+    return number
+
+
+def _float32_array(name, data):
+    """data as a contiguous float32 NumPy array: numbers only, never a
+    complex value (its imaginary part would be dropped) and never a finite
+    value beyond float32's range (it would become infinite)."""
+    array = np.asarray(data)
+    if np.iscomplexobj(array):
+        raise TypeError(f"{name} is complex ({array.dtype}): clconv computes "
+                        "on real numbers")
+    if array.dtype != np.float32 and array.size > 0:
+        if not (np.issubdtype(array.dtype, np.number)
+                or array.dtype == np.bool_):
+            raise TypeError(f"{name} must be numbers, got {array.dtype}")
+        if np.issubdtype(array.dtype, np.floating) or \
+                np.issubdtype(array.dtype, np.integer):
+            with np.errstate(invalid="ignore"):
+                finite = np.abs(array[np.isfinite(array)]) \
+                    if np.issubdtype(array.dtype, np.floating) \
+                    else np.abs(array.astype(np.float64))
+            if finite.size and float(finite.max()) > _FLOAT32_MAX:
+                raise ValueError(
+                    f"{name} holds {float(finite.max()):g}, beyond float32's "
+                    f"range (+-{_FLOAT32_MAX:.4g}) in which clconv computes")
+    return np.ascontiguousarray(array, dtype=np.float32)
+
+
+def _shape(name, shape):
+    """A tensor shape: 1 to 4 integers, each from 0 to 2**62."""
+    try:
+        dims = tuple(shape)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of integers, got "
+                        f"{shape!r}") from None
+    return tuple(_integer(f"{name}[{i}]", d, 0, 2**62)
+                 for i, d in enumerate(dims))
+
+
+def _locked(method):
+    """Runs a method under its context's lock: a context (and its tensors
+    and layers) may be used from any thread, one call at a time."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return run
 
 
 class Error(RuntimeError):
@@ -98,7 +165,7 @@ def _corr2d_params(padding=0, stride=1, dilation=1, groups=1, algo="auto"):
     p.pad_h, p.pad_w = _pair("padding", padding)
     p.stride_h, p.stride_w = _pair("stride", stride)
     p.dilation_h, p.dilation_w = _pair("dilation", dilation)
-    p.groups = int(groups)
+    p.groups = _integer("groups", groups, 1, 2**62)
     if algo not in _ALGOS:
         raise ValueError(f"algo must be one of {', '.join(_ALGOS)}, "
                          f"got {algo!r}")
@@ -110,16 +177,18 @@ def _pair(name, value):
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise ValueError(f"{name} takes one number or two, got {value!r}")
-        return int(value[0]), int(value[1])
-    return int(value), int(value)
+        return _integer(name, value[0]), _integer(name, value[1])
+    number = _integer(name, value)
+    return number, number
 
 
 def _sgd_params(lr, momentum=0.0, dampening=0.0, weight_decay=0.0,
                 nesterov=False):
     p = N.SgdParams()
     lib.clconv_sgd_params_init(ctypes.byref(p), ctypes.sizeof(p))
-    p.lr, p.momentum, p.dampening = lr, momentum, dampening
-    p.weight_decay, p.nesterov = weight_decay, int(bool(nesterov))
+    p.lr, p.momentum, p.dampening = float(lr), float(momentum), \
+        float(dampening)
+    p.weight_decay, p.nesterov = float(weight_decay), int(bool(nesterov))
     return p
 
 
@@ -133,7 +202,11 @@ class Context:
     kernels of a new problem are built: "async" (generic kernels at once,
     the problem's own built in the background), "sync" (wait for them) or
     "generic" (never build them); None: $CLCONV_BUILD, else "async". Use it
-    as a context manager, or call close(); closing releases its tensors."""
+    as a context manager, or call close(); closing releases its tensors.
+
+    A context may be shared by threads: each call on it, its tensors and
+    its layers holds the context's lock, so calls from several threads run
+    one at a time (contexts of their own run side by side)."""
 
     _BUILD_MODES = {"async": 1, "sync": 2, "generic": 3}
 
@@ -144,6 +217,8 @@ class Context:
         options = N.ContextOptions()
         lib.clconv_context_options_init(ctypes.byref(options),
                                         ctypes.sizeof(options))
+        self._lock = threading.RLock()
+        self._handle = None
         self._keep = []  # strings the options point to
         if device is not None:
             self._keep.append(str(device).encode())
@@ -169,6 +244,7 @@ class Context:
         self._objects = weakref.WeakSet()  # tensors and layers to release
 
     # -- lifetime
+    @_locked
     def close(self) -> None:
         """Releases every tensor and layer of the context, then the context.
         Using them afterwards raises ValueError."""
@@ -198,6 +274,7 @@ class Context:
 
     # -- about the device
     @property
+    @_locked
     def device(self) -> "DeviceInfo":
         """The context's DeviceInfo."""
         info = N.DeviceInfo()
@@ -205,11 +282,13 @@ class Context:
                                                ctypes.byref(info)))
         return DeviceInfo(info)
 
+    @_locked
     def finish(self) -> None:
         """Waits for every queued op."""
         _check(self, lib.clconv_context_finish(self._live()))
 
     # -- first contact
+    @_locked
     def prepare(self, problems: Sequence[Tuple[Sequence[int], Sequence[int],
                                                dict]]) -> int:
         """Builds ahead the kernels of each (x_shape, w_shape, params) of
@@ -231,16 +310,19 @@ class Context:
         return built
 
     @property
+    @_locked
     def notes(self) -> str:
         """What the library decided that you may want to know (a background
         build that failed, a fallback), one line each; "" when nothing."""
         return N.text(lib.clconv_context_notes(self._live()))
 
     @property
+    @_locked
     def builds_pending(self) -> int:
         """Kernel programs queued or building in the background."""
         return int(lib.clconv_context_builds_pending(self._live()))
 
+    @_locked
     def verify_total(self, reset: bool = False) -> dict:
         """The merged verification report since the context was made or last
         reset: a dict (count, mismatches, max_error_ratio, ...)."""
@@ -250,28 +332,30 @@ class Context:
         return {name: getattr(r, name) for name, _ in r._fields_}
 
     # -- tensors
+    @_locked
     def tensor(self, data: Optional[ArrayLike] = None,
                shape: Optional[Sequence[int]] = None) -> "Tensor":
         """A tensor on the device: from an array-like (copied, as float32),
         or, with shape, uninitialized."""
         if data is not None:
-            array = np.ascontiguousarray(np.asarray(data, dtype=np.float32))
+            array = _float32_array("data", data)
             t = Tensor(self, array.shape)
             t.write(array)
             return t
-        return Tensor(self, tuple(shape))
+        if shape is None:
+            raise TypeError("tensor takes data or a shape")
+        return Tensor(self, shape)
 
+    @_locked
     def _as_tensor(self, value, name):
         if isinstance(value, Tensor):
             if value._ctx is not self:
                 raise ValueError(f"{name} belongs to another clconv context")
             return value
-        array = np.asarray(value)
-        if not np.issubdtype(array.dtype, np.number):
-            raise TypeError(f"{name} must be numbers, got {array.dtype}")
-        return self.tensor(array)
+        return self.tensor(_float32_array(name, value))
 
     # -- cross-correlation
+    @_locked
     def conv2d(self, x, w, b=None, padding=0, stride=1, dilation=1, groups=1,
                algo="auto"):
         """y = corr2d(x, w) + b, as torch.nn.functional.conv2d: x (N, Cin,
@@ -289,6 +373,7 @@ class Context:
             tb._live() if tb is not None else None, y._handle))
         return y
 
+    @_locked
     def conv2d_backward_data(self, dy, w, x_shape, padding=0, stride=1,
                              dilation=1, groups=1, algo="auto"):
         """dL/dx (of shape x_shape) from dy = dL/dy and the weights."""
@@ -300,6 +385,7 @@ class Context:
             dx._handle))
         return dx
 
+    @_locked
     def conv2d_backward_weight(self, x, dy, w_shape, padding=0, stride=1,
                                dilation=1, groups=1, algo="auto"):
         """dL/dw (of shape w_shape) from the input x and dy = dL/dy."""
@@ -311,6 +397,7 @@ class Context:
             dw._handle, 0))
         return dw
 
+    @_locked
     def conv2d_backward_bias(self, dy):
         """dL/db: dy summed over all but the channel axis."""
         tdy = self._as_tensor(dy, "dy")
@@ -321,6 +408,7 @@ class Context:
             self._live(), tdy._live(), db._handle, 0))
         return db
 
+    @_locked
     def algo_chosen(self, x, w, padding=0, stride=1, dilation=1, groups=1,
                     algo="auto", which="forward"):
         """The algorithm ("direct", "gemm", "winograd", ...) that runs pass
@@ -333,11 +421,11 @@ class Context:
             _PASSES[which], ctypes.byref(out)))
         return N.text(lib.clconv_algo_name(out.value))
 
+    @_locked
     def corr2d(self, x: ArrayLike, k: ArrayLike) -> np.ndarray:
         """The notebook's corr2d: a 2-D array x correlated with a 2-D
         kernel k, as a 2-D NumPy array."""
-        x = np.asarray(x, dtype=np.float32)
-        k = np.asarray(k, dtype=np.float32)
+        x, k = _float32_array("x", x), _float32_array("k", k)
         if x.ndim != 2 or k.ndim != 2:
             raise ValueError(f"corr2d takes 2-D x and k, got {x.ndim}-D and "
                              f"{k.ndim}-D")
@@ -345,6 +433,7 @@ class Context:
         return y.numpy()[0, 0]
 
     # -- loss and update
+    @_locked
     def squared_error(self, y_hat, y, reduction="sum"):
         """(loss, dL/dy_hat) of the notebook's loss, sum (or mean) of
         (y_hat - y)^2; the loss is a float (this waits)."""
@@ -358,6 +447,7 @@ class Context:
             ctypes.byref(loss), grad._handle))
         return loss.value, grad
 
+    @_locked
     def sgd_step(self, param, grad, lr, momentum=0.0, dampening=0.0,
                  weight_decay=0.0, nesterov=False, buffer=None,
                  buffer_is_set=False):
@@ -378,13 +468,17 @@ class Tensor:
     """A float32 tensor of rank 1 to 4 on a context's device."""
 
     def __init__(self, ctx, shape):
+        shape = _shape("shape", shape)
         dims = (ctypes.c_int64 * max(len(shape), 1))(*shape)
         handle = ctypes.c_void_p()
-        _check(ctx, lib.clconv_tensor_create(ctx._live(), len(shape), dims,
-                                             ctypes.byref(handle)))
+        with ctx._lock:
+            _check(ctx, lib.clconv_tensor_create(ctx._live(), len(shape),
+                                                 dims, ctypes.byref(handle)))
         self._ctx, self._handle, self.shape = ctx, handle, tuple(shape)
+        self._lock = ctx._lock
         ctx._objects.add(self)
 
+    @_locked
     def _release(self):
         if self._handle is not None:
             lib.clconv_tensor_release(self._handle)
@@ -407,15 +501,17 @@ class Tensor:
     def size(self) -> int:
         return int(np.prod(self.shape, dtype=np.int64))
 
+    @_locked
     def write(self, data: ArrayLike) -> None:
         """Copies an array of this shape into the tensor."""
-        array = np.ascontiguousarray(np.asarray(data, dtype=np.float32))
+        array = _float32_array("data", data)
         if array.shape != self.shape:
             raise ValueError(f"data of shape {array.shape} does not fit a "
                              f"tensor of shape {self.shape}")
         _check(self._ctx, lib.clconv_tensor_write(
             self._live(), array.ctypes.data_as(N.c_float_p), array.size))
 
+    @_locked
     def numpy(self) -> np.ndarray:
         """The tensor as a new float32 NumPy array (waits for its writer)."""
         out = np.empty(self.shape, dtype=np.float32)
@@ -445,18 +541,23 @@ class Conv2D:
             raise ValueError("init must be 'pytorch' or 'uniform01'")
         p = N.Conv2dParams()
         lib.clconv_conv2d_params_init(ctypes.byref(p), ctypes.sizeof(p))
-        p.in_channels, p.out_channels = int(in_channels), int(out_channels)
+        p.in_channels = _integer("in_channels", in_channels, 0, 2**31 - 1)
+        p.out_channels = _integer("out_channels", out_channels, 1,
+                                  2**31 - 1)
         p.kernel_h, p.kernel_w = _pair("kernel_size", kernel_size)
         conv = _corr2d_params(padding, stride, dilation, groups, algo)
         for field, _ in N.Corr2dParams._fields_[1:]:
             setattr(p, field, getattr(conv, field))
-        p.bias, p.init, p.seed = int(bool(bias)), _INITS[init], int(seed)
+        p.bias, p.init = int(bool(bias)), _INITS[init]
+        p.seed = _integer("seed", seed, 0, 2**64 - 1)
         handle = ctypes.c_void_p()
-        _check(ctx, lib.clconv_conv2d_create(ctx._live(), ctypes.byref(p),
-                                             ctypes.byref(handle)))
-        self._ctx, self._handle = ctx, handle
+        with ctx._lock:
+            _check(ctx, lib.clconv_conv2d_create(ctx._live(), ctypes.byref(p),
+                                                 ctypes.byref(handle)))
+        self._ctx, self._handle, self._lock = ctx, handle, ctx._lock
         ctx._objects.add(self)
 
+    @_locked
     def _release(self):
         if self._handle is not None:
             lib.clconv_conv2d_release(self._handle)
@@ -475,6 +576,7 @@ class Conv2D:
             raise ValueError("the clconv layer is released")
         return self._handle
 
+    @_locked
     def forward(self, x):
         """y = the layer applied to x (an array or Tensor); a Tensor."""
         tx = self._ctx._as_tensor(x, "x")
@@ -488,6 +590,7 @@ class Conv2D:
 
     __call__ = forward
 
+    @_locked
     def backward(self, x, dy, want_dx=False):
         """Adds this batch's dW and db to the gradients; returns dL/dx when
         want_dx."""
@@ -499,9 +602,11 @@ class Conv2D:
             dx._handle if dx is not None else None))
         return dx
 
+    @_locked
     def zero_grad(self) -> None:
         _check(self._ctx, lib.clconv_conv2d_zero_grad(self._live()))
 
+    @_locked
     def sgd_step(self, lr, momentum=0.0, dampening=0.0, weight_decay=0.0,
                  nesterov=False):
         """One SGD step from the gradients (momentum buffers kept here)."""
@@ -509,6 +614,7 @@ class Conv2D:
         _check(self._ctx, lib.clconv_conv2d_sgd_step(self._live(),
                                                      ctypes.byref(p)))
 
+    @_locked
     def train_step(self, x, target, lr, reduction="sum", momentum=0.0,
                    dampening=0.0, weight_decay=0.0, nesterov=False):
         """The notebook's loop body in one call (forward, loss, zero_grad,
@@ -524,6 +630,7 @@ class Conv2D:
             ctypes.byref(p), None, None, ctypes.byref(loss)))
         return loss.value
 
+    @_locked
     def get(self, name: str) -> Optional[np.ndarray]:
         """A copy of "weight", "bias", "grad_weight" or "grad_bias" as a
         NumPy array (None when the layer has no bias)."""
@@ -538,12 +645,13 @@ class Conv2D:
             out.size))
         return out
 
+    @_locked
     def set(self, name: str, value: ArrayLike) -> None:
         """Writes "weight" or "bias" from an array of its shape."""
         shapes = self._shapes()
         if name not in ("weight", "bias") or shapes.get(name) is None:
             raise ValueError(f"cannot set {name!r} of this layer")
-        array = np.ascontiguousarray(np.asarray(value, dtype=np.float32))
+        array = _float32_array(name, value)
         if array.shape != shapes[name]:
             raise ValueError(f"{name} has shape {shapes[name]}, got "
                              f"{array.shape}")
@@ -551,6 +659,7 @@ class Conv2D:
             self._live(), self._PARTS[name], array.ctypes.data_as(N.c_float_p),
             array.size))
 
+    @_locked
     def _shapes(self):
         w = lib.clconv_conv2d_tensor(self._live(), 0)
         b = lib.clconv_conv2d_tensor(self._live(), 1)
@@ -572,15 +681,18 @@ class Conv2D:
 
 
 _default = None
+_default_lock = threading.Lock()
 
 
 def default_context() -> Context:
     """A context on the default device ($CLCONV_DEVICE, else the first GPU,
-    else the first device), made at the first use and kept."""
+    else the first device), made at the first use and kept (one for every
+    thread: its calls take its lock)."""
     global _default
-    if _default is None or _default._handle is None:
-        _default = Context()
-    return _default
+    with _default_lock:
+        if _default is None or _default._handle is None:
+            _default = Context()
+        return _default
 
 
 def corr2d(x: ArrayLike, k: ArrayLike) -> np.ndarray:

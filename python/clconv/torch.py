@@ -40,17 +40,25 @@ def get_context():
     return _core.default_context()
 
 
-def _numpy32(t):
-    return t.detach().to("cpu", torch.float32).contiguous().numpy()
+def _numpy32(t, name):
+    """t as a float32 NumPy array, refusing complex values and finite
+    values beyond float32's range (_core._float32_array)."""
+    if t.is_complex():
+        raise TypeError(f"{name} is complex ({t.dtype}): clconv computes on "
+                        "real numbers")
+    t = t.detach().to("cpu")
+    if t.dtype in (torch.float32, torch.float16, torch.bfloat16):
+        return t.to(torch.float32).contiguous().numpy()  # always in range
+    return _core._float32_array(name, t.numpy())
 
 
 def _pair(name, value):
-    if isinstance(value, int):
-        return (value, value)
-    value = tuple(int(v) for v in value)
-    if len(value) != 2:
-        raise ValueError(f"{name} takes an int or two, got {value!r}")
-    return value
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name} takes an int or two, got {value!r}")
+        return tuple(_core._integer(name, v) for v in value)
+    number = _core._integer(name, value)
+    return (number, number)
 
 
 def _padding(padding, kernel, dilation):
@@ -72,39 +80,86 @@ def _padding(padding, kernel, dilation):
 
 
 class _Conv2dFunction(torch.autograd.Function):
-    """y = conv2d(x, weight, bias) on a clconv context; dx, dW, db by
-    clconv's gradients."""
+    """y = conv2d(x, weight, bias) on a clconv context. Its gradients are
+    correlations again (_BackwardData, _BackwardWeight), each differentiable
+    in turn, so second derivatives (create_graph=True: a gradient penalty,
+    gradgradcheck) are right too."""
 
     @staticmethod
-    def forward(ctx, x, weight, bias, stride, padding, dilation, groups,
-                algo, context):
-        options = dict(padding=padding, stride=stride, dilation=dilation,
-                       groups=groups, algo=algo)
-        xn, wn = _numpy32(x), _numpy32(weight)
-        bn = None if bias is None else _numpy32(bias)
+    def forward(ctx, x, weight, bias, spec):
+        options, context = spec
+        xn, wn = _numpy32(x, "input"), _numpy32(weight, "weight")
+        bn = None if bias is None else _numpy32(bias, "bias")
         y = context.conv2d(xn, wn, bn, **options).numpy()
         ctx.save_for_backward(x, weight)
-        ctx.options, ctx.context, ctx.has_bias = options, context, bias is not None
+        ctx.spec, ctx.has_bias = spec, bias is not None
         return torch.from_numpy(y).to(x.dtype)
 
     @staticmethod
     def backward(ctx, grad_y):
         x, weight = ctx.saved_tensors
-        context, options = ctx.context, ctx.options
-        dy = _numpy32(grad_y)
         dx = dw = db = None
         if ctx.needs_input_grad[0]:
-            dx = context.conv2d_backward_data(dy, _numpy32(weight),
-                                              tuple(x.shape), **options)
-            dx = torch.from_numpy(dx.numpy()).to(x.dtype)
+            dx = _BackwardData.apply(grad_y, weight, tuple(x.shape), ctx.spec)
         if ctx.needs_input_grad[1]:
-            dw = context.conv2d_backward_weight(_numpy32(x), dy,
-                                                tuple(weight.shape), **options)
-            dw = torch.from_numpy(dw.numpy()).to(weight.dtype)
+            dw = _BackwardWeight.apply(x, grad_y, tuple(weight.shape),
+                                       ctx.spec)
         if ctx.has_bias and ctx.needs_input_grad[2]:
-            db = torch.from_numpy(context.conv2d_backward_bias(dy).numpy())
-            db = db.to(grad_y.dtype)
-        return dx, dw, db, None, None, None, None, None, None
+            db = grad_y.sum((0, 2, 3))  # differentiable as it is
+        return dx, dw, db, None
+
+
+class _BackwardData(torch.autograd.Function):
+    """dx = the input gradient of conv2d from dy and the weight: linear in
+    each, so its own gradients are conv2d(g, weight) for dy and the weight
+    gradient of input g and output gradient dy for the weight."""
+
+    @staticmethod
+    def forward(ctx, dy, weight, x_shape, spec):
+        options, context = spec
+        dx = context.conv2d_backward_data(_numpy32(dy, "grad_output"),
+                                          _numpy32(weight, "weight"), x_shape,
+                                          **options)
+        ctx.save_for_backward(dy, weight)
+        ctx.spec = spec
+        return torch.from_numpy(dx.numpy()).to(dy.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        dy, weight = ctx.saved_tensors
+        d_dy = d_weight = None
+        if ctx.needs_input_grad[0]:
+            d_dy = _Conv2dFunction.apply(g, weight, None, ctx.spec)
+        if ctx.needs_input_grad[1]:
+            d_weight = _BackwardWeight.apply(g, dy, tuple(weight.shape),
+                                             ctx.spec)
+        return d_dy, d_weight, None, None
+
+
+class _BackwardWeight(torch.autograd.Function):
+    """dW = the weight gradient of conv2d from x and dy: linear in each, so
+    its own gradients are the input gradient of dy with weight g for x and
+    conv2d(x, g) for dy."""
+
+    @staticmethod
+    def forward(ctx, x, dy, w_shape, spec):
+        options, context = spec
+        dw = context.conv2d_backward_weight(_numpy32(x, "input"),
+                                            _numpy32(dy, "grad_output"),
+                                            w_shape, **options)
+        ctx.save_for_backward(x, dy)
+        ctx.spec = spec
+        return torch.from_numpy(dw.numpy()).to(dy.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, dy = ctx.saved_tensors
+        d_x = d_dy = None
+        if ctx.needs_input_grad[0]:
+            d_x = _BackwardData.apply(dy, g, tuple(x.shape), ctx.spec)
+        if ctx.needs_input_grad[1]:
+            d_dy = _Conv2dFunction.apply(x, g, None, ctx.spec)
+        return d_x, d_dy, None, None
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
@@ -117,9 +172,11 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
     kernel = tuple(weight.shape[2:])
     dilation = _pair("dilation", dilation)
     padding = _padding(padding, kernel, dilation)
-    return _Conv2dFunction.apply(x, weight, bias, _pair("stride", stride),
-                                 padding, dilation, int(groups), algo,
-                                 context or get_context())
+    options = dict(padding=padding, stride=_pair("stride", stride),
+                   dilation=dilation,
+                   groups=_core._integer("groups", groups, 1), algo=algo)
+    return _Conv2dFunction.apply(x, weight, bias,
+                                 (options, context or get_context()))
 
 
 class Conv2d(torch.nn.Module):
@@ -142,6 +199,9 @@ class Conv2d(torch.nn.Module):
             raise NotImplementedError(
                 "clconv.torch.Conv2d keeps its parameters on the CPU (clconv "
                 f"runs them on its own device), not on {device!r}")
+        groups = _core._integer("groups", groups, 1)
+        in_channels = _core._integer("in_channels", in_channels, 1)
+        out_channels = _core._integer("out_channels", out_channels, 1)
         if in_channels % groups or out_channels % groups:
             raise ValueError("in_channels and out_channels must be divisible "
                              "by groups")

@@ -197,3 +197,66 @@ def test_prepare_then_specialized(ctx, tmp_path):
     assert np.allclose(y, want, rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError):
         clconv.Context(build="later")
+
+
+def test_bad_values_refused_by_name(ctx):
+    """What would be silently wrong is refused with the argument's name: a
+    shape beyond int64, a seed beyond uint64, a fractional padding, complex
+    data (its imaginary part would be dropped), float64 values beyond
+    float32's range (they would become infinite), groups of 0."""
+    with pytest.raises(ValueError, match=r"shape\[0\]"):
+        ctx.tensor(shape=(2**64,))
+    with pytest.raises(ValueError, match=r"shape\[1\]"):
+        ctx.tensor(shape=(2, -1))
+    with pytest.raises(TypeError, match="shape"):
+        ctx.tensor(shape=5)
+    with pytest.raises(ValueError, match="seed"):
+        clconv.Conv2D(ctx, 1, 2, seed=2**70)
+    with pytest.raises(TypeError, match="padding"):
+        ctx.conv2d(np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2)), padding=1.7)
+    with pytest.raises(TypeError, match="stride"):
+        ctx.conv2d(np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2)), stride="2")
+    with pytest.raises(TypeError, match="x is complex"):
+        ctx.conv2d(np.ones((1, 1, 4, 4)) * 1j, np.ones((1, 1, 2, 2)))
+    with pytest.raises(TypeError, match="data is complex"):
+        ctx.tensor(np.array([1 + 2j]))
+    with pytest.raises(ValueError, match="w holds 1e\\+300"):
+        ctx.conv2d(np.ones((1, 1, 4, 4)), np.full((1, 1, 2, 2), 1e300))
+    with pytest.raises(ValueError, match="groups"):
+        ctx.conv2d(np.ones((1, 2, 4, 4)), np.ones((2, 2, 2, 2)), groups=0)
+    # What stays allowed: infinities and NaN (IEEE values clconv carries),
+    # integers, and float64 within range.
+    y = ctx.conv2d(np.array([[[[np.inf, 1.0]]]]), np.ones((1, 1, 1, 1)))
+    assert np.isinf(y.numpy()[0, 0, 0, 0])
+    assert ctx.corr2d(np.arange(9).reshape(3, 3), [[1, -1]]).shape == (3, 2)
+
+
+def test_one_context_from_many_threads(ctx, ref):
+    """Eight threads share one context (as clconv.torch shares the default
+    one), each running forwards of its own problem and checking every
+    result against the reference: no crash, no wrong number."""
+    import threading
+
+    failures = []
+
+    def worker(seed):
+        rng = np.random.default_rng(seed)
+        try:
+            for _ in range(20):
+                h = int(rng.integers(3, 12))
+                x = rng.integers(-4, 5, size=(1, 2, h, h + 1)).astype(
+                    np.float32)
+                w = rng.integers(-2, 3, size=(3, 2, 2, 2)).astype(np.float32)
+                got = ctx.conv2d(x, w, padding=1).numpy()
+                want = ref.conv2d(x, w, padding=1).numpy()
+                if not np.array_equal(got, want):
+                    failures.append((seed, "differs"))
+        except Exception as e:  # noqa: BLE001 - collected for the assert
+            failures.append((seed, repr(e)))
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []

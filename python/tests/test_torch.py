@@ -118,3 +118,73 @@ def test_notebook_loop_learns_the_kernel():
     assert all(b < a for a, b in zip(losses, losses[1:]))
     assert torch.allclose(conv2d.weight.data.reshape(2),
                           torch.tensor([1.0, -1.0]), atol=0.05)
+
+
+def test_second_derivatives():
+    """Double backward: gradgradcheck passes (float32 inside, so finite
+    differences of 1e-3 within 1e-3), and a gradient penalty gives
+    PyTorch's w.grad (where the first-order-only bridge was off by
+    hundreds)."""
+    torch.manual_seed(1)
+    x = torch.randn(2, 2, 5, 6, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(4, 1, 3, 2, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(
+        lambda a, c, d: ct.conv2d(a, c, d, padding=(1, 0), stride=(2, 1),
+                                  groups=2),
+        (x, w, b), eps=1e-3, atol=1e-3, rtol=1e-3)
+
+    def penalty(conv):
+        xs = x.detach().clone().requires_grad_(True)
+        ws = w.detach().clone().requires_grad_(True)
+        y = conv(xs, ws, None, padding=1, groups=2)
+        (gx,) = torch.autograd.grad((y ** 2).sum(), xs, create_graph=True)
+        (y.sum() + (gx ** 2).sum()).backward()
+        return ws.grad
+
+    got = penalty(ct.conv2d)
+    want = penalty(torch.nn.functional.conv2d)
+    scale = want.abs().max().item()
+    assert (got - want).abs().max().item() <= 1e-5 * scale
+
+
+def test_bad_arguments_refused_by_name():
+    with pytest.raises(ValueError, match="groups"):
+        ct.Conv2d(2, 2, 3, groups=0)
+    with pytest.raises(TypeError, match="padding"):
+        ct.conv2d(torch.zeros(1, 1, 4, 4), torch.zeros(1, 1, 2, 2),
+                  padding=1.7)
+    with pytest.raises(TypeError, match="input is complex"):
+        ct.conv2d(torch.zeros(1, 1, 4, 4, dtype=torch.complex64),
+                  torch.zeros(1, 1, 2, 2))
+    with pytest.raises(ValueError, match="input holds 1e\\+300"):
+        ct.conv2d(torch.full((1, 1, 4, 4), 1e300, dtype=torch.float64),
+                  torch.zeros(1, 1, 2, 2, dtype=torch.float64))
+
+
+def test_threads_share_the_default_context():
+    """Four threads calling clconv.torch.conv2d on the shared context, as
+    the issue that found crashes did: every result equals PyTorch's."""
+    import threading
+
+    failures = []
+
+    def worker(seed):
+        g = torch.Generator().manual_seed(seed)
+        try:
+            for _ in range(40):
+                x = torch.randint(-3, 4, (2, 3, 9, 8), generator=g).float()
+                w = torch.randint(-2, 3, (4, 3, 3, 3), generator=g).float()
+                got = ct.conv2d(x, w, padding=1)
+                want = torch.nn.functional.conv2d(x, w, padding=1)
+                if not torch.equal(got, want):
+                    failures.append((seed, "differs"))
+        except Exception as e:  # noqa: BLE001 - collected for the assert
+            failures.append((seed, repr(e)))
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []

@@ -26,6 +26,19 @@ clconv_status clconv_mpi_allreduce(void *comm, double *data, size_t count);
  * others waiting. */
 int clconv_mpi_all_ok(MPI_Comm comm, int ok);
 
+/** Checks that every process of @p comm holds the same @p count items
+ * (texts NAME=VALUE such as "--epochs=10" or "input channels=3":
+ * everything that must match for the processes to train one model
+ * together). Each process must call it. @return 1 when they agree; else 0
+ * in every process, with the first item that differs in @p message (the
+ * same text in every process), for example "the processes differ in
+ * --epochs: rank 0 has 10, rank 1 has 3" (the first rank that differs from
+ * rank 0 is named). Items
+ * (at most 256) are compared by a 64-bit hash of each; only the first that
+ * differs travels as text (at most 127 bytes). */
+int clconv_mpi_agree(MPI_Comm comm, const char *const *items, int count,
+                     char *message, size_t message_size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,7 +14,9 @@ void cli_mpi_part_rows(int64_t n, int64_t *first, int64_t *rows) {
 
 #ifdef CLCONV_TOOL_MPI
 #include "clconv_mpi.h"
+#include "cli.h"
 
+#include <stdio.h>
 #include <time.h>
 
 static int started, rank, size = 1;
@@ -44,6 +46,18 @@ int cli_mpi_all_ok(int ok) {
   return started ? clconv_mpi_all_ok(MPI_COMM_WORLD, ok) : ok != 0;
 }
 
+int cli_mpi_agree(const char *const *items, int count) {
+  char message[1024];
+  if (!started || size < 2)
+    return 1;
+  if (clconv_mpi_agree(MPI_COMM_WORLD, items, count, message, sizeof message))
+    return 1;
+  if (rank == 0)
+    fprintf(stderr, "clconv %s: %s; every process stops\n", cli_command(),
+            message);
+  return 0;
+}
+
 void cli_mpi_quiet_barrier(void) {
   MPI_Request request;
   int done = 0;
@@ -69,6 +83,11 @@ int cli_mpi_rank(void) { return 0; }
 int cli_mpi_size(void) { return 1; }
 
 int cli_mpi_all_ok(int ok) { return ok != 0; }
+
+int cli_mpi_agree(const char *const *items, int count) {
+  (void)items, (void)count;
+  return 1;
+}
 
 void cli_mpi_quiet_barrier(void) {}
 

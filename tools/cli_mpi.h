@@ -26,6 +26,13 @@ void cli_mpi_part_rows(int64_t n, int64_t *first, int64_t *rows);
 /* @return 1 when @p ok is nonzero in every process (each must call it). */
 int cli_mpi_all_ok(int ok);
 
+/* Checks that every process holds the same @p count @p items (each must
+ * call it; clconv_mpi_agree). When they differ, rank 0 prints "clconv
+ * COMMAND: " and the first difference, naming the ranks, and every process
+ * gets 0, so that all stop together. @return 1 when they agree (always
+ * with one process). */
+int cli_mpi_agree(const char *const *items, int count);
+
 /* Waits until every process calls it, sleeping instead of polling (so that
  * a process timing alone has the cores to itself). */
 void cli_mpi_quiet_barrier(void);

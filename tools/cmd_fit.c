@@ -377,7 +377,7 @@ static void print_devices(fit_state *s, const int64_t x_dims[4]) {
  * by offset, a 2-D array or a picture (one image) going to rank 0 alone.
  * @return 0 on success. */
 static int load_part(const fit_options *o, const char *path, const char *what,
-                     int rank, int ranks, npy_array *a) {
+                     int rank, int ranks, npy_array *a, int64_t *total_rows) {
   npy_array probe;
   int64_t total = 0, first, rows;
   int probed = 0, ndim = 0;
@@ -393,6 +393,7 @@ static int load_part(const fit_options *o, const char *path, const char *what,
      * others. */
     if (cli_load_array("fit", path, what, 4, 2, o->gray, a) != 0)
       return -1;
+    *total_rows = ndim == 4 ? a->shape[0] : 1;
     if (rank > 0) {
       int64_t dims[4];
       cli_dims_4d(a, dims);
@@ -404,6 +405,7 @@ static int load_part(const fit_options *o, const char *path, const char *what,
     return 0;
   }
   cli_mpi_part_rows(total, &first, &rows);
+  *total_rows = total;
   if (npy_read_rows(path, first, rows, a, &total, err, sizeof err) != 0) {
     fprintf(stderr, "clconv fit: %s: %s\n", what, err);
     return -1;
@@ -411,18 +413,67 @@ static int load_part(const fit_options *o, const char *path, const char *what,
   return 0;
 }
 
+/* Under mpirun, every process must train the same model on the same data:
+ * the options that shape the training and the shapes of the whole input
+ * and target, as texts compared across the processes (cli_mpi_agree). The
+ * devices and the output files may differ (rank 0 alone writes). @return 1
+ * when every process agrees. */
+static int processes_agree(const fit_options *o, const npy_array *x,
+                           const npy_array *y, int64_t x_rows, int64_t y_rows) {
+  static const char *inits[] = {"pytorch", "uniform01"};
+  char text[20][96];
+  const char *items[20];
+  int n = 0;
+  const clconv_corr2d_params *p = &o->conv;
+  int64_t xd[4], yd[4];
+#define ITEM(...) snprintf(text[n++], sizeof text[0], __VA_ARGS__)
+  ITEM("clconv version=%s", clconv_version_string());
+  ITEM("--epochs=%ld", o->epochs);
+  ITEM("--lr=%.9g", (double)o->sgd.lr);
+  ITEM("--momentum=%.9g", (double)o->sgd.momentum);
+  ITEM("--weight-decay=%.9g", (double)o->sgd.weight_decay);
+  ITEM("--loss=%s", o->loss == CLCONV_REDUCTION_MEAN ? "mean" : "sum");
+  ITEM("--kernel=%lldx%lld", (long long)o->layer.kernel_h,
+       (long long)o->layer.kernel_w);
+  ITEM("--padding=%lld,%lld", (long long)p->pad_h, (long long)p->pad_w);
+  ITEM("--stride=%lld,%lld", (long long)p->stride_h, (long long)p->stride_w);
+  ITEM("--dilation=%lld,%lld", (long long)p->dilation_h,
+       (long long)p->dilation_w);
+  ITEM("--groups=%lld", (long long)p->groups);
+  ITEM("--algo=%s", clconv_algo_name(p->algo));
+  ITEM("--bias=%s", o->layer.bias ? "on" : "off");
+  ITEM("--init=%s", inits[o->layer.init == CLCONV_INIT_UNIFORM01]);
+  ITEM("--seed=%llu", (unsigned long long)o->layer.seed);
+  ITEM("--gray=%s", o->gray ? "on" : "off");
+  cli_dims_4d(x, xd);
+  cli_dims_4d(y, yd);
+  ITEM("--input shape=%lld rows of %lld x %lld x %lld", (long long)x_rows,
+       (long long)xd[1], (long long)xd[2], (long long)xd[3]);
+  ITEM("--target shape=%lld rows of %lld x %lld x %lld", (long long)y_rows,
+       (long long)yd[1], (long long)yd[2], (long long)yd[3]);
+#undef ITEM
+  for (int i = 0; i < n; i++)
+    items[i] = text[i];
+  return cli_mpi_agree(items, n);
+}
+
 int cmd_fit(int argc, char **argv) {
   fit_options o;
   npy_array x = {0}, y = {0};
   fit_state s;
   outputs out;
-  int64_t x_dims[4], y_dims[4], out_dims[4];
+  int64_t x_dims[4], y_dims[4], out_dims[4], x_rows = 0, y_rows = 0;
   int code = parse_options(argc, argv, &o), two_d = 0, ok = 1;
   const int rank = cli_mpi_rank(), ranks = cli_mpi_size();
   FILE *log = NULL;
   clconv_status status;
-  if (code >= 0)
+  if (code >= 0) {
+    /* Under mpirun the others wait in the agreement below: this process
+     * takes part, failing, so that they stop too. */
+    if (ranks > 1)
+      (void)cli_mpi_all_ok(0);
     return code;
+  }
   code = CLI_EXIT_FAILURE;
   memset(&s, 0, sizeof s);
 
@@ -440,8 +491,8 @@ int cmd_fit(int argc, char **argv) {
 
   /* Reads this process's data; the layer's output channels come from the
    * target. */
-  ok = ok && load_part(&o, o.input, "--input", rank, ranks, &x) == 0 &&
-       load_part(&o, o.target, "--target", rank, ranks, &y) == 0 &&
+  ok = ok && load_part(&o, o.input, "--input", rank, ranks, &x, &x_rows) == 0 &&
+       load_part(&o, o.target, "--target", rank, ranks, &y, &y_rows) == 0 &&
        cli_check_finite("fit", "--input", &x) == 0 &&
        cli_check_finite("fit", "--target", &y) == 0;
   if (ok) {
@@ -449,6 +500,21 @@ int cmd_fit(int argc, char **argv) {
     cli_dims_4d(&y, y_dims);
     two_d = x.ndim == 2 && y.ndim == 2 && o.layer.groups == 1;
     o.layer.out_channels = y_dims[1];
+  }
+
+  /* Under mpirun: every process read its data, and all train the same
+   * model on the same data; else all stop now, together. */
+  if (ranks > 1) {
+    if (!cli_mpi_all_ok(ok)) {
+      if (ok)
+        fprintf(stderr,
+                "clconv fit: rank %d of %d: another process failed; "
+                "stopping\n",
+                rank, ranks);
+      goto done;
+    }
+    if (!processes_agree(&o, &x, &y, x_rows, y_rows))
+      goto done;
   }
 
   /* On several devices or processes: replicas fed from the arrays in host

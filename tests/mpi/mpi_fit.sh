@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # mpi_fit.sh: `clconv fit` under mpiexec: 2 and 3 processes learn what one
 # process learns (within 1e-5, the start not being integral), rank 0 alone
-# writing the weights; a process that cannot open its device makes every
-# process stop with a message and a non-zero exit, within a bounded time,
-# and nothing is written.
+# writing the weights; a process that cannot open its device, processes
+# started with different options or data, and one with a bad command line
+# make every process stop with a message and a non-zero exit, within a
+# bounded time, and nothing is written.
 # usage: mpi_fit.sh MPIEXEC CLCONV   (Python 3 with NumPy makes the data)
 set -euo pipefail
 mpiexec=$1 clconv=$2
@@ -20,6 +21,8 @@ import numpy as np
 r = np.random.default_rng(7)
 np.save("x.npy", r.integers(-1, 2, (7, 2, 6, 5)).astype(np.float32))
 np.save("y.npy", r.uniform(-1, 1, (7, 3, 6, 5)).astype(np.float32))
+np.save("x_narrow.npy", r.integers(-1, 2, (7, 2, 6, 4)).astype(np.float32))
+np.save("y_narrow.npy", r.uniform(-1, 1, (7, 3, 6, 4)).astype(np.float32))
 PY
 fit=(fit --input x.npy --target y.npy --kernel 3x3 --padding 1 --bias
      --lr 0.01 --epochs 3 --loss mean)
@@ -61,4 +64,34 @@ timeout 60 "$mpiexec" -n 3 ./bad_rank.sh "$clconv" "${fit[@]}" \
 grep -q "rank 1 of 3): cannot open a device" bad.txt
 grep -q "another process failed; stopping" bad.txt
 [ ! -e bad.npy ]
-echo "mpi_fit: 2 and 3 processes as one; a failing rank stops them all"
+# Processes that would not train one model stop together (no hang, no
+# MPI_Allreduce error), the first difference named. Each case: the command
+# lines of rank 0 and rank 1, the message expected.
+stops_together() {
+  local name=$1 expected=$2
+  shift 2
+  local status=0
+  timeout 60 "$mpiexec" "$@" >"$name.txt" 2>&1 || status=$?
+  [ $status -ne 0 ] && [ $status -ne 124 ] || {
+    echo "FAIL $name: exit status $status"
+    cat "$name.txt"
+    exit 1
+  }
+  grep -qF -- "$expected" "$name.txt" || {
+    echo "FAIL $name: no '$expected'"
+    cat "$name.txt"
+    exit 1
+  }
+  [ ! -e stop.npy ]
+}
+stops_together epochs "the processes differ in --epochs: rank 0 has 3, rank 1 has 2" \
+  -n 1 "$clconv" "${fit[@]}" --weights-out stop.npy : \
+  -n 1 "$clconv" "${fit[@]}" --weights-out stop.npy --epochs 2
+stops_together width "the processes differ in --input shape: rank 0 has 7 rows of 2 x 6 x 5, rank 2 has 7 rows of 2 x 6 x 4" \
+  -n 2 "$clconv" "${fit[@]}" --weights-out stop.npy : \
+  -n 1 "$clconv" fit --input x_narrow.npy --target y_narrow.npy --kernel 3x3 \
+  --padding 1 --bias --lr 0.01 --epochs 3 --loss mean --weights-out stop.npy
+stops_together usage "another process failed; stopping" \
+  -n 1 "$clconv" "${fit[@]}" --weights-out stop.npy : \
+  -n 1 "$clconv" fit --input x.npy
+echo "mpi_fit: 2 and 3 processes as one; a failing rank, different options or data, a bad command line stop them all"

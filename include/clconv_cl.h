@@ -41,8 +41,12 @@ CLCONV_API clconv_status clconv_context_create_from_cl(
  * the application's @p buffer from byte @p offset on, without a copy. The
  * buffer must belong to the context's cl_context and hold them; @p offset
  * must be a multiple of the device's CL_DEVICE_MEM_BASE_ADDR_ALIGN (a
- * sub-buffer is made for it). The tensor retains the buffer; releasing the
- * tensor releases only that reference.
+ * sub-buffer is made for it, with the buffer's own access flags). The
+ * tensor retains the buffer; releasing the tensor releases only that
+ * reference. An op refuses (INVALID_ARGUMENT, naming the tensor) to write
+ * an output on a CL_MEM_READ_ONLY buffer, to read an input on a
+ * CL_MEM_WRITE_ONLY one, and to write an output whose bytes overlap an
+ * input's in one buffer.
  * @return OK, INVALID_ARGUMENT, WRONG_CONTEXT, TOO_LARGE, OPENCL_ERROR,
  *         OUT_OF_HOST_MEMORY. */
 CLCONV_API clconv_status clconv_tensor_wrap_cl(clconv_context *ctx,

@@ -4,7 +4,8 @@
  * an offset), the results agree with the reference backend, clconv's work
  * is ordered with the application's by events, and every application
  * object keeps its reference count and works after clconv is gone. Bad
- * objects are refused with a message. */
+ * objects, and buffers used against their access flags or shared between
+ * an input and an output, are refused with a message. */
 #include "clconv_cl.h"
 #include "support.h"
 
@@ -342,12 +343,96 @@ static void test_bad_objects(void) {
   app_close(&a);
 }
 
+/* Buffers used against their making: an output on a CL_MEM_READ_ONLY
+ * buffer, an input on a CL_MEM_WRITE_ONLY one (undefined behaviour in
+ * OpenCL), and an output wrapping bytes of the buffer an input wraps (the
+ * same bytes, or overlapping ones at an offset) are refused by name, and
+ * nothing is written; disjoint parts of one buffer work. */
+static void test_misused_buffers(void) {
+  enum { N = 16 * 16 };
+  const int64_t xd[4] = {1, 1, 16, 16}, wd[4] = {1, 1, 1, 1};
+  static float ones[N];
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  cl_uint align_bits = 0;
+  size_t unit, apart;
+  app a;
+  cl_int err;
+  cl_mem read_only, write_only, shared;
+  clconv_context *ctx = NULL;
+  clconv_tensor *x, *w, *y_ro, *x_wo, *y_same, *y_overlap, *y_apart;
+  float back[N];
+  for (int i = 0; i < N; i++)
+    ones[i] = 1.0f;
+  if (!app_open(&a))
+    return;
+  clGetDeviceInfo(a.device, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof align_bits,
+                  &align_bits, NULL);
+  unit = align_bits >= 8 ? align_bits / 8 : 128;  /* one alignment unit */
+  apart = (sizeof ones + unit - 1) / unit * unit; /* past x's bytes */
+  CU_ASSERT_EQUAL_FATAL(clconv_context_create_from_cl(
+                            a.context, a.device, a.queue, NULL, &ctx, NULL, 0),
+                        0);
+  read_only =
+      clCreateBuffer(a.context, CL_MEM_READ_ONLY, sizeof ones, NULL, &err);
+  write_only =
+      clCreateBuffer(a.context, CL_MEM_WRITE_ONLY, sizeof ones, NULL, &err);
+  shared = clCreateBuffer(a.context, CL_MEM_READ_WRITE, apart + sizeof ones,
+                          NULL, &err);
+  CU_ASSERT_FATAL(read_only != NULL && write_only != NULL && shared != NULL);
+  x = test_tensor(ctx, 4, xd, ones);
+  w = test_tensor(ctx, 4, wd, ones);
+  CU_ASSERT_EQUAL(clconv_tensor_wrap_cl(ctx, read_only, 0, 4, xd, &y_ro), 0);
+  CU_ASSERT_EQUAL(clconv_tensor_wrap_cl(ctx, write_only, 0, 4, xd, &x_wo), 0);
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_forward(ctx, &p, x, w, NULL, y_ro),
+                    CLCONV_STATUS_INVALID_ARGUMENT,
+                    "y wraps a buffer made CL_MEM_READ_ONLY");
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_forward(ctx, &p, x_wo, w, NULL, x),
+                    CLCONV_STATUS_INVALID_ARGUMENT,
+                    "x wraps a buffer made CL_MEM_WRITE_ONLY");
+  /* A read-only buffer still serves as an input. */
+  CU_ASSERT_EQUAL(clconv_tensor_write(y_ro, ones, N), 0);
+  /* x and the outputs on one buffer: the same bytes, overlapping bytes at
+   * one alignment unit's offset, then bytes of their own. */
+  clconv_tensor_release(x);
+  CU_ASSERT_EQUAL(clconv_tensor_wrap_cl(ctx, shared, 0, 4, xd, &x), 0);
+  CU_ASSERT_EQUAL(clconv_tensor_write(x, ones, N), 0);
+  CU_ASSERT_EQUAL(clconv_tensor_wrap_cl(ctx, shared, 0, 4, xd, &y_same), 0);
+  TEST_EXPECT_ERROR(ctx, clconv_corr2d_forward(ctx, &p, x, w, NULL, y_same),
+                    CLCONV_STATUS_INVALID_ARGUMENT,
+                    "y and x wrap overlapping bytes of one buffer");
+  if (unit < sizeof ones) {
+    CU_ASSERT_EQUAL(clconv_tensor_wrap_cl(ctx, shared, unit, 4, xd, &y_overlap),
+                    0);
+    TEST_EXPECT_ERROR(ctx,
+                      clconv_corr2d_forward(ctx, &p, x, w, NULL, y_overlap),
+                      CLCONV_STATUS_INVALID_ARGUMENT, "overlapping bytes");
+    clconv_tensor_release(y_overlap);
+  }
+  CU_ASSERT_EQUAL(clconv_tensor_wrap_cl(ctx, shared, apart, 4, xd, &y_apart),
+                  0);
+  CU_ASSERT_EQUAL(clconv_corr2d_forward(ctx, &p, x, w, NULL, y_apart), 0);
+  CU_ASSERT_EQUAL(clconv_tensor_read(y_apart, back, N), 0);
+  CU_ASSERT(back[0] == 1.0f && back[N - 1] == 1.0f);
+  clconv_tensor_release(y_apart);
+  clconv_tensor_release(y_same);
+  clconv_tensor_release(x_wo);
+  clconv_tensor_release(y_ro);
+  clconv_tensor_release(w);
+  clconv_tensor_release(x);
+  clconv_context_release(ctx);
+  clReleaseMemObject(shared);
+  clReleaseMemObject(write_only);
+  clReleaseMemObject(read_only);
+  app_close(&a);
+}
+
 int main(void) {
   static const test_case tests[] = {
       {"ops on the application's buffers", test_ops_on_app_buffers},
       {"one reference taken, one given back", test_references},
       {"events order clconv with the application", test_events},
       {"bad objects are refused", test_bad_objects},
+      {"read-only, write-only and shared buffers", test_misused_buffers},
   };
   clconv_context_release(test_open_device());
   return test_run_suite("interop", tests, sizeof tests / sizeof tests[0]);

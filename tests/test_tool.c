@@ -702,6 +702,110 @@ static void test_selftest(void) {
   CU_ASSERT_EQUAL(tool("selftest --quick --json"), 2);
 }
 
+#ifdef CLCONV_TOOL_IMAGES
+/* Pictures meant to hurt: a PNG header of 20000 x 20000 pixels (a
+ * decompression bomb: refused from its header, at once), a picture larger
+ * than CLCONV_MAX_PIXELS, a BMP cut short (stb_image would fill it with
+ * zeros), a .npy whose header holds an escape sequence (never printed
+ * raw), a PNG read through a FIFO (read whole, no seek), four channels
+ * into a .jpg (would drop the alpha) and a read-only output (kept). */
+static void test_hostile_pictures(void) {
+  static const unsigned char bomb[] = {
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
+      0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x4e, 0x20, 0x00, 0x00, 0x4e, 0x20,
+      0x08, 0x00, 0x00, 0x00, 0x00, 0xc6, 0x1b, 0x19, 0xe5, 0x00, 0x00, 0x00,
+      0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+  static const char evil_header[] =
+      "\x93NUMPY\x01\x00\x46\x00{'descr': '\x1b[31m', 'fortran_order': "
+      "False, 'shape': (1,), }          \n";
+  float rgba[4 * 5 * 6];
+  const int64_t rgba_s[4] = {1, 4, 5, 6}, id4_s[4] = {4, 1, 1, 1};
+  const int64_t rgb_s[4] = {1, 3, 40, 50}, id3_s[4] = {3, 1, 1, 1};
+  const float ones[4] = {1, 1, 1, 1};
+  static float rgb[3 * 40 * 50];
+  unsigned char bmp[8192];
+  long n;
+  FILE *f;
+  for (size_t i = 0; i < sizeof rgba / sizeof *rgba; i++)
+    rgba[i] = (float)(i % 7) / 6.0f;
+  for (size_t i = 0; i < sizeof rgb / sizeof *rgb; i++)
+    rgb[i] = (float)(i % 11) / 10.0f;
+  write_npy("hp_rgba.npy", 4, rgba_s, rgba);
+  write_npy("hp_id4.npy", 4, id4_s, ones);
+  write_npy("hp_rgb.npy", 4, rgb_s, rgb);
+  write_npy("hp_id3.npy", 4, id3_s, ones);
+  f = fopen("hp_bomb.png", "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fwrite(bomb, 1, sizeof bomb, f);
+  fclose(f);
+  CU_ASSERT_EQUAL(tool("run --input hp_bomb.png --weight hp_id4.npy --output "
+                       "hp_out.npy"),
+                  1);
+  CU_ASSERT(stderr_has("hp_bomb.png is 20000 x 20000 pixels, more than the "
+                       "67108864 this clconv decodes (set CLCONV_MAX_PIXELS"));
+  CU_ASSERT_EQUAL(tool("run --input hp_rgba.npy --weight hp_id4.npy --groups 4 "
+                       "--output hp_rgba.png"),
+                  0);
+  setenv("CLCONV_MAX_PIXELS", "29", 1);
+  CU_ASSERT_EQUAL(tool("run --input hp_rgba.png --weight hp_id4.npy --groups 4 "
+                       "--output hp_out.npy"),
+                  1);
+  CU_ASSERT(stderr_has("is 6 x 5 pixels, more than the 29 this clconv"));
+  setenv("CLCONV_MAX_PIXELS", "30", 1);
+  CU_ASSERT_EQUAL(tool("run --input hp_rgba.png --weight hp_id4.npy --groups 4 "
+                       "--output hp_out.npy"),
+                  0);
+  unsetenv("CLCONV_MAX_PIXELS");
+  /* A FIFO: the PNG arrives through a pipe, as from another program. */
+  CU_ASSERT_EQUAL(system("rm -f hp_fifo.png && mkfifo hp_fifo.png && "
+                         "(cat hp_rgba.png > hp_fifo.png &)"),
+                  0);
+  CU_ASSERT_EQUAL(tool("run --input hp_fifo.png --weight hp_id4.npy --groups 4 "
+                       "--output hp_fifo.npy"),
+                  0);
+  CU_ASSERT_EQUAL(tool("run --input hp_rgba.npy --weight hp_id4.npy --groups 4 "
+                       "--output hp_rgba.jpg"),
+                  1);
+  CU_ASSERT(stderr_has("four channels (with alpha) are written as .png only"));
+  CU_ASSERT_FALSE(file_exists("hp_rgba.jpg"));
+  /* A BMP cut after 5000 of its 6134 bytes (54 of header, 40 rows of 150
+   * bytes padded to 152). */
+  CU_ASSERT_EQUAL(tool("run --input hp_rgb.npy --weight hp_id3.npy --groups 3 "
+                       "--output hp_full.bmp --scale clip"),
+                  0);
+  n = read_bytes("hp_full.bmp", bmp, sizeof bmp);
+  CU_ASSERT_EQUAL_FATAL(n, 54 + 40 * 152);
+  f = fopen("hp_cut.bmp", "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fwrite(bmp, 1, 5000, f);
+  fclose(f);
+  CU_ASSERT_EQUAL(tool("run --input hp_cut.bmp --weight hp_id3.npy --groups 3 "
+                       "--output hp_out.npy"),
+                  1);
+  CU_ASSERT(stderr_has("hp_cut.bmp is a truncated BMP: 5000 bytes where its "
+                       "header promises 6134"));
+  f = fopen("hp_evil.npy", "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fwrite(evil_header, 1, sizeof evil_header - 1, f);
+  fwrite(ones, 1, 4, f);
+  fclose(f);
+  CU_ASSERT_EQUAL(tool("run --input hp_evil.npy --weight hp_evil.npy --output "
+                       "hp_out.npy"),
+                  1);
+  CU_ASSERT(stderr_has("'?[31m'"));
+  n = read_bytes("tool_stderr.txt", bmp, sizeof bmp);
+  CU_ASSERT(n > 0 && memchr(bmp, 0x1b, (size_t)n) == NULL);
+  /* An output someone made read-only stays as it is. */
+  CU_ASSERT_EQUAL(system("cp hp_id4.npy hp_readonly.npy && chmod 444 "
+                         "hp_readonly.npy"),
+                  0);
+  CU_ASSERT_EQUAL(tool("run --input hp_rgba.npy --weight hp_id4.npy --groups 4 "
+                       "--output hp_readonly.npy"),
+                  1);
+  CU_ASSERT(stderr_has("hp_readonly.npy exists and is read-only; refusing"));
+}
+#endif
+
 int main(void) {
   static const test_case tests[] = {
       {"run: notebook corr2d", test_run_notebook},
@@ -724,6 +828,7 @@ int main(void) {
       {"fit --devices", test_fit_devices},
 #ifdef CLCONV_TOOL_IMAGES
       {"pictures in and out", test_pictures},
+      {"hostile pictures refused", test_hostile_pictures},
 #endif
   };
   clconv_context_release(test_open_device());

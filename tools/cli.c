@@ -323,6 +323,13 @@ int cli_is_help(const char *arg) {
   return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
+char *cli_printable(char *text) {
+  for (char *c = text; *c != '\0'; c++)
+    if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+      *c = '?';
+  return text;
+}
+
 int cli_load_array(const char *command, const char *path, const char *what,
                    int rank_a, int rank_b, int gray, npy_array *a) {
   char err[512];
@@ -335,13 +342,13 @@ int cli_load_array(const char *command, const char *path, const char *what,
       return -1;
     }
     if (image_read(path, gray, a, err, sizeof err) != 0) {
-      fprintf(stderr, "clconv %s: %s: %s\n", command, what, err);
+      fprintf(stderr, "clconv %s: %s: %s\n", command, what, cli_printable(err));
       return -1;
     }
     return 0;
   }
   if (npy_read(path, a, err, sizeof err) != 0) {
-    fprintf(stderr, "clconv %s: %s: %s\n", command, what, err);
+    fprintf(stderr, "clconv %s: %s: %s\n", command, what, cli_printable(err));
     return -1;
   }
   if (a->ndim != rank_a && a->ndim != rank_b) {

@@ -126,6 +126,10 @@ int cli_check_finite(const char *command, const char *what,
 int cli_load_array(const char *command, const char *path, const char *what,
                    int rank_a, int rank_b, int gray, struct npy_array *a);
 
+/* Replaces in place every byte of @p text that is not printable ASCII by
+ * '?' (what a file said, before it reaches a terminal). @return text. */
+char *cli_printable(char *text);
+
 /* Writes @p data of @p shape to @p file: an image when @p path names one
  * (scaled by @p scale, an image_scale), else .npy; prints the error on
  * failure. @return 0 on success. */

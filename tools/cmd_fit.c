@@ -407,7 +407,7 @@ static int load_part(const fit_options *o, const char *path, const char *what,
   cli_mpi_part_rows(total, &first, &rows);
   *total_rows = total;
   if (npy_read_rows(path, first, rows, a, &total, err, sizeof err) != 0) {
-    fprintf(stderr, "clconv fit: %s: %s\n", what, err);
+    fprintf(stderr, "clconv fit: %s: %s\n", what, cli_printable(err));
     return -1;
   }
   return 0;

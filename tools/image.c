@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,16 @@ int image_is_path(const char *path) {
     if (strcmp(ext, known[i]) == 0)
       return 1;
   return 0;
+}
+
+long long image_max_pixels(void) {
+  const char *text = getenv("CLCONV_MAX_PIXELS");
+  char *end = NULL;
+  long long n;
+  if (text == NULL || text[0] == '\0')
+    return IMAGE_DEFAULT_MAX_PIXELS;
+  n = strtoll(text, &end, 10);
+  return end != text && *end == '\0' && n > 0 ? n : IMAGE_DEFAULT_MAX_PIXELS;
 }
 
 int image_parse_scale(const char *text, image_scale *out) {
@@ -81,23 +92,121 @@ int image_write(FILE *file, const char *path, int ndim, const int64_t *shape,
 
 int image_supported(void) { return 1; }
 
+#define IMAGE_MAX_FILE_BYTES ((size_t)1 << 30)
+
+/* Reads all of @p file (a FIFO and a pipe too) into a new buffer.
+ * @return it, or NULL (*size 0: out of memory or a read error; else
+ * larger than the limit). */
+static unsigned char *read_all(FILE *file, size_t *size) {
+  size_t capacity = 1 << 16, used = 0;
+  unsigned char *data = malloc(capacity), *grown;
+  while (data != NULL) {
+    used += fread(data + used, 1, capacity - used, file);
+    if (used < capacity)
+      break;
+    if (capacity >= IMAGE_MAX_FILE_BYTES) {
+      free(data);
+      *size = capacity;
+      return NULL;
+    }
+    grown = realloc(data, capacity * 2);
+    if (grown == NULL)
+      free(data);
+    data = grown;
+    capacity *= 2;
+  }
+  if (data == NULL || ferror(file)) {
+    free(data);
+    *size = 0;
+    return NULL;
+  }
+  *size = used;
+  return data;
+}
+
+static uint32_t le32(const unsigned char *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+
+/* For an uncompressed BMP, the bytes its header promises (the pixel data's
+ * offset and its rows, each padded to 4 bytes); 0 when it is not one or
+ * the header does not say. stb_image reads a short file's missing pixels
+ * as zeros, so the length is checked here. */
+static uint64_t bmp_expected_bytes(const unsigned char *d, size_t size) {
+  uint32_t header, compression, bits, offset;
+  int64_t width, height;
+  if (size < 54 || d[0] != 'B' || d[1] != 'M')
+    return 0;
+  offset = le32(d + 10);
+  header = le32(d + 14);
+  if (header < 40)
+    return 0; /* the old OS/2 header: left to stb_image */
+  width = (int32_t)le32(d + 18);
+  height = (int32_t)le32(d + 22);
+  bits = (uint32_t)d[28] | (uint32_t)d[29] << 8;
+  compression = le32(d + 30);
+  if ((compression != 0 && compression != 3) || width <= 0 || bits == 0)
+    return 0; /* run-length encoded: its length is not fixed */
+  if (height < 0)
+    height = -height;
+  return (uint64_t)offset +
+         (((uint64_t)width * bits + 31) / 32) * 4 * (uint64_t)height;
+}
+
 int image_read(const char *path, int gray, npy_array *out, char *err,
                size_t err_size) {
   const int wanted = gray ? 1 : 0;
   int w = 0, h = 0, channels = 0, deep;
   void *pixels;
-  size_t count;
+  size_t count, size;
+  unsigned char *bytes;
+  uint64_t promised;
   FILE *file = fopen(path, "rb");
   memset(out, 0, sizeof *out);
   if (file == NULL) {
     snprintf(err, err_size, "cannot open %s", path);
     return -1;
   }
-  deep = stbi_is_16_bit_from_file(file);
-  pixels = deep
-               ? (void *)stbi_load_from_file_16(file, &w, &h, &channels, wanted)
-               : (void *)stbi_load_from_file(file, &w, &h, &channels, wanted);
+  bytes = read_all(file, &size);
   fclose(file);
+  if (bytes == NULL) {
+    snprintf(err, err_size,
+             size > 0 ? "%s is larger than 1 GiB: not read as a picture"
+                      : "cannot read %s",
+             path);
+    return -1;
+  }
+  if (size > (size_t)INT32_MAX ||
+      !stbi_info_from_memory(bytes, (int)size, &w, &h, &channels)) {
+    free(bytes);
+    snprintf(err, err_size, "%s is not an image stb_image can read (%s)", path,
+             stbi_failure_reason());
+    return -1;
+  }
+  if ((long long)w * (long long)h > image_max_pixels()) {
+    free(bytes);
+    snprintf(err, err_size,
+             "%s is %d x %d pixels, more than the %lld this clconv decodes "
+             "(set CLCONV_MAX_PIXELS to allow more)",
+             path, w, h, image_max_pixels());
+    return -1;
+  }
+  promised = bmp_expected_bytes(bytes, size);
+  if (promised > size) {
+    free(bytes);
+    snprintf(err, err_size,
+             "%s is a truncated BMP: %zu bytes where its header promises "
+             "%llu",
+             path, size, (unsigned long long)promised);
+    return -1;
+  }
+  deep = stbi_is_16_bit_from_memory(bytes, (int)size);
+  pixels = deep ? (void *)stbi_load_16_from_memory(bytes, (int)size, &w, &h,
+                                                   &channels, wanted)
+                : (void *)stbi_load_from_memory(bytes, (int)size, &w, &h,
+                                                &channels, wanted);
+  free(bytes);
   if (pixels == NULL) {
     snprintf(err, err_size, "%s is not an image stb_image can read (%s)", path,
              stbi_failure_reason());
@@ -174,6 +283,14 @@ int image_write(FILE *file, const char *path, int ndim, const int64_t *shape,
              "as .npy)");
     return -1;
   }
+  extension(path, ext, sizeof ext);
+  if (c == 4 && strcmp(ext, "png") != 0) {
+    snprintf(err, err_size,
+             "four channels (with alpha) are written as .png only (.%s "
+             "would drop the alpha)",
+             ext);
+    return -1;
+  }
   /* The scale: see image.h. */
   for (size_t i = 0; i < (size_t)c * plane; i++) {
     const double v = data[i];
@@ -201,7 +318,6 @@ int image_write(FILE *file, const char *path, int ndim, const int64_t *shape,
     for (size_t i = 0; i < plane; i++)
       pixels[i * (size_t)c + (size_t)k] =
           to_byte(data[(size_t)k * plane + i], scale, lo, span);
-  extension(path, ext, sizeof ext);
   out.file = file;
   out.failed = 0;
   if (strcmp(ext, "png") == 0) {

@@ -137,6 +137,16 @@ static int check_one(outputs *o, int i, file_id *ids,
                   "%s %s exists and is not a regular file (a folder, device "
                   "or pipe); refusing to replace it",
                   option, path);
+#ifndef _WIN32
+  /* The file is replaced by a rename, which a read-only file or one of
+   * another user does not stop in a folder we may write: refused, as the
+   * owner meant it to stay. */
+  if (ids[i].exists &&
+      (ids[i].st.st_uid != geteuid() || (ids[i].st.st_mode & S_IWUSR) == 0))
+    return refuse(
+        o, "%s %s exists and is %s; refusing to replace it", option, path,
+        ids[i].st.st_uid != geteuid() ? "another user's" : "read-only");
+#endif
   for (int j = 0; j < i; j++)
     if (strcmp(o->items[j].path, "-") != 0 && same_file(&ids[i], &ids[j]))
       return refuse(o, "%s and %s name the same file, %s", o->items[j].option,

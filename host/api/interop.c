@@ -179,12 +179,24 @@ clconv_status clconv_tensor_wrap_cl(clconv_context *ctx, cl_mem buffer,
     clconv_tensor_release(t);
     return status;
   }
+  /* Where its bytes lie in the whole buffer, and how kernels may use it. */
+  {
+    size_t sub_offset = 0;
+    cl_mem_flags flags = 0;
+    if (parent != NULL)
+      (void)clGetMemObjectInfo(buffer, CL_MEM_OFFSET, sizeof sub_offset,
+                               &sub_offset, NULL);
+    (void)clGetMemObjectInfo(buffer, CL_MEM_FLAGS, sizeof flags, &flags, NULL);
+    t->base = parent != NULL ? parent : buffer;
+    t->base_offset = sub_offset + offset;
+    t->access = flags & (CL_MEM_READ_ONLY | CL_MEM_WRITE_ONLY);
+  }
   if (t->bytes > 0 && offset == 0) {
     (void)clRetainMemObject(buffer);
     t->mem = buffer;
   } else if (t->bytes > 0) {
     const cl_buffer_region region = {offset, t->bytes};
-    t->mem = clCreateSubBuffer(buffer, CL_MEM_READ_WRITE,
+    t->mem = clCreateSubBuffer(buffer, 0, /* the buffer's own access */
                                CL_BUFFER_CREATE_TYPE_REGION, &region, &err);
     if (t->mem == NULL || err != CL_SUCCESS) {
       t->mem = NULL;

@@ -251,6 +251,9 @@ clconv_status clconv_corr2d_backward_bias(clconv_context *ctx,
   CLCONV_FORWARD_IF_ERROR(clconv__context_enter(ctx, fn));
   CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, dy, 4, fn, "dy"));
   CLCONV_FORWARD_IF_ERROR(clconv__tensor_check(ctx, db, 1, fn, "db"));
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check_distinct(
+      ctx, fn, db, "db", (const clconv_tensor *const[]){dy},
+      (const char *const[]){"dy"}, 1));
   CLCONV_RETURN_IF(ctx, db->dims[0] != dy->dims[1],
                    CLCONV_STATUS_SHAPE_MISMATCH,
                    "%s: db has %lld elements but dy has %lld channels", fn,

@@ -29,6 +29,8 @@ clconv_status clconv_tensor_fill_uniform(clconv_tensor *t, float lo, float hi,
   CLCONV_RETURN_IF(ctx, !isfinite(scale), CLCONV_STATUS_INVALID_ARGUMENT,
                    "%s: hi - lo overflows float (lo %g, hi %g)", fn, (double)lo,
                    (double)hi);
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__tensor_check_distinct(ctx, fn, t, "t", NULL, NULL, 0));
   if (t->count == 0)
     return CLCONV_STATUS_OK;
   if (ctx->is_reference) {

@@ -171,8 +171,9 @@ clconv_status clconv_sgd_step(clconv_context *ctx, const clconv_sgd_params *p,
       clconv__tensor_check(ctx, grad, grad->rank, fn, "grad"));
   CLCONV_FORWARD_IF_ERROR(
       clconv__tensor_check_same_dims(ctx, fn, param, "param", grad, "grad"));
-  CLCONV_RETURN_IF(ctx, param == grad, CLCONV_STATUS_INVALID_ARGUMENT,
-                   "%s: param must not be the same tensor as grad", fn);
+  CLCONV_FORWARD_IF_ERROR(clconv__tensor_check_distinct(
+      ctx, fn, param, "param", (const clconv_tensor *const[]){grad},
+      (const char *const[]){"grad"}, 1));
   if (k.use_momentum) {
     CLCONV_RETURN_IF(ctx, buf == NULL, CLCONV_STATUS_INVALID_ARGUMENT,
                      "%s: momentum_buffer is NULL but momentum is %g", fn,

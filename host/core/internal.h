@@ -110,6 +110,13 @@ struct clconv_tensor {
   size_t bytes; /* count * sizeof(float) */
   float *host;  /* reference backend storage */
   cl_mem mem;   /* OpenCL storage; NULL for an empty tensor */
+  /* A tensor on an application's buffer (clconv_tensor_wrap_cl): the whole
+   * buffer its bytes lie in and where, to find tensors that share storage,
+   * and the buffer's CL_MEM_READ_ONLY / CL_MEM_WRITE_ONLY flags (kernels
+   * may not write the one or read the other). NULL and 0 otherwise. */
+  cl_mem base;
+  size_t base_offset;
+  cl_mem_flags access;
 };
 
 #endif

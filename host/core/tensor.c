@@ -206,17 +206,53 @@ clconv_status clconv__tensor_download(const clconv_tensor *t, float **out) {
   return CLCONV_STATUS_OK;
 }
 
+/* 1 when @p a and @p b are one tensor or wrap overlapping bytes of one
+ * buffer. */
+static int shares_storage(const clconv_tensor *a, const clconv_tensor *b) {
+  cl_mem base_a, base_b;
+  size_t at_a, at_b;
+  if (a == b)
+    return 1;
+  if (a->bytes == 0 || b->bytes == 0)
+    return 0;
+  base_a = a->base != NULL ? a->base : a->mem;
+  base_b = b->base != NULL ? b->base : b->mem;
+  at_a = a->base != NULL ? a->base_offset : 0;
+  at_b = b->base != NULL ? b->base_offset : 0;
+  return base_a != NULL && base_a == base_b && at_a < at_b + b->bytes &&
+         at_b < at_a + a->bytes;
+}
+
 clconv_status clconv__tensor_check_distinct(clconv_context *ctx, const char *fn,
                                             const clconv_tensor *out,
                                             const char *out_name,
                                             const clconv_tensor *const *inputs,
                                             const char *const *names,
                                             int count) {
-  for (int i = 0; i < count; i++)
-    CLCONV_RETURN_IF(ctx, inputs[i] != NULL && inputs[i] == out,
-                     CLCONV_STATUS_INVALID_ARGUMENT,
+  if (out == NULL)
+    return CLCONV_STATUS_OK; /* the caller's own check names it */
+  CLCONV_RETURN_IF(ctx, (out->access & CL_MEM_READ_ONLY) != 0,
+                   CLCONV_STATUS_INVALID_ARGUMENT,
+                   "%s: %s wraps a buffer made CL_MEM_READ_ONLY, which "
+                   "kernels may not write; wrap a CL_MEM_READ_WRITE buffer",
+                   fn, out_name);
+  for (int i = 0; i < count; i++) {
+    if (inputs[i] == NULL)
+      continue;
+    CLCONV_RETURN_IF(ctx, inputs[i] == out, CLCONV_STATUS_INVALID_ARGUMENT,
                      "%s: %s must not be the same tensor as %s", fn, out_name,
                      names[i]);
+    CLCONV_RETURN_IF(ctx, shares_storage(inputs[i], out),
+                     CLCONV_STATUS_INVALID_ARGUMENT,
+                     "%s: %s and %s wrap overlapping bytes of one buffer; an "
+                     "output must not share storage with an input",
+                     fn, out_name, names[i]);
+    CLCONV_RETURN_IF(ctx, (inputs[i]->access & CL_MEM_WRITE_ONLY) != 0,
+                     CLCONV_STATUS_INVALID_ARGUMENT,
+                     "%s: %s wraps a buffer made CL_MEM_WRITE_ONLY, which "
+                     "kernels may not read; wrap a CL_MEM_READ_WRITE buffer",
+                     fn, names[i]);
+  }
   return CLCONV_STATUS_OK;
 }
 

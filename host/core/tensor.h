@@ -17,7 +17,9 @@ clconv_status clconv__tensor_check(clconv_context *ctx, const clconv_tensor *t,
 
 /* Fails when output @p out (named @p out_name) is the same tensor as any of
  * the @p count inputs in @p inputs (NULL entries are skipped), named by
- * @p names. */
+ * @p names, or wraps bytes of an application's buffer that one of them
+ * wraps too; when @p out wraps a CL_MEM_READ_ONLY buffer; when an input
+ * wraps a CL_MEM_WRITE_ONLY one. */
 clconv_status clconv__tensor_check_distinct(clconv_context *ctx, const char *fn,
                                             const clconv_tensor *out,
                                             const char *out_name,

@@ -102,7 +102,12 @@ int cli_open_context_build(const char *device, int build,
             current_command, clconv_status_name(status), message);
     return -1;
   }
-  cache_on = clconv_context_cache_dir(*ctx) != NULL;
+  {
+    clconv_device_info info;
+    if (clconv_context_device(*ctx, &info) == CLCONV_STATUS_OK &&
+        info.type != CLCONV_DEVICE_TYPE_REFERENCE) /* it has no programs */
+      cache_on = clconv_context_cache_dir(*ctx) != NULL;
+  }
   cli_print_notes(*ctx); /* what opening it decided (a cache refused) */
   return 0;
 }

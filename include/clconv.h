@@ -100,7 +100,9 @@ CLCONV_API size_t clconv_struct_layout(const char *struct_name,
   X(VERIFY_MISMATCH, 13, "a result differs from the reference backend")        \
   X(WRONG_CONTEXT, 14, "a tensor belongs to another context")                  \
   /* an OpenCL version before 1.2, no compiler, not available */               \
-  X(DEVICE_UNSUPPORTED, 15, "the device lacks what clconv needs")
+  X(DEVICE_UNSUPPORTED, 15, "the device lacks what clconv needs")              \
+  /* a self-check found every device path of an op wrong (New in 0.5) */       \
+  X(DEVICE_MISCOMPUTES, 16, "the device computes this op wrong on every path")
 
 #define CLCONV__STATUS_ENUM(name, value, text) CLCONV_STATUS_##name = value,
 typedef enum clconv_status {
@@ -229,6 +231,13 @@ typedef struct clconv_context_options {
   void (*on_build)(void *user, const char *source, const char *device,
                    double seconds, int done);
   void *on_build_user;
+  /* 1: the first time a kernel path runs a pass of a problem on this
+   * device, a sample of its result is compared with the reference; a path
+   * found wrong is quarantined (the verdict kept in the disk cache) and the
+   * generic kernels compute it instead (docs/design.md, "Self checks").
+   * 0: never. Default CLCONV_FROM_ENVIRONMENT: on unless CLCONV_SELF_CHECK
+   * is 0. (New in 0.5.) */
+  int self_check;
 } clconv_context_options;
 
 /* How a context builds the kernels of a problem it has not met before

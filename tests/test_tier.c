@@ -233,6 +233,132 @@ static void test_mutation_caught(void) {
   test_remove_folder(dir);
 }
 
+/* A context in @p mode with self-checks on and verify mode off, on kernel
+ * folder @p kernel_dir (NULL: the embedded sources) and cache @p cache. */
+static clconv_context *open_checked(int mode, const char *kernel_dir,
+                                    const char *cache) {
+  clconv_context_options o = clconv_context_options_default();
+  clconv_context *ctx = NULL;
+  o.build = mode;
+  o.verify = 0;
+  o.self_check = 1;
+  o.kernel_dir = kernel_dir;
+  o.cache = 1;
+  o.cache_dir = cache;
+  CU_ASSERT_EQUAL_FATAL(clconv_context_create(&o, &ctx, NULL, 0),
+                        CLCONV_STATUS_OK);
+  return ctx;
+}
+
+/* A forward of small integers (exact in float) on @p ctx, 4 channels of
+ * 16 x 16 into 8 with 3 x 3 taps and padding 1 (the blocked kernel's full
+ * vectors), compared with the reference. @return the op's status; *right
+ * is 1 when it succeeded and agrees bit for bit. */
+static clconv_status integer_forward(clconv_context *ctx, int *right) {
+  const int64_t xd[4] = {1, 4, 16, 16}, wd[4] = {8, 4, 3, 3};
+  static float x[4 * 16 * 16], w[8 * 4 * 9], y[8 * 16 * 16], want[8 * 16 * 16];
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  clconv_context *ref = test_open_reference();
+  clconv_tensor *tx, *tw, *ty;
+  clconv_status status;
+  test_rng r = {test_seed() + 808};
+  p.pad_h = p.pad_w = 1;
+  for (size_t i = 0; i < sizeof x / sizeof *x; i++)
+    x[i] = (float)test_int(&r, -3, 3);
+  for (size_t i = 0; i < sizeof w / sizeof *w; i++)
+    w[i] = (float)test_int(&r, -2, 2);
+  tx = test_tensor(ref, 4, xd, x);
+  tw = test_tensor(ref, 4, wd, w);
+  ty = test_tensor(ref, 4, (const int64_t[4]){1, 8, 16, 16}, NULL);
+  CU_ASSERT_EQUAL(clconv_corr2d_forward(ref, &p, tx, tw, NULL, ty), 0);
+  CU_ASSERT_EQUAL(clconv_tensor_read(ty, want, 8 * 16 * 16), 0);
+  clconv_tensor_release(ty);
+  clconv_tensor_release(tw);
+  clconv_tensor_release(tx);
+  clconv_context_release(ref);
+  tx = test_tensor(ctx, 4, xd, x);
+  tw = test_tensor(ctx, 4, wd, w);
+  ty = test_tensor(ctx, 4, (const int64_t[4]){1, 8, 16, 16}, NULL);
+  status = clconv_corr2d_forward(ctx, &p, tx, tw, NULL, ty);
+  *right = status == CLCONV_STATUS_OK &&
+           clconv_tensor_read(ty, y, 8 * 16 * 16) == CLCONV_STATUS_OK &&
+           memcmp(y, want, sizeof y) == 0;
+  clconv_tensor_release(ty);
+  clconv_tensor_release(tw);
+  clconv_tensor_release(tx);
+  return status;
+}
+
+/* Self-checks: a specialized forward planted wrong (its full vectors
+ * stored plus one) is caught on first use, quarantined and replaced by
+ * the generic kernels (the right answer, a note), and not checked again;
+ * with the library's own kernels the first context checks once and stores
+ * the verdict, and a second context on the same disk cache checks
+ * nothing. */
+static void test_self_check_quarantines(void) {
+  const char *planted =
+      test_kernel_copy("common.cl", "    vstoreV(v, 0, out);\n",
+                       "    vstoreV(v + 1.0f, 0, out);\n");
+  char fresh[600];
+  clconv_context *ctx;
+  long checks;
+  int right = 0;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(planted);
+  ctx = open_checked(CLCONV_BUILD_SYNC, planted, cache_folder);
+  CU_ASSERT_EQUAL(integer_forward(ctx, &right), CLCONV_STATUS_OK);
+  CU_ASSERT(right);
+  CU_ASSERT_EQUAL(ctx->self_checks, 2); /* the specialized, then generic */
+  CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_notes(ctx),
+                                "self-check: the forward of a 16x16 problem"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_notes(ctx),
+                                "specialized kernels computed wrong numbers"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(clconv_context_notes(ctx), "the generic kernels serve"));
+  printf("\n    notes: %s", clconv_context_notes(ctx));
+  checks = ctx->self_checks;
+  CU_ASSERT_EQUAL(integer_forward(ctx, &right), CLCONV_STATUS_OK);
+  CU_ASSERT(right);
+  CU_ASSERT_EQUAL(ctx->self_checks, checks); /* known: not again */
+  CU_ASSERT_EQUAL(ctx->last_tier, 2);        /* the generic kernels */
+  clconv_context_release(ctx);
+  test_remove_folder(planted);
+
+  /* The library's own kernels: one check, its verdict on disk. */
+  snprintf(fresh, sizeof fresh, "%s/verdicts", cache_folder);
+  ctx = open_checked(CLCONV_BUILD_SYNC, NULL, fresh);
+  CU_ASSERT_EQUAL(integer_forward(ctx, &right), CLCONV_STATUS_OK);
+  CU_ASSERT(right);
+  CU_ASSERT_EQUAL(ctx->self_checks, 1);
+  CU_ASSERT_STRING_EQUAL(clconv_context_notes(ctx), "");
+  clconv_context_release(ctx);
+  ctx = open_checked(CLCONV_BUILD_SYNC, NULL, fresh);
+  CU_ASSERT_EQUAL(integer_forward(ctx, &right), CLCONV_STATUS_OK);
+  CU_ASSERT(right);
+  CU_ASSERT_EQUAL(ctx->self_checks, 0); /* the stored verdict */
+  clconv_context_release(ctx);
+}
+
+/* When the only path allowed is wrong (generic mode, the generic forward
+ * planted wrong), the op fails with DEVICE_MISCOMPUTES naming it, never a
+ * silent wrong answer; with self-checks off it would not be caught. */
+static void test_every_path_wrong(void) {
+  const char *planted =
+      test_kernel_copy("generic.cl", "acc[j] += xv *", "acc[j] -= xv *");
+  clconv_context *ctx;
+  int right = 1;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(planted);
+  ctx = open_checked(CLCONV_BUILD_GENERIC, planted, cache_folder);
+  TEST_EXPECT_ERROR(ctx, integer_forward(ctx, &right),
+                    CLCONV_STATUS_DEVICE_MISCOMPUTES,
+                    "disagrees with the reference on every path");
+  CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_message(ctx), "generic"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(clconv_context_message(ctx), "CLCONV_DEVICE=reference"));
+  CU_ASSERT(!right);
+  clconv_context_release(ctx);
+  test_remove_folder(planted);
+}
+
 /* In async mode a problem below CLCONV_SPECIALIZE_FLOPS runs on the generic
  * kernels and queues no build (the other async tests set it to 0 and see
  * their problems specialized); a value that is not a number is refused by
@@ -276,6 +402,9 @@ int main(void) {
       {"async: a failed background build keeps the generic kernels",
        test_failed_background_build},
       {"generic tier: a mutation is caught", test_mutation_caught},
+      {"self-check: a wrong kernel quarantined, verdicts kept",
+       test_self_check_quarantines},
+      {"self-check: every path wrong fails by name", test_every_path_wrong},
       {"async: a small problem stays generic", test_small_stays_generic},
   };
   /* The suite's problems are small: specialized in async mode all the

@@ -2,6 +2,7 @@
  * dispatch to the reference or OpenCL backend, and verify when asked. */
 #include "check/compare.h"
 #include "check/corr2d_check.h"
+#include "check/self_check.h"
 #include "check/verify.h"
 #include "check/winograd_bound.h"
 #include "common/alloc.h"
@@ -93,6 +94,24 @@ done:
   return status;
 }
 
+/* A forward's operands, for its self-check. */
+typedef struct forward_ops {
+  const char *fn;
+  const clconv__corr2d_geom *g;
+  const clconv_tensor *x, *w, *b;
+  clconv_tensor *y;
+} forward_ops;
+
+static clconv_status forward_compare(clconv_context *ctx, const void *args) {
+  const forward_ops *o = args;
+  return verify_forward(ctx, o->fn, o->g, o->x, o->w, o->b, o->y);
+}
+
+static clconv_status forward_rerun(clconv_context *ctx, const void *args) {
+  const forward_ops *o = args;
+  return clconv__cl_corr2d_fwd(ctx, o->g, o->x, o->w, o->b, o->y);
+}
+
 clconv_status clconv_corr2d_forward(clconv_context *ctx,
                                     const clconv_corr2d_params *p,
                                     const clconv_tensor *x,
@@ -119,7 +138,11 @@ clconv_status clconv_corr2d_forward(clconv_context *ctx,
   CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_fwd(ctx, &g, x, w, b, y));
   if (ctx->verify)
     return verify_forward(ctx, fn, &g, x, w, b, y);
-  return CLCONV_STATUS_OK;
+  {
+    const forward_ops ops = {fn, &g, x, w, b, y};
+    return clconv__self_check(ctx, fn, CLCONV_PASS_FORWARD, &g, forward_compare,
+                              forward_rerun, &ops);
+  }
 }
 
 clconv_status

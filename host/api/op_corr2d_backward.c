@@ -3,6 +3,7 @@
  * reference or the device; in verify mode, compare with the reference. */
 #include "check/compare.h"
 #include "check/corr2d_check.h"
+#include "check/self_check.h"
 #include "check/verify.h"
 #include "check/winograd_bound.h"
 #include "common/alloc.h"
@@ -116,6 +117,24 @@ static clconv_status verify_data(clconv_context *ctx, const char *fn,
   return status;
 }
 
+/* An input gradient's operands, for its self-check. */
+typedef struct data_ops {
+  const char *fn;
+  const clconv__corr2d_geom *g;
+  const clconv_tensor *dy, *w;
+  clconv_tensor *dx;
+} data_ops;
+
+static clconv_status data_compare(clconv_context *ctx, const void *args) {
+  const data_ops *o = args;
+  return verify_data(ctx, o->fn, o->g, o->dy, o->w, o->dx);
+}
+
+static clconv_status data_rerun(clconv_context *ctx, const void *args) {
+  const data_ops *o = args;
+  return clconv__cl_corr2d_bwd_data(ctx, o->g, o->dy, o->w, o->dx);
+}
+
 clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
                                           const clconv_corr2d_params *p,
                                           const clconv_tensor *dy,
@@ -139,7 +158,13 @@ clconv_status clconv_corr2d_backward_data(clconv_context *ctx,
     return CLCONV_STATUS_OK;
   }
   CLCONV_FORWARD_IF_ERROR(clconv__cl_corr2d_bwd_data(ctx, &g, dy, w, dx));
-  return ctx->verify ? verify_data(ctx, fn, &g, dy, w, dx) : CLCONV_STATUS_OK;
+  if (ctx->verify)
+    return verify_data(ctx, fn, &g, dy, w, dx);
+  {
+    const data_ops ops = {fn, &g, dy, w, dx};
+    return clconv__self_check(ctx, fn, CLCONV_PASS_BACKWARD_DATA, &g,
+                              data_compare, data_rerun, &ops);
+  }
 }
 
 /* Compares the device's dW with the reference; @p old is dW as it was
@@ -163,6 +188,31 @@ static clconv_status verify_weight(clconv_context *ctx, const char *fn,
   }
   host_copies_free(&h);
   return status;
+}
+
+/* A weight gradient's operands, for its self-check; @p old is dW as it
+ * was before an op that adds to it. */
+typedef struct weight_ops {
+  const char *fn;
+  const clconv__corr2d_geom *g;
+  const clconv_tensor *x, *dy;
+  clconv_tensor *dw;
+  const float *old;
+  int accumulate;
+} weight_ops;
+
+static clconv_status weight_compare(clconv_context *ctx, const void *args) {
+  const weight_ops *o = args;
+  return verify_weight(ctx, o->fn, o->g, o->x, o->dy, o->dw, o->old);
+}
+
+/* Runs the gradient again, from dW as it was when it is added to. */
+static clconv_status weight_rerun(clconv_context *ctx, const void *args) {
+  const weight_ops *o = args;
+  if (o->accumulate)
+    CLCONV_FORWARD_IF_ERROR(clconv_tensor_write(o->dw, o->old, o->dw->count));
+  return clconv__cl_corr2d_bwd_weight(ctx, o->g, o->x, o->dy, o->dw,
+                                      o->accumulate);
 }
 
 clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
@@ -194,12 +244,19 @@ clconv_status clconv_corr2d_backward_weight(clconv_context *ctx,
     reference_elements(dw, weight_element, &args);
     return CLCONV_STATUS_OK;
   }
-  /* Verify mode keeps the gradient the device adds to. */
-  if (ctx->verify && accumulate)
+  /* Verify mode, and a self-check to come, keep the gradient the device
+   * adds to. */
+  if (accumulate && (ctx->verify || clconv__self_check_pending(
+                                        ctx, CLCONV_PASS_BACKWARD_WEIGHT, &g)))
     CLCONV_FORWARD_IF_ERROR(clconv__tensor_download(dw, &old));
   status = clconv__cl_corr2d_bwd_weight(ctx, &g, x, dy, dw, accumulate);
-  if (status == CLCONV_STATUS_OK && ctx->verify)
+  if (status == CLCONV_STATUS_OK && ctx->verify) {
     status = verify_weight(ctx, fn, &g, x, dy, dw, old);
+  } else if (status == CLCONV_STATUS_OK && (!accumulate || old != NULL)) {
+    const weight_ops ops = {fn, &g, x, dy, dw, old, accumulate};
+    status = clconv__self_check(ctx, fn, CLCONV_PASS_BACKWARD_WEIGHT, &g,
+                                weight_compare, weight_rerun, &ops);
+  }
   clconv__alloc_free(old);
   return status;
 }

@@ -49,6 +49,7 @@ static const layout_entry layout[] = {
     FIELD(clconv_context_options, build),
     FIELD(clconv_context_options, on_build),
     FIELD(clconv_context_options, on_build_user),
+    FIELD(clconv_context_options, self_check),
     STRUCT(clconv_peak),
     FIELD(clconv_peak, gflops),
     FIELD(clconv_peak, gbps),

@@ -25,6 +25,7 @@ void clconv_context_options_init(clconv_context_options *options,
   o.verify = CLCONV_FROM_ENVIRONMENT;
   o.cache = CLCONV_FROM_ENVIRONMENT;
   o.build = CLCONV_FROM_ENVIRONMENT;
+  o.self_check = CLCONV_FROM_ENVIRONMENT;
   clconv__abi_init(options, struct_size, &o, sizeof o);
 }
 
@@ -167,6 +168,11 @@ clconv_status clconv__context_new(const clconv_context_options *given,
                                   CLCONV_STATUS_OUT_OF_HOST_MEMORY,
                                   "%s: out of host memory", fn);
   ctx->verify = switch_on(options->verify, "CLCONV_VERIFY");
+  ctx->self_check =
+      options->self_check != CLCONV_FROM_ENVIRONMENT
+          ? options->self_check != 0
+          : clconv__os_getenv("CLCONV_SELF_CHECK") == NULL ||
+                strcmp(clconv__os_getenv("CLCONV_SELF_CHECK"), "0") != 0;
   ctx->build_mode = build;
   ctx->specialize_flops = min_flops;
   ctx->on_build = options->on_build;

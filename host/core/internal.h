@@ -42,6 +42,9 @@ typedef enum clconv__scratch_slot {
 /* Problems whose specialized programs a context has found ready. */
 #define CLCONV__READY_SLOTS 64
 
+/* Self-check verdicts a context keeps in memory (opencl/cl_verdicts.c). */
+#define CLCONV__VERDICT_SLOTS 128
+
 /* The notes a context keeps (clconv_context_notes). */
 #define CLCONV__NOTES_MAX 4096
 
@@ -95,6 +98,18 @@ struct clconv_context {
     clconv__corr2d_geom g;
   } ready[CLCONV__READY_SLOTS]; /* cl_tier.c: problems found ready */
   int ready_count, ready_next;
+  /* Self-checks (check/self_check.h): on or off, the tier the last pass
+   * ran on (a clconv__tier; 0: none), a pass forced onto the generic tier,
+   * the verdicts found, and how many checks ran. */
+  int self_check;
+  int last_tier;
+  int force_generic;
+  struct {
+    int tier, pass, verdict;
+    clconv__corr2d_geom g;
+  } verdicts[CLCONV__VERDICT_SLOTS];
+  int verdict_count, verdict_next;
+  long self_checks;
   char notes[CLCONV__NOTES_MAX]; /* what the library decided, one per line */
   clconv_verify_report verify_report; /* of the last verified op */
   clconv_verify_report verify_total;  /* of every op since the last reset */

@@ -110,7 +110,7 @@ static clconv_status build_program(clconv_context *ctx, const char *name,
   source_text common, body;
   const char *texts[2];
   cl_program program = NULL;
-  clconv__disk_cache_key key = {NULL, 0};
+  clconv__disk_cache_key key = {NULL, 0, NULL};
   unsigned char *binary = NULL;
   size_t binary_size = 0;
   double started;
@@ -238,6 +238,7 @@ void clconv__cl_program_save_all(clconv_context *ctx) {
     }
     key.text = e->cache_key_text;
     key.hash = e->cache_key_hash;
+    key.suffix = NULL; /* a program: .clbin */
     if (binary != NULL &&
         clconv__disk_cache_store(ctx, &key, binary, size) == 0)
       ctx->cache_writes++;

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "opencl/cl_generic.h"
+#include "opencl/cl_verdicts.h"
 
 #include <string.h>
 
@@ -41,36 +42,50 @@ int clconv__cl_tier_ready(clconv_context *ctx, clconv__cl_tier_fn specialized,
   return !ctx->probe_missing;
 }
 
+/* Runs @p run as tier @p tier, which the self-check reads (ctx->last_tier). */
+static clconv_status run_as(clconv_context *ctx, int tier,
+                            clconv__cl_tier_fn run, const void *operands) {
+  const clconv_status status = run(ctx, operands);
+  ctx->last_tier = tier;
+  if (tier == CLCONV__TIER_GENERIC)
+    ctx->generic_runs++;
+  return status;
+}
+
 clconv_status clconv__cl_tier_run(clconv_context *ctx,
                                   const clconv__corr2d_geom *g, int pass,
                                   clconv__cl_tier_fn specialized,
                                   clconv__cl_tier_fn generic,
                                   const void *operands) {
+  const int serves = clconv__cl_generic_serves(g);
+  ctx->last_tier = 0;
   if (ctx->prepare_only) { /* clconv_corr2d_prepare: queue, run nothing */
     (void)clconv__cl_tier_ready(ctx, specialized, operands);
     return CLCONV_STATUS_OK;
   }
-  if (!clconv__cl_generic_serves(g) || ctx->build_mode == CLCONV_BUILD_SYNC)
-    return specialized(ctx, operands);
-  if (ctx->build_mode == CLCONV_BUILD_GENERIC) {
-    ctx->generic_runs++;
-    return generic(ctx, operands);
-  }
+  /* A self-check found the specialized kernels wrong here, or asks for
+   * the generic ones (check/self_check.h). */
+  if (serves && (ctx->force_generic ||
+                 (ctx->self_check &&
+                  clconv__cl_verdicts_get(ctx, CLCONV__TIER_SPECIALIZED, pass,
+                                          g) == CLCONV__VERDICT_WRONG)))
+    return run_as(ctx, CLCONV__TIER_GENERIC, generic, operands);
+  if (!serves || ctx->build_mode == CLCONV_BUILD_SYNC)
+    return run_as(ctx, CLCONV__TIER_SPECIALIZED, specialized, operands);
+  if (ctx->build_mode == CLCONV_BUILD_GENERIC)
+    return run_as(ctx, CLCONV__TIER_GENERIC, generic, operands);
   if (known_ready(ctx, pass, g))
-    return specialized(ctx, operands);
+    return run_as(ctx, CLCONV__TIER_SPECIALIZED, specialized, operands);
   /* A small problem stays generic (context.c, CLCONV_SPECIALIZE_FLOPS). */
-  if (problem_flops(g) < ctx->specialize_flops) {
-    ctx->generic_runs++;
-    return generic(ctx, operands);
-  }
+  if (problem_flops(g) < ctx->specialize_flops)
+    return run_as(ctx, CLCONV__TIER_GENERIC, generic, operands);
   /* The generic kernels first: the probe may start builds. */
   CLCONV_FORWARD_IF_ERROR(clconv__cl_generic_ready(ctx));
   /* A probe: queues what is missing. A failure other than "not ready"
    * comes back from the real run below, with its message. */
   if (clconv__cl_tier_ready(ctx, specialized, operands)) {
     remember_ready(ctx, pass, g);
-    return specialized(ctx, operands);
+    return run_as(ctx, CLCONV__TIER_SPECIALIZED, specialized, operands);
   }
-  ctx->generic_runs++;
-  return generic(ctx, operands);
+  return run_as(ctx, CLCONV__TIER_GENERIC, generic, operands);
 }

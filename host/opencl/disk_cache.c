@@ -115,6 +115,7 @@ int clconv__disk_cache_key_make(const clconv_context *ctx, const char *name,
     return -1;
   }
   key->hash = fnv1a(key->text, (size_t)n, FNV_OFFSET);
+  key->suffix = ENTRY_SUFFIX;
   return 0;
 }
 
@@ -127,8 +128,8 @@ static int entry_path(const clconv_context *ctx,
                       const clconv__disk_cache_key *key, char *out,
                       size_t size) {
   char file[64];
-  snprintf(file, sizeof file, "%016llx" ENTRY_SUFFIX,
-           (unsigned long long)key->hash);
+  snprintf(file, sizeof file, "%016llx%.16s", (unsigned long long)key->hash,
+           key->suffix != NULL ? key->suffix : ENTRY_SUFFIX);
   return clconv__os_join_path(out, size, ctx->cache_dir, file);
 }
 

@@ -26,6 +26,10 @@
 typedef struct clconv__disk_cache_key {
   char *text;    /* from clconv__alloc */
   uint64_t hash; /* of the text: names the file */
+  /* The file's ending: ".clbin" (programs, within the size bound) unless
+   * set otherwise after clconv__disk_cache_key_make (".verdict": a
+   * self-check's verdict, one byte, outside the bound). */
+  const char *suffix;
 } clconv__disk_cache_key;
 
 /* The size bound of a cache folder when neither the options nor

@@ -69,7 +69,7 @@ static int tiles_key(clconv_context *ctx, const int64_t geom[],
  * valid entry exists. */
 static int load_tuned(clconv_context *ctx, const int64_t geom[],
                       clconv__tiles_fwd_blocked *t) {
-  clconv__disk_cache_key key = {NULL, 0};
+  clconv__disk_cache_key key = {NULL, 0, NULL};
   unsigned char *data = NULL;
   size_t size = 0;
   char text[64];
@@ -144,7 +144,7 @@ clconv_status clconv__tuning_remember(clconv_context *ctx,
                                       int *stored) {
   struct clconv__tuning *tn = tuning_of(ctx);
   int64_t geom[GEOM_FIELDS];
-  clconv__disk_cache_key key = {NULL, 0};
+  clconv__disk_cache_key key = {NULL, 0, NULL};
   remembered *e;
   char text[64];
   int n;

@@ -201,7 +201,9 @@ class Context:
     VERIFY_MISMATCH when one differs), None: $CLCONV_VERIFY. build: how the
     kernels of a new problem are built: "async" (generic kernels at once,
     the problem's own built in the background), "sync" (wait for them) or
-    "generic" (never build them); None: $CLCONV_BUILD, else "async". Use it
+    "generic" (never build them); None: $CLCONV_BUILD, else "async".
+    self_check: False to skip the check of each kernel path on its first
+    use (None: on unless $CLCONV_SELF_CHECK is 0). Use it
     as a context manager, or call close(); closing releases its tensors.
 
     A context may be shared by threads: each call on it, its tensors and
@@ -213,7 +215,8 @@ class Context:
     def __init__(self, device: Optional[str] = None,
                  verify: Optional[bool] = None, cache: Optional[bool] = None,
                  cache_dir: Optional[str] = None,
-                 build: Optional[str] = None) -> None:
+                 build: Optional[str] = None,
+                 self_check: Optional[bool] = None) -> None:
         options = N.ContextOptions()
         lib.clconv_context_options_init(ctypes.byref(options),
                                         ctypes.sizeof(options))
@@ -227,6 +230,8 @@ class Context:
             options.verify = int(bool(verify))
         if cache is not None:
             options.cache = int(bool(cache))
+        if self_check is not None:
+            options.self_check = int(bool(self_check))
         if cache_dir is not None:
             self._keep.append(str(cache_dir).encode())
             options.cache_dir = self._keep[-1]

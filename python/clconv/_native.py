@@ -82,7 +82,8 @@ class ContextOptions(ctypes.Structure):
                 ("cache_max_bytes", ctypes.c_uint64),
                 ("build", ctypes.c_int),
                 ("on_build", ctypes.c_void_p),
-                ("on_build_user", ctypes.c_void_p)]
+                ("on_build_user", ctypes.c_void_p),
+                ("self_check", ctypes.c_int)]
 
 
 class Corr2dParams(ctypes.Structure):

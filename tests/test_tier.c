@@ -289,6 +289,30 @@ static clconv_status integer_forward(clconv_context *ctx, int *right) {
   return status;
 }
 
+/* In sync mode too, specialized programs that fail to build leave the op
+ * to the generic kernels (right results, verified) with a note naming the
+ * failure, and are not built again for that problem. */
+static void test_failed_sync_build(void) {
+  const char *dir = test_kernel_copy("corr2d_fwd_blocked.cl", NULL, NULL);
+  clconv_context *ctx;
+  int right = 0;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+  ctx = open_mode(CLCONV_BUILD_SYNC, dir);
+  CU_ASSERT_EQUAL(integer_forward(ctx, &right), CLCONV_STATUS_OK);
+  CU_ASSERT(right);
+  CU_ASSERT_EQUAL(ctx->last_tier, 2); /* the generic kernels */
+  printf("\n    notes: %s", clconv_context_notes(ctx));
+  CU_ASSERT_PTR_NOT_NULL(strstr(
+      clconv_context_notes(ctx),
+      "failed to build (building kernel source 'corr2d_fwd_blocked.cl'"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(clconv_context_notes(ctx), "the generic kernels serve it"));
+  CU_ASSERT_EQUAL(integer_forward(ctx, &right), CLCONV_STATUS_OK);
+  CU_ASSERT(right);
+  clconv_context_release(ctx);
+  test_remove_folder(dir);
+}
+
 /* Self-checks: a specialized forward planted wrong (its full vectors
  * stored plus one) is caught on first use, quarantined and replaced by
  * the generic kernels (the right answer, a note), and not checked again;
@@ -402,6 +426,8 @@ int main(void) {
       {"async: a failed background build keeps the generic kernels",
        test_failed_background_build},
       {"generic tier: a mutation is caught", test_mutation_caught},
+      {"sync: a failed build leaves the op to the generic kernels",
+       test_failed_sync_build},
       {"self-check: a wrong kernel quarantined, verdicts kept",
        test_self_check_quarantines},
       {"self-check: every path wrong fails by name", test_every_path_wrong},

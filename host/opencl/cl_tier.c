@@ -52,6 +52,38 @@ static clconv_status run_as(clconv_context *ctx, int tier,
   return status;
 }
 
+/* Runs the specialized programs; when they fail to build and the generic
+ * kernels serve @p g, runs those instead and, when they work, notes why and
+ * quarantines the specialized ones for this problem (in memory: a build
+ * may fail for a passing reason). Their failure too returns the build's. */
+static clconv_status run_specialized(clconv_context *ctx,
+                                     const clconv__corr2d_geom *g, int pass,
+                                     int serves, clconv__cl_tier_fn specialized,
+                                     clconv__cl_tier_fn generic,
+                                     const void *operands) {
+  char why[CLCONV__MESSAGE_MAX];
+  size_t line;
+  clconv_status status =
+      run_as(ctx, CLCONV__TIER_SPECIALIZED, specialized, operands);
+  if (status != CLCONV_STATUS_BUILD_FAILED || !serves || ctx->probing)
+    return status;
+  memcpy(why, ctx->message, sizeof why);
+  if (run_as(ctx, CLCONV__TIER_GENERIC, generic, operands) !=
+      CLCONV_STATUS_OK) {
+    memcpy(ctx->message, why, sizeof why); /* the build's failure, whole */
+    return status;
+  }
+  line = strcspn(why, "\n");
+  clconv__error_note(ctx,
+                     "the specialized kernels of a %lldx%lld problem failed "
+                     "to build (%.*s); the generic kernels serve it",
+                     (long long)g->h, (long long)g->w,
+                     (int)(line < 400 ? line : 400), why);
+  clconv__cl_verdicts_remember(ctx, CLCONV__TIER_SPECIALIZED, pass, g,
+                               CLCONV__VERDICT_WRONG);
+  return CLCONV_STATUS_OK;
+}
+
 clconv_status clconv__cl_tier_run(clconv_context *ctx,
                                   const clconv__corr2d_geom *g, int pass,
                                   clconv__cl_tier_fn specialized,
@@ -66,16 +98,17 @@ clconv_status clconv__cl_tier_run(clconv_context *ctx,
   /* A self-check found the specialized kernels wrong here, or asks for
    * the generic ones (check/self_check.h). */
   if (serves && (ctx->force_generic ||
-                 (ctx->self_check &&
-                  clconv__cl_verdicts_get(ctx, CLCONV__TIER_SPECIALIZED, pass,
-                                          g) == CLCONV__VERDICT_WRONG)))
+                 clconv__cl_verdicts_get(ctx, CLCONV__TIER_SPECIALIZED, pass,
+                                         g) == CLCONV__VERDICT_WRONG))
     return run_as(ctx, CLCONV__TIER_GENERIC, generic, operands);
   if (!serves || ctx->build_mode == CLCONV_BUILD_SYNC)
-    return run_as(ctx, CLCONV__TIER_SPECIALIZED, specialized, operands);
+    return run_specialized(ctx, g, pass, serves, specialized, generic,
+                           operands);
   if (ctx->build_mode == CLCONV_BUILD_GENERIC)
     return run_as(ctx, CLCONV__TIER_GENERIC, generic, operands);
   if (known_ready(ctx, pass, g))
-    return run_as(ctx, CLCONV__TIER_SPECIALIZED, specialized, operands);
+    return run_specialized(ctx, g, pass, serves, specialized, generic,
+                           operands);
   /* A small problem stays generic (context.c, CLCONV_SPECIALIZE_FLOPS). */
   if (problem_flops(g) < ctx->specialize_flops)
     return run_as(ctx, CLCONV__TIER_GENERIC, generic, operands);

@@ -17,8 +17,9 @@ static int find(const clconv_context *ctx, int tier, int pass,
   return -1;
 }
 
-static void remember(clconv_context *ctx, int tier, int pass,
-                     const clconv__corr2d_geom *g, clconv__verdict verdict) {
+void clconv__cl_verdicts_remember(clconv_context *ctx, int tier, int pass,
+                                  const clconv__corr2d_geom *g,
+                                  clconv__verdict verdict) {
   int slot = find(ctx, tier, pass, g);
   if (slot < 0) {
     slot = ctx->verdict_next;
@@ -62,7 +63,7 @@ clconv__verdict clconv__cl_verdicts_get(clconv_context *ctx, int tier, int pass,
   if (slot >= 0)
     return (clconv__verdict)ctx->verdicts[slot].verdict;
   if (verdict_key(ctx, tier, pass, g, &key) != 0) {
-    remember(ctx, tier, pass, g, CLCONV__VERDICT_UNKNOWN);
+    clconv__cl_verdicts_remember(ctx, tier, pass, g, CLCONV__VERDICT_UNKNOWN);
     return CLCONV__VERDICT_UNKNOWN;
   }
   if (clconv__disk_cache_load(ctx, &key, &stored, &size) == CLCONV__CACHE_HIT &&
@@ -70,7 +71,8 @@ clconv__verdict clconv__cl_verdicts_get(clconv_context *ctx, int tier, int pass,
       (stored[0] == CLCONV__VERDICT_RIGHT ||
        stored[0] == CLCONV__VERDICT_WRONG))
     verdict = (clconv__verdict)stored[0];
-  remember(ctx, tier, pass, g, verdict); /* unknown too: one look on disk */
+  clconv__cl_verdicts_remember(ctx, tier, pass, g,
+                               verdict); /* unknown too: one look on disk */
   clconv__alloc_free(stored);
   clconv__disk_cache_key_free(&key);
   return verdict;
@@ -81,7 +83,7 @@ void clconv__cl_verdicts_set(clconv_context *ctx, int tier, int pass,
                              clconv__verdict verdict) {
   clconv__disk_cache_key key;
   const unsigned char stored = (unsigned char)verdict;
-  remember(ctx, tier, pass, g, verdict);
+  clconv__cl_verdicts_remember(ctx, tier, pass, g, verdict);
   if (verdict_key(ctx, tier, pass, g, &key) != 0)
     return;
   (void)clconv__disk_cache_store(ctx, &key, &stored, 1);

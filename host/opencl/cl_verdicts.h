@@ -27,6 +27,11 @@ typedef enum clconv__verdict {
 clconv__verdict clconv__cl_verdicts_get(clconv_context *ctx, int tier, int pass,
                                         const clconv__corr2d_geom *g);
 
+/* Records @p verdict in memory only (this context). */
+void clconv__cl_verdicts_remember(clconv_context *ctx, int tier, int pass,
+                                  const clconv__corr2d_geom *g,
+                                  clconv__verdict verdict);
+
 /* Records @p verdict in memory and (best effort) in the disk cache. */
 void clconv__cl_verdicts_set(clconv_context *ctx, int tier, int pass,
                              const clconv__corr2d_geom *g,

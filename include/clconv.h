@@ -101,7 +101,7 @@ CLCONV_API size_t clconv_struct_layout(const char *struct_name,
   X(WRONG_CONTEXT, 14, "a tensor belongs to another context")                  \
   /* an OpenCL version before 1.2, no compiler, not available */               \
   X(DEVICE_UNSUPPORTED, 15, "the device lacks what clconv needs")              \
-  /* a self-check found every device path of an op wrong (New in 0.5) */       \
+  /* a self-check found every device path of an op wrong (New in 0.4) */       \
   X(DEVICE_MISCOMPUTES, 16, "the device computes this op wrong on every path")
 
 #define CLCONV__STATUS_ENUM(name, value, text) CLCONV_STATUS_##name = value,
@@ -236,7 +236,7 @@ typedef struct clconv_context_options {
    * found wrong is quarantined (the verdict kept in the disk cache) and the
    * generic kernels compute it instead (docs/design.md, "Self checks").
    * 0: never. Default CLCONV_FROM_ENVIRONMENT: on unless CLCONV_SELF_CHECK
-   * is 0. (New in 0.5.) */
+   * is 0. (New in 0.4.) */
   int self_check;
 } clconv_context_options;
 

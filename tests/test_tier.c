@@ -8,6 +8,7 @@
  * neither hangs nor leaks. */
 #define _POSIX_C_SOURCE 200809L
 #include "core/internal.h"
+#include "core/quirks.h"
 #include "support.h"
 
 #include <math.h>
@@ -362,6 +363,99 @@ static void test_self_check_quarantines(void) {
   clconv_context_release(ctx);
 }
 
+/* Writes @p text to a new file of this run's folder; @return its path. */
+static const char *quirks_file(const char *name, const char *text) {
+  static char path[700];
+  FILE *f;
+  snprintf(path, sizeof path, "%s/%s", cache_folder, name);
+  f = fopen(path, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fputs(text, f);
+  fclose(f);
+  return path;
+}
+
+/* The quirks list (CLCONV_QUIRKS, a made-up entry for this very driver):
+ * Winograd asked for runs direct, a 1x1 problem skips the GEMM kernels,
+ * 'specialized' leaves every pass to the generic kernels, each with a note
+ * and the right answer; an entry for another platform does nothing; a
+ * malformed entry or a missing file fails context creation by name; the
+ * patterns match as documented. */
+static void test_quirks(void) {
+  clconv_context *ctx = NULL, *probe;
+  clconv_context_options o = clconv_context_options_default();
+  clconv_corr2d_params p = clconv_corr2d_params_default();
+  clconv_device_info info;
+  char message[1024];
+  int algo = -1, right = 0;
+  test_rng r = {test_seed() + 909};
+  clconv_tensor *x, *w;
+  probe = open_checked(CLCONV_BUILD_SYNC, NULL, cache_folder);
+  clconv_context_device(probe, &info);
+  clconv_context_release(probe);
+  CU_ASSERT(clconv__quirks_match("Portable*", "Portable Computing Language"));
+  CU_ASSERT(clconv__quirks_match("*computing*", "Portable Computing Language"));
+  CU_ASSERT(!clconv__quirks_match("Portable", "Portable Computing Language"));
+  CU_ASSERT(clconv__quirks_match("1.*.3", "1.22.3"));
+  CU_ASSERT(!clconv__quirks_match("1.*.3", "1.22.4"));
+
+  setenv("CLCONV_QUIRKS",
+         quirks_file("quirks-here.txt",
+                     "# made up for this test\n"
+                     "* | * | * | winograd winograd4x4 gemm | made up | "
+                     "https://example.org/1\n"
+                     "No Such Platform | * | * | specialized | elsewhere |\n"),
+         1);
+  ctx = open_checked(CLCONV_BUILD_SYNC, NULL, cache_folder);
+  CU_ASSERT_PTR_NOT_NULL(strstr(clconv_context_notes(ctx),
+                                "avoiding winograd winograd4x4 gemm on this "
+                                "driver: made up https://example.org/1"));
+  CU_ASSERT_PTR_NULL(strstr(clconv_context_notes(ctx), "elsewhere"));
+  x = test_random_tensor(ctx, &r, (const int64_t[4]){1, 2, 8, 8}, 0);
+  w = test_random_tensor(ctx, &r, (const int64_t[4]){3, 2, 3, 3}, 0);
+  p.algo = CLCONV_ALGO_WINOGRAD;
+  CU_ASSERT_EQUAL(
+      clconv_corr2d_algo_chosen(ctx, &p, x, w, CLCONV_PASS_FORWARD, &algo), 0);
+  CU_ASSERT_EQUAL(algo, CLCONV_ALGO_DIRECT);
+  clconv_tensor_release(w);
+  w = test_random_tensor(ctx, &r, (const int64_t[4]){3, 2, 1, 1}, 0);
+  p.algo = CLCONV_ALGO_AUTO;
+  CU_ASSERT_EQUAL(
+      clconv_corr2d_algo_chosen(ctx, &p, x, w, CLCONV_PASS_FORWARD, &algo), 0);
+  CU_ASSERT_EQUAL(algo, CLCONV_ALGO_DIRECT);
+  clconv_tensor_release(w);
+  clconv_tensor_release(x);
+  clconv_context_release(ctx);
+
+  setenv("CLCONV_QUIRKS",
+         quirks_file("quirks-generic.txt",
+                     "* | * | * | specialized | made up |\n"),
+         1);
+  ctx = open_checked(CLCONV_BUILD_SYNC, NULL, cache_folder);
+  CU_ASSERT_EQUAL(integer_forward(ctx, &right), CLCONV_STATUS_OK);
+  CU_ASSERT(right);
+  CU_ASSERT_EQUAL(ctx->last_tier, 2); /* the generic kernels */
+  clconv_context_release(ctx);
+
+  setenv(
+      "CLCONV_QUIRKS",
+      quirks_file("quirks-bad.txt", "# fine\n* | * | * | everything | x | y\n"),
+      1);
+  ctx = NULL;
+  o.device = NULL;
+  CU_ASSERT_EQUAL(clconv_context_create(&o, &ctx, message, sizeof message),
+                  CLCONV_STATUS_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(message, "quirks-bad.txt, line 2: cannot "
+                                         "avoid 'everything'"));
+  setenv("CLCONV_QUIRKS", "/no/such/quirks.txt", 1);
+  CU_ASSERT_EQUAL(clconv_context_create(&o, &ctx, message, sizeof message),
+                  CLCONV_STATUS_INVALID_ARGUMENT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(message, "/no/such/quirks.txt"));
+  CU_ASSERT_PTR_NULL(ctx);
+  unsetenv("CLCONV_QUIRKS");
+  (void)info;
+}
+
 /* When the only path allowed is wrong (generic mode, the generic forward
  * planted wrong), the op fails with DEVICE_MISCOMPUTES naming it, never a
  * silent wrong answer; with self-checks off it would not be caught. */
@@ -431,6 +525,7 @@ int main(void) {
       {"self-check: a wrong kernel quarantined, verdicts kept",
        test_self_check_quarantines},
       {"self-check: every path wrong fails by name", test_every_path_wrong},
+      {"quirks: a made-up entry rules paths out", test_quirks},
       {"async: a small problem stays generic", test_small_stays_generic},
   };
   /* The suite's problems are small: specialized in async mode all the

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "core/context.h"
+#include "core/quirks.h"
 #include "core/tensor.h"
 #include "opencl/cl_device.h"
 
@@ -105,6 +106,14 @@ clconv_status clconv_context_create_from_cl(
     return status;
   }
   ctx->caps = clconv__cl_device_caps(device, &ctx->info);
+  {
+    const clconv_status status =
+        clconv__quirks_apply(ctx, fn, message, message_size);
+    if (status != CLCONV_STATUS_OK) {
+      clconv_context_release(ctx);
+      return status;
+    }
+  }
   ctx->device = device;
   (void)clRetainContext(context);
   ctx->cl_ctx = context;

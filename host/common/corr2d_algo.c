@@ -87,13 +87,19 @@ int clconv__corr2d_algo_resolve(const clconv__device_caps *caps,
     return CLCONV_ALGO_DIRECT;
   switch (g->algo) {
   case CLCONV_ALGO_DIRECT:
-  case CLCONV_ALGO_GEMM:
     return g->algo;
+  case CLCONV_ALGO_GEMM: /* a quirk may rule it out: direct instead */
+    return (caps->avoid & CLCONV__AVOID_GEMM) != 0 ? CLCONV_ALGO_DIRECT
+                                                   : g->algo;
   case CLCONV_ALGO_WINOGRAD:
   case CLCONV_ALGO_WINOGRAD_4X4:
     /* The weight gradient runs direct, and so does a problem too large
-     * for 32-bit indices into the transformed tensors. */
+     * for 32-bit indices into the transformed tensors, or a form a quirk
+     * rules out. */
     return pass != CLCONV_PASS_BACKWARD_WEIGHT &&
+                   (caps->avoid & (g->algo == CLCONV_ALGO_WINOGRAD
+                                       ? CLCONV__AVOID_WINOGRAD
+                                       : CLCONV__AVOID_WINOGRAD_4X4)) == 0 &&
                    clconv__corr2d_algo_winograd_tiles(&computed, g->algo, &t)
                ? g->algo
                : CLCONV_ALGO_DIRECT;
@@ -101,6 +107,8 @@ int clconv__corr2d_algo_resolve(const clconv__device_caps *caps,
     /* Not Winograd: on this project's CPUs it lost to the direct kernels or
      * won by a little at a looser error bound (docs/design.md,
      * "Algorithms"); on GPUs it has not been measured. */
-    return is_pointwise(g) ? CLCONV_ALGO_GEMM : CLCONV_ALGO_DIRECT;
+    return is_pointwise(g) && (caps->avoid & CLCONV__AVOID_GEMM) == 0
+               ? CLCONV_ALGO_GEMM
+               : CLCONV_ALGO_DIRECT;
   }
 }

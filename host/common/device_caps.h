@@ -8,6 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Kernel paths a driver's known problems rule out (core/quirks.c). */
+#define CLCONV__AVOID_WINOGRAD 1u
+#define CLCONV__AVOID_WINOGRAD_4X4 2u
+#define CLCONV__AVOID_GEMM 4u
+#define CLCONV__AVOID_SPECIALIZED 8u
+
 typedef struct clconv__device_caps {
   /* 1: a GPU-like device, where a work-item's floatN is N scalar registers
    * and many small work-items hide latency; 0: a CPU-like device, where a
@@ -18,6 +24,7 @@ typedef struct clconv__device_caps {
   unsigned compute_units;
   uint64_t local_mem_bytes;
   size_t max_work_group_size;
+  unsigned avoid; /* CLCONV__AVOID_* from the quirks list; 0: none */
 } clconv__device_caps;
 
 /* The capabilities of a device with these properties. OpenCL does not

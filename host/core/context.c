@@ -1,6 +1,7 @@
 /* context.c: creates and releases contexts: device selection, the OpenCL
  * context and queue, and the options read from the environment. */
 #include "core/context.h"
+#include "core/quirks.h"
 
 #include "common/abi.h"
 #include "common/alloc.h"
@@ -62,6 +63,8 @@ static clconv_status open_device(clconv_context *ctx, const char *spec,
   if (status != CLCONV_STATUS_OK)
     return status;
   ctx->caps = clconv__cl_device_caps(ctx->device, &ctx->info);
+  CLCONV_FORWARD_IF_ERROR(
+      clconv__quirks_apply(ctx, "clconv_context_create", msg, msg_size));
   ctx->cl_ctx = clCreateContext(NULL, 1, &ctx->device, NULL, NULL, &err);
   if (ctx->cl_ctx == NULL || err != CL_SUCCESS)
     return clconv__error_fail_buf(

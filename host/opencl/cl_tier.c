@@ -95,9 +95,10 @@ clconv_status clconv__cl_tier_run(clconv_context *ctx,
     (void)clconv__cl_tier_ready(ctx, specialized, operands);
     return CLCONV_STATUS_OK;
   }
-  /* A self-check found the specialized kernels wrong here, or asks for
-   * the generic ones (check/self_check.h). */
+  /* A self-check found the specialized kernels wrong here or asks for the
+   * generic ones (check/self_check.h), or a quirk rules them out. */
   if (serves && (ctx->force_generic ||
+                 (ctx->caps.avoid & CLCONV__AVOID_SPECIALIZED) != 0 ||
                  clconv__cl_verdicts_get(ctx, CLCONV__TIER_SPECIALIZED, pass,
                                          g) == CLCONV__VERDICT_WRONG))
     return run_as(ctx, CLCONV__TIER_GENERIC, generic, operands);

@@ -3,7 +3,9 @@
 conv2d(x, weight, bias, stride, padding, dilation, groups) is a
 torch.autograd.Function whose forward and backward run on a clconv context,
 so autograd, optimizers and training loops work unchanged; Conv2d is an
-nn.Module with nn.Conv2d's parameters and initialization.
+nn.Module with nn.Conv2d's parameters and initialization, LazyConv2d the
+notebook's lazy layer (nn.LazyConv2d). Inputs are (N, C, H, W) or, unbatched,
+(C, H, W).
 
     import clconv.torch
     conv = clconv.torch.Conv2d(1, 1, kernel_size=(1, 2), bias=False)
@@ -21,7 +23,7 @@ import torch
 
 from . import _core
 
-__all__ = ["Conv2d", "conv2d", "set_context", "get_context"]
+__all__ = ["Conv2d", "LazyConv2d", "conv2d", "set_context", "get_context"]
 
 _context = None
 
@@ -166,9 +168,12 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
            algo="auto", context=None):
     """torch.nn.functional.conv2d on a clconv device (see the module's
     text). algo: "auto", "direct", "gemm", "winograd", "winograd4x4"."""
+    if x.dim() == 3:  # unbatched (C, H, W), as PyTorch takes it
+        return conv2d(x.unsqueeze(0), weight, bias, stride, padding,
+                      dilation, groups, algo, context).squeeze(0)
     if x.dim() != 4:
         raise ValueError(f"clconv.torch.conv2d takes a 4-D (N, C, H, W) "
-                         f"input, got {x.dim()}-D")
+                         f"or 3-D (C, H, W) input, got {x.dim()}-D")
     kernel = tuple(weight.shape[2:])
     dilation = _pair("dilation", dilation)
     padding = _padding(padding, kernel, dilation)
@@ -246,3 +251,48 @@ class Conv2d(torch.nn.Module):
                 f"{self.groups}, bias={self.bias is not None}, algo="
                 f"{self.algo!r}")
 
+
+
+class LazyConv2d(torch.nn.modules.lazy.LazyModuleMixin, Conv2d):
+    """nn.LazyConv2d on a clconv device: Conv2d whose in_channels is
+    inferred from the first input (the notebook's layer is lazy), its
+    parameters made and initialized then, as PyTorch does."""
+
+    cls_to_become = Conv2d
+    _pending = True  # no initialization (no random draw) until materialized
+
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0,
+                 dilation=1, groups=1, bias=True, padding_mode="zeros",
+                 device=None, dtype=None, algo="auto", context=None):
+        # Made with one input channel per group, then made again below.
+        super().__init__(_core._integer("groups", groups, 1), out_channels,
+                         kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, device, dtype, algo, context)
+        self.weight = torch.nn.parameter.UninitializedParameter(
+            dtype=dtype or torch.float32)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = torch.nn.parameter.UninitializedParameter(
+                dtype=dtype or torch.float32)
+
+    def reset_parameters(self):
+        if not self._pending and not self.has_uninitialized_params():
+            super().reset_parameters()
+
+    def initialize_parameters(self, x):
+        """Takes in_channels from the first input, (N, C, H, W) or
+        (C, H, W), and makes and initializes the parameters."""
+        if self.has_uninitialized_params():
+            with torch.no_grad():
+                self.in_channels = x.shape[-3]
+                if self.in_channels % self.groups:
+                    raise ValueError(
+                        f"in_channels ({self.in_channels}) must be divisible "
+                        f"by groups ({self.groups})")
+                self.weight.materialize(
+                    (self.out_channels, self.in_channels // self.groups)
+                    + self.kernel_size)
+                if self.bias is not None:
+                    self.bias.materialize((self.out_channels,))
+                self._pending = False
+                self.reset_parameters()

@@ -188,3 +188,28 @@ def test_threads_share_the_default_context():
     for t in threads:
         t.join()
     assert failures == []
+
+
+def test_lazy_and_unbatched_like_pytorch():
+    """LazyConv2d infers in_channels at the first call and becomes a
+    Conv2d, initialized as nn.LazyConv2d is (same seed, same numbers);
+    a 3-D (C, H, W) input gives PyTorch's 3-D output."""
+    lazy = ct.LazyConv2d(4, 3, padding=1)
+    ref = torch.nn.LazyConv2d(4, 3, padding=1)
+    x = torch.randn(2, 3, 7, 6)
+    torch.manual_seed(3)  # the parameters are drawn at the first call
+    y = lazy(x)
+    torch.manual_seed(3)
+    want = ref(x)
+    assert isinstance(lazy, ct.Conv2d) and lazy.in_channels == 3
+    assert lazy.weight.shape == (4, 3, 3, 3)
+    assert torch.equal(lazy.weight, ref.weight)
+    assert torch.equal(lazy.bias, ref.bias)
+    assert torch.allclose(y, want, atol=1e-5)
+    y.sum().backward()
+    assert lazy.weight.grad is not None
+    single = ct.conv2d(x[0], lazy.weight, lazy.bias, padding=1)
+    assert single.shape == (4, 7, 6)
+    assert torch.allclose(single, want[0], atol=1e-5)
+    with pytest.raises(ValueError, match="divisible by groups"):
+        ct.LazyConv2d(4, 3, groups=2)(torch.zeros(1, 3, 5, 5))

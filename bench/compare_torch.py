@@ -13,9 +13,15 @@ PyTorch comes from Debian's python3-torch (or pip). On the CPU it uses as many
 threads as there are cores; with --torch-device cuda it runs in fp32 with TF32
 off.
 
+With --network NAME (resnet50, resnet18, vgg16, mobilenet_v2; the layers
+`clconv bench --network` lists, at --batch N, default 8) it alternates layer
+by layer and prints, per op, the network's total time on each side (every
+layer weighted by how often it occurs) and the median of the per-round
+ratios of those totals, then the layers that lose most.
+
 usage: python3 bench/compare_torch.py [--clconv build/tools/clconv]
-           [--device SPEC] [--shapes S1,S3] [--ops forward,step]
-           [--algo auto|direct|gemm|winograd|winograd4x4]
+           [--device SPEC] [--shapes S1,S3 | --network NAME [--batch N]]
+           [--ops forward,step] [--algo auto|direct|gemm|winograd|winograd4x4]
            [--repeat 5] [--rounds 3] [--torch-device cpu|cuda] [--json FILE]
 """
 import argparse
@@ -38,30 +44,34 @@ OPS = ["forward", "backward-data", "backward-weights", "step"]
 
 
 def torch_timer(torch, device, shape, op, repeat):
-    """Returns the median, min and max milliseconds of `op` in PyTorch."""
-    n, cin, h, w, cout, kh, kw, pad, stride = shape
+    """Returns the median, min and max milliseconds of `op` in PyTorch;
+    shape is (N, Cin, H, W, Cout, KH, KW, pad, stride[, groups])."""
+    n, cin, h, w, cout, kh, kw, pad, stride = shape[:9]
+    g = shape[9] if len(shape) > 9 else 1
     F = torch.nn.functional
     gen = torch.Generator().manual_seed(1)
     x = torch.rand((n, cin, h, w), generator=gen).to(device) * 2 - 1
-    weight = torch.rand((cout, cin, kh, kw), generator=gen).to(device) * 2 - 1
+    weight = torch.rand((cout, cin // g, kh, kw),
+                        generator=gen).to(device) * 2 - 1
     bias = torch.rand((cout,), generator=gen).to(device) * 2 - 1
-    y = F.conv2d(x, weight, bias, stride=stride, padding=pad)
+    y = F.conv2d(x, weight, bias, stride=stride, padding=pad, groups=g)
     dy = torch.rand(y.shape, generator=gen).to(device) * 2 - 1
     if op == "forward":
         def run():
             with torch.no_grad():
-                F.conv2d(x, weight, bias, stride=stride, padding=pad)
+                F.conv2d(x, weight, bias, stride=stride, padding=pad,
+                         groups=g)
     elif op == "backward-data":
         def run():
             torch.nn.grad.conv2d_input(x.shape, weight, dy, stride=stride,
-                                       padding=pad)
+                                       padding=pad, groups=g)
     elif op == "backward-weights":
         def run():
             torch.nn.grad.conv2d_weight(x, weight.shape, dy, stride=stride,
-                                        padding=pad)
+                                        padding=pad, groups=g)
     else:  # the training step: forward, loss, all gradients, update
         layer = torch.nn.Conv2d(cin, cout, (kh, kw), stride=stride,
-                                padding=pad).to(device)
+                                padding=pad, groups=g).to(device)
         opt = torch.optim.SGD(layer.parameters(), lr=1e-6)
         xg = x.clone().requires_grad_(True)
         target = dy
@@ -84,12 +94,13 @@ def torch_timer(torch, device, shape, op, repeat):
     return statistics.median(times), min(times), max(times)
 
 
-def clconv_median(args, shape, op):
-    """Runs `clconv bench` for one shape and op; returns its JSON record."""
+def clconv_run(args, selection, op, repeat):
+    """Runs `clconv bench` with the arguments @selection for one op (or a
+    comma list); returns its JSON records."""
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "bench.json")
-        cmd = [args.clconv, "bench", "--shapes", shape, "--ops", op,
-               "--repeat", str(args.repeat), "--json", out]
+        cmd = [args.clconv, "bench"] + selection + [
+            "--ops", op, "--repeat", str(repeat), "--json", out]
         if args.device:
             cmd += ["--device", args.device]
         if args.algo:
@@ -98,7 +109,87 @@ def clconv_median(args, shape, op):
         if done.returncode != 0:
             sys.exit("clconv bench failed:\n" + done.stdout)
         with open(out) as f:
-            return json.load(f)[0]
+            return json.load(f)
+
+
+def clconv_median(args, shape, op):
+    """Runs `clconv bench` for one shape (a name, or a problem tuple) and op;
+    returns its JSON record."""
+    if isinstance(shape, str):
+        selection = ["--shapes", shape]
+    else:
+        selection = ["--problem", ",".join(str(v) for v in shape)]
+    return clconv_run(args, selection, op, args.repeat)[0]
+
+
+def network_layers(args):
+    """The layers of --network at --batch, as `clconv bench --network`
+    lists them: (name, problem tuple with groups, count). Times each once,
+    which also builds their forward programs."""
+    records = clconv_run(args, ["--network", args.network, "--batch",
+                                str(args.batch)], "forward", 1)
+    layers = []
+    for r in records:
+        d = r["dims"]
+        problem = (d["n"], d["cin"], d["h"], d["w"], d["cout"], d["kh"],
+                   d["kw"], d["pad"], d["stride"], d.get("groups", 1))
+        layers.append((r["shape"], problem, r.get("count", 1)))
+    return layers
+
+
+def compare_network(args, torch, ops):
+    """--network: alternates clconv and PyTorch layer by layer, op by op;
+    prints each op's weighted totals and the median of the per-round
+    ratios of those totals, then the five layers that lose most."""
+    layers = network_layers(args)
+    round_totals = {op: [] for op in ops}  # per round: (clconv, torch)
+    layer_ratios = {}
+    device_name = "?"
+    for round_index in range(args.rounds):
+        totals = {op: [0.0, 0.0] for op in ops}
+        for name, problem, count in layers:
+            for op in ops:
+                c = clconv_median(args, problem, op)
+                device_name = c["device"]
+                t, _, _ = torch_timer(torch, args.torch_device, problem, op,
+                                      args.repeat)
+                totals[op][0] += count * c["median_ms"]
+                totals[op][1] += count * t
+                layer_ratios.setdefault((name, op), []).append(
+                    c["median_ms"] / t)
+        for op in ops:
+            round_totals[op].append(tuple(totals[op]))
+        print(f"round {round_index + 1} of {args.rounds} done",
+              file=sys.stderr)
+    print(f"{args.network}, batch {args.batch}: clconv on {device_name} vs "
+          f"PyTorch {torch.__version__} on {args.torch_device} "
+          f"({torch.get_num_threads()} threads); {args.rounds} rounds "
+          f"alternating per layer and op, {args.repeat} runs each")
+    print(f"{'op':17} {'clconv ms':>11} {'torch ms':>11} {'ratio':>7} "
+          f"{'(rounds: min-max)':>18}")
+    rows = []
+    for op in ops:
+        ratios = [c / t for c, t in round_totals[op]]
+        c = statistics.median(c for c, _ in round_totals[op])
+        t = statistics.median(t for _, t in round_totals[op])
+        r = statistics.median(ratios)
+        print(f"{op:17} {c:11.1f} {t:11.1f} {r:7.2f} "
+              f"{f'{min(ratios):.2f}-{max(ratios):.2f}':>18}")
+        rows.append({"network": args.network, "batch": args.batch, "op": op,
+                     "clconv_ms": c, "torch_ms": t, "ratio": r,
+                     "ratio_min": min(ratios), "ratio_max": max(ratios),
+                     "rounds": args.rounds, "device": device_name})
+    worst = sorted(((statistics.median(v), k) for k, v in
+                    layer_ratios.items()), reverse=True)[:5]
+    print("layers that lose most (median ratio):")
+    problems = {name: (problem, count) for name, problem, count in layers}
+    for r, (name, op) in worst:
+        problem, count = problems[name]
+        print(f"  {name} x{count} {op:17} {r:6.2f}  (N, Cin, H, W, Cout, KH, "
+              f"KW, pad, stride, groups) = {problem}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(rows, f, indent=1)
 
 
 def main():
@@ -108,6 +199,10 @@ def main():
     parser.add_argument("--algo", default=None,
                         help="clconv --algo (default: clconv's auto)")
     parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--network", default=None,
+                        help="a network's layers instead of the shapes")
+    parser.add_argument("--batch", type=int, default=8,
+                        help="the batch of --network")
     parser.add_argument("--ops", default=",".join(OPS))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
@@ -123,6 +218,9 @@ def main():
         torch.backends.cudnn.allow_tf32 = False
     shapes = args.shapes.split(",")
     ops = args.ops.split(",")
+    if args.network:
+        compare_network(args, torch, ops)
+        return
     clconv, torch_ms, ratios, algos = {}, {}, {}, {}
     device_name = "?"
     for round_index in range(args.rounds):

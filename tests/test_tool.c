@@ -651,7 +651,14 @@ static void test_first_contact(void) {
   CU_ASSERT_EQUAL(tool("bench --cold --network notebook"), 0);
   CU_ASSERT(stdout_has("to every first result: "));
   CU_ASSERT(stdout_has("until every specialized program was in: "));
-  CU_ASSERT_EQUAL(tool("bench --network notebook"), 2);
+  CU_ASSERT_EQUAL(tool("bench --batch 2"), 2);
+  CU_ASSERT(stderr_has("--batch goes with --network"));
+  CU_ASSERT_EQUAL(tool("bench --network nope"), 2);
+  /* Warm, layer by layer: the notebook's two layers at batch 2. */
+  CU_ASSERT_EQUAL(
+      tool("bench --network notebook --batch 2 --ops forward --repeat 1"), 0);
+  CU_ASSERT(stdout_has("L01  x1 in the network: (2, 1, 6, 8) -> 1, 1x2"));
+  CU_ASSERT(stdout_has("notebook, batch 2: 2 convolutions (2 distinct)"));
   setenv("CLCONV_BUILD", "sync", 1);
   unsetenv("CLCONV_CACHE_DIR");
 }

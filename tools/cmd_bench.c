@@ -9,6 +9,7 @@
 #include "cli_options.h"
 #include "clock.h"
 #include "commands.h"
+#include "networks.h"
 #include "outputs.h"
 #include "shapes.h"
 
@@ -19,10 +20,11 @@
 
 static const char *usage =
     "usage: clconv bench [--device SPEC] [--shapes S1,S3,...]\n"
-    "                    [--problem N,CIN,H,W,COUT,KH,KW,PAD,STRIDE]\n"
+    "                    [--problem N,CIN,H,W,COUT,KH,KW,PAD,STRIDE[,G]]\n"
     "                    [--ops forward,backward-data,backward-weights,step]\n"
     "                    [--algo A] [--repeat N] [--json FILE]\n"
     "       clconv bench --devices LIST --ops step [--shapes ...|--problem P]\n"
+    "       clconv bench --network NAME [--batch N] [--ops ...] [--repeat N]\n"
     "       clconv bench --cold [--network NAME] [--device SPEC]\n"
     "\n"
     "Times each op on each shape: one warm-up run (which builds the kernels),\n"
@@ -43,8 +45,8 @@ static const char *usage =
     "                 backend\n"
     "  --shapes LIST  default: all\n"
     "  --problem P    time this problem instead of the shapes (named P in\n"
-    "                 the output): N,CIN,H,W,COUT,KH,KW,PAD,STRIDE, e.g.\n"
-    "                 8,64,56,56,64,3,3,1,1 is S3\n"
+    "                 the output): N,CIN,H,W,COUT,KH,KW,PAD,STRIDE and\n"
+    "                 optionally GROUPS, e.g. 8,64,56,56,64,3,3,1,1 is S3\n"
     "  --ops LIST     default: all\n"
     "  --algo A       auto (default: the library chooses per problem and\n"
     "                 pass), direct, gemm, winograd or winograd4x4; a shape\n"
@@ -62,8 +64,14 @@ static const char *usage =
     "                 folder; PoCL's too unless POCL_CACHE_DIR is set), in\n"
     "                 async mode: the time to the first result of each pass,\n"
     "                 until every specialized program is in, then warm\n"
-    "  --network NAME the network of --cold: " NETWORK_NAMES " (default\n"
-    "                 resnet50)\n";
+    "  --network NAME every distinct convolution layer of a network instead "
+    "of\n"
+    "                 the shapes (" NETWORK_NAMES "; torchvision's layers\n"
+    "                 for a 224x224 input), then each op's total over the\n"
+    "                 network, every layer counted as often as it occurs;\n"
+    "                 with --cold, the network of the first-contact run\n"
+    "                 (default resnet50)\n"
+    "  --batch N      the batch of --network (default 8)\n";
 
 static const char *op_names[] = {"forward", "backward-data", "backward-weights",
                                  "step"};
@@ -110,7 +118,8 @@ static void problem_close(problem *pr) {
 static int problem_open(problem *pr, clconv_context *ctx, const bench_shape *s,
                         int algo) {
   const int64_t x_dims[4] = {s->n, s->cin, s->h, s->w};
-  const int64_t w_dims[4] = {s->cout, s->cin, s->kh, s->kw};
+  const int64_t groups = s->groups > 0 ? s->groups : 1;
+  const int64_t w_dims[4] = {s->cout, s->cin / groups, s->kh, s->kw};
   const int64_t b_dims[1] = {s->cout};
   int64_t y_dims[4];
   clconv_conv2d_params lp = clconv_conv2d_params_default();
@@ -120,6 +129,7 @@ static int problem_open(problem *pr, clconv_context *ctx, const bench_shape *s,
   pr->p = clconv_corr2d_params_default();
   pr->p.pad_h = pr->p.pad_w = s->pad;
   pr->p.stride_h = pr->p.stride_w = s->stride;
+  pr->p.groups = groups;
   pr->p.algo = algo;
   if (make(ctx, 4, x_dims, 1, &pr->x) != 0 ||
       make(ctx, 4, w_dims, 2, &pr->w) != 0 ||
@@ -259,9 +269,10 @@ static void op_cost(const bench_shape *s, int op, double *flops,
   const double hout = (double)((s->h + 2 * s->pad - s->kh) / s->stride + 1);
   const double wout = (double)((s->w + 2 * s->pad - s->kw) / s->stride + 1);
   const double nx = (double)(s->n * s->cin * s->h * s->w);
-  const double nw = (double)(s->cout * s->cin * s->kh * s->kw);
+  const int64_t cin_g = s->cin / (s->groups > 0 ? s->groups : 1);
+  const double nw = (double)(s->cout * cin_g * s->kh * s->kw);
   const double ny = (double)s->n * (double)s->cout * hout * wout;
-  const double fwd = 2.0 * ny * (double)(s->cin * s->kh * s->kw);
+  const double fwd = 2.0 * ny * (double)(cin_g * s->kh * s->kw);
   switch (op) {
   case 0:
     *flops = fwd;
@@ -308,10 +319,13 @@ static void json_record(FILE *json, int first, const bench_shape *s, int op,
   fprintf(json,
           ", \"dims\": {\"n\": %lld, \"cin\": %lld, \"h\": %lld, \"w\": %lld, "
           "\"cout\": %lld, \"kh\": %lld, \"kw\": %lld, \"pad\": %lld, "
-          "\"stride\": %lld}, ",
+          "\"stride\": %lld, \"groups\": %lld}, ",
           (long long)s->n, (long long)s->cin, (long long)s->h, (long long)s->w,
           (long long)s->cout, (long long)s->kh, (long long)s->kw,
-          (long long)s->pad, (long long)s->stride);
+          (long long)s->pad, (long long)s->stride,
+          (long long)(s->groups > 0 ? s->groups : 1));
+  if (s->count > 0)
+    fprintf(json, "\"count\": %d, ", s->count);
   fprintf(json,
           "\"median_ms\": %.6g, \"min_ms\": %.6g, \"max_ms\": %.6g, "
           "\"gflops\": %.6g, \"gbps\": %.6g, \"peak_fraction\": %.4g, "
@@ -323,17 +337,23 @@ static void json_record(FILE *json, int first, const bench_shape *s, int op,
           r->max_error_ratio, r->compared);
 }
 
-/* Parses "N,CIN,H,W,COUT,KH,KW,PAD,STRIDE" into @p s. @return 0 or -1. */
+/* Parses "N,CIN,H,W,COUT,KH,KW,PAD,STRIDE[,GROUPS]" into @p s.
+ * @return 0 or -1. */
 static int parse_problem(const char *text, bench_shape *s) {
-  int64_t v[9];
-  if (cli_parse_list(text, 9, 1L << 30, v) != 0)
+  int64_t v[10];
+  int count = 1;
+  for (const char *c = text; *c != '\0'; c++)
+    count += *c == ',';
+  if ((count != 9 && count != 10) ||
+      cli_parse_list(text, count, 1L << 30, v) != 0)
     return -1;
-  for (int i = 0; i < 9; i++)
+  for (int i = 0; i < count; i++)
     if (v[i] < (i == 7 ? 0 : 1)) /* PAD may be 0 */
       return -1;
   s->name = "P";
   s->n = v[0], s->cin = v[1], s->h = v[2], s->w = v[3], s->cout = v[4];
   s->kh = v[5], s->kw = v[6], s->pad = v[7], s->stride = v[8];
+  s->groups = count == 10 ? v[9] : 1;
   return 0;
 }
 
@@ -341,7 +361,7 @@ static int parse_problem(const char *text, bench_shape *s) {
 static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
                            const bench_shape *s, const int *ops, int algo,
                            const clconv_peak *peak, const run_info *run,
-                           FILE *json, int *first_record) {
+                           FILE *json, int *first_record, double *medians) {
   problem timed, checked;
   int failures = 0, opened;
   /* The checked copy lives on the verify-mode context; on the reference
@@ -366,6 +386,8 @@ static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
       continue;
     }
     note_algo(&timed, op, &r);
+    if (medians != NULL)
+      medians[op] = r.median_ms;
     op_cost(s, op, &flops, &bytes);
     r.gflops = flops / (r.median_ms * 1e-3) * 1e-9;
     r.gbps = bytes / (r.median_ms * 1e-3) * 1e-9;
@@ -390,6 +412,61 @@ static int bench_shape_ops(clconv_context *ctx, clconv_context *check,
   problem_close(&checked);
   problem_close(&timed);
   return failures;
+}
+
+/* `--network NAME`: every distinct layer of the network at batch
+ * @p batch, each line as for a shape (named L01, L02, ... after a line
+ * that gives its sizes and how often it occurs), then each op's time over
+ * the whole network, every layer weighted by its count. @return failures. */
+static int bench_network(clconv_context *ctx, clconv_context *check,
+                         const network *net, int64_t batch, const int *ops,
+                         int algo, const clconv_peak *peak, const run_info *run,
+                         FILE *json, int *first_record) {
+  double total_ms[OP_COUNT] = {0}, total_flops[OP_COUNT] = {0};
+  char names[64][8];
+  int failures = 0, layers = 0;
+  for (int i = 0; i < net->layer_count && i < 64 && failures == 0; i++) {
+    const network_layer *l = &net->layers[i];
+    double medians[OP_COUNT] = {0};
+    bench_shape s;
+    snprintf(names[i], sizeof names[i], "L%02d", i + 1);
+    s.name = names[i];
+    s.n = batch, s.cin = l->cin, s.h = l->h, s.w = l->w, s.cout = l->cout;
+    s.kh = l->kh, s.kw = l->kw, s.pad = l->pad, s.stride = l->stride;
+    s.groups = l->groups;
+    s.count = l->count;
+    printf("%s  x%d in the network: (%lld, %lld, %lld, %lld) -> %lld, "
+           "%lldx%lld, padding %lld, stride %lld, groups %lld\n",
+           s.name, l->count, (long long)batch, (long long)l->cin,
+           (long long)l->h, (long long)l->w, (long long)l->cout,
+           (long long)l->kh, (long long)l->kw, (long long)l->pad,
+           (long long)l->stride, (long long)l->groups);
+    failures += bench_shape_ops(ctx, check, &s, ops, algo, peak, run, json,
+                                first_record, medians);
+    for (int op = 0; op < OP_COUNT; op++) {
+      double flops, bytes;
+      op_cost(&s, op, &flops, &bytes);
+      total_ms[op] += l->count * medians[op];
+      total_flops[op] += l->count * flops;
+    }
+    layers += l->count;
+  }
+  if (failures != 0)
+    return failures;
+  printf("\n%s, batch %lld: %d convolutions (%d distinct), each layer's "
+         "median times how often it occurs\n",
+         net->name, (long long)batch, layers, net->layer_count);
+  for (int op = 0; op < OP_COUNT; op++)
+    if (ops[op]) {
+      const double gflops = total_flops[op] / (total_ms[op] * 1e-3) * 1e-9;
+      printf("  %-17s %10.1f ms %9.1f GFLOP/s", op_names[op], total_ms[op],
+             gflops);
+      if (peak->gflops > 0)
+        printf(" %6.1f%% of the arithmetic peak",
+               100.0 * gflops / peak->gflops);
+      printf("\n");
+    }
+  return 0;
 }
 
 /* `--devices LIST`: the step of each selected shape on one device and on
@@ -440,6 +517,7 @@ typedef struct bench_options {
   int shapes[BENCH_SHAPE_COUNT], ops[OP_COUNT];
   long repeat;
   int algo, cold;
+  long batch;
   const char *network;
   struct {
     bench_shape shape;
@@ -481,8 +559,8 @@ static const cli_option options_table[] = {
     CLI_OPT_PARSE("--shapes", bench_options, shapes, "shape names",
                   parse_shapes),
     CLI_OPT_PARSE("--problem", bench_options, custom,
-                  "N,CIN,H,W,COUT,KH,KW,PAD,STRIDE (PAD >= 0, the others >= "
-                  "1)",
+                  "N,CIN,H,W,COUT,KH,KW,PAD,STRIDE[,GROUPS] (PAD >= 0, the "
+                  "others >= 1)",
                   parse_custom),
     CLI_OPT_PARSE("--ops", bench_options, ops, "op names", parse_ops),
     CLI_OPT_PARSE("--algo", bench_options, algo,
@@ -490,6 +568,7 @@ static const cli_option options_table[] = {
     CLI_OPT_LONG("--repeat", bench_options, repeat, 1, 100000),
     CLI_OPT_FLAG("--cold", bench_options, cold),
     CLI_OPT_TEXT("--network", bench_options, network, NETWORK_NAMES),
+    CLI_OPT_LONG("--batch", bench_options, batch, 1, 4096),
 };
 
 int cmd_bench(int argc, char **argv) {
@@ -515,8 +594,16 @@ int cmd_bench(int argc, char **argv) {
                            usage);
   if (code >= 0)
     return code;
-  if (o.network != NULL && !o.cold)
-    return cli_usage_error("bench", "%s", "--network goes with --cold");
+  if (o.network != NULL && network_find(o.network) == NULL)
+    return cli_usage_error("bench", "--network takes %s, got '%s'",
+                           NETWORK_NAMES, o.network);
+  if (o.batch != 0 && (o.network == NULL || o.cold))
+    return cli_usage_error("bench", "%s",
+                           "--batch goes with --network (without --cold)");
+  if (o.network != NULL && (o.custom.given || o.devices != NULL))
+    return cli_usage_error("bench", "%s",
+                           "--network takes the place of --shapes, --problem "
+                           "and --devices");
   if (o.cold) {
     const network *net =
         network_find(o.network != NULL ? o.network : "resnet50");
@@ -574,14 +661,19 @@ int cmd_bench(int argc, char **argv) {
     failures++;
   if (json != NULL)
     fprintf(json, "[\n");
-  if (o.custom.given)
+  if (o.network != NULL)
+    failures += bench_network(ctx, check, network_find(o.network),
+                              o.batch != 0 ? o.batch : 8, o.ops, o.algo, &peak,
+                              &run, json, &first_record);
+  else if (o.custom.given)
     failures += bench_shape_ops(ctx, check, &o.custom.shape, o.ops, o.algo,
-                                &peak, &run, json, &first_record);
-  for (int s = 0; !o.custom.given && failures == 0 && s < BENCH_SHAPE_COUNT;
+                                &peak, &run, json, &first_record, NULL);
+  for (int s = 0; o.network == NULL && !o.custom.given && failures == 0 &&
+                  s < BENCH_SHAPE_COUNT;
        s++)
     if (o.shapes[s])
       failures += bench_shape_ops(ctx, check, &bench_shapes[s], o.ops, o.algo,
-                                  &peak, &run, json, &first_record);
+                                  &peak, &run, json, &first_record, NULL);
   if (json != NULL) {
     fprintf(json, "\n]\n");
     if (failures == 0 && outputs_commit(&out) != 0)

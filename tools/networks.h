@@ -29,6 +29,6 @@ void network_layer_shapes(const network_layer *l, int64_t x_dims[4],
                           int64_t w_dims[4], clconv_corr2d_params *params);
 
 /* The names network_find knows, for messages. */
-#define NETWORK_NAMES "notebook, resnet18, resnet50"
+#define NETWORK_NAMES "notebook, resnet18, resnet50, vgg16, mobilenet_v2"
 
 #endif

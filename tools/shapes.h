@@ -9,6 +9,8 @@
 typedef struct bench_shape {
   const char *name;
   int64_t n, cin, h, w, cout, kh, kw, pad, stride;
+  int64_t groups; /* the benchmark shapes: 1 */
+  int count;      /* a network's layer: how often it occurs; else 0 */
 } bench_shape;
 
 enum { BENCH_SHAPE_COUNT = 5 };

@@ -13,9 +13,9 @@ notebook's lazy layer (nn.LazyConv2d). Inputs are (N, C, H, W) or, unbatched,
 
 Tensors are CPU tensors on the PyTorch side (clconv copies them to and from
 its device); the computation is float32, and results come back in the
-input's dtype. What clconv does not do (padding modes other than zeros,
-'same' padding that would need to be uneven) raises NotImplementedError
-naming it.
+input's dtype. Padding modes other than zeros and the odd side of an
+uneven 'same' padding are added by PyTorch (torch.nn.functional.pad) before
+clconv runs; what clconv cannot do raises NotImplementedError naming it.
 """
 import math
 
@@ -64,21 +64,40 @@ def _pair(name, value):
 
 
 def _padding(padding, kernel, dilation):
-    """Resolves 'valid' and 'same' to symmetric (pad_h, pad_w)."""
+    """Resolves 'valid', 'same' and numbers to the padding of each side,
+    (top, bottom, left, right): 'same' puts the odd one at the bottom and
+    the right, as PyTorch does."""
     if padding == "valid":
-        return (0, 0)
+        return (0, 0, 0, 0)
     if padding == "same":
-        pads = []
+        sides = []
         for k, d in zip(kernel, dilation):
             total = d * (k - 1)
-            if total % 2:
-                raise NotImplementedError(
-                    "clconv pads each side equally: padding='same' with "
-                    f"kernel {kernel} and dilation {dilation} needs uneven "
-                    "padding")
-            pads.append(total // 2)
-        return tuple(pads)
-    return _pair("padding", padding)
+            sides += [total // 2, total - total // 2]
+        return tuple(sides)
+    if isinstance(padding, str):
+        raise ValueError(f"padding takes 'valid', 'same' or numbers, got "
+                         f"{padding!r}")
+    ph, pw = _pair("padding", padding)
+    return (ph, ph, pw, pw)
+
+
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _padded(x, sides, mode):
+    """x and the symmetric padding left for clconv: the rest of @sides
+    (an uneven side, or every side for a mode other than zeros) added by
+    torch.nn.functional.pad, which autograd differentiates."""
+    top, bottom, left, right = sides
+    if mode == "zeros":
+        ph, pw = min(top, bottom), min(left, right)
+        extra = (left - pw, right - pw, top - ph, bottom - ph)
+        if any(extra):
+            x = torch.nn.functional.pad(x, extra)
+        return x, (ph, pw)
+    return torch.nn.functional.pad(x, (left, right, top, bottom),
+                                   mode=mode), (0, 0)
 
 
 class _Conv2dFunction(torch.autograd.Function):
@@ -165,20 +184,30 @@ class _BackwardWeight(torch.autograd.Function):
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
-           algo="auto", context=None):
+           algo="auto", context=None, padding_mode="zeros"):
     """torch.nn.functional.conv2d on a clconv device (see the module's
-    text). algo: "auto", "direct", "gemm", "winograd", "winograd4x4"."""
+    text). algo: "auto", "direct", "gemm", "winograd", "winograd4x4";
+    padding_mode, as nn.Conv2d's: "zeros", "reflect", "replicate" or
+    "circular" (the last three, and the odd side of an uneven 'same', padded
+    by PyTorch before clconv runs)."""
+    if padding_mode not in _PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of "
+                         f"{', '.join(_PADDING_MODES)}, got {padding_mode!r}")
     if x.dim() == 3:  # unbatched (C, H, W), as PyTorch takes it
         return conv2d(x.unsqueeze(0), weight, bias, stride, padding,
-                      dilation, groups, algo, context).squeeze(0)
+                      dilation, groups, algo, context,
+                      padding_mode).squeeze(0)
     if x.dim() != 4:
         raise ValueError(f"clconv.torch.conv2d takes a 4-D (N, C, H, W) "
                          f"or 3-D (C, H, W) input, got {x.dim()}-D")
     kernel = tuple(weight.shape[2:])
     dilation = _pair("dilation", dilation)
-    padding = _padding(padding, kernel, dilation)
-    options = dict(padding=padding, stride=_pair("stride", stride),
-                   dilation=dilation,
+    stride = _pair("stride", stride)
+    if padding == "same" and stride != (1, 1):
+        raise ValueError("padding='same' needs stride 1, as in PyTorch")
+    x, symmetric = _padded(x, _padding(padding, kernel, dilation),
+                           padding_mode)
+    options = dict(padding=symmetric, stride=stride, dilation=dilation,
                    groups=_core._integer("groups", groups, 1), algo=algo)
     return _Conv2dFunction.apply(x, weight, bias,
                                  (options, context or get_context()))
@@ -196,10 +225,10 @@ class Conv2d(torch.nn.Module):
                  padding_mode="zeros", device=None, dtype=None, algo="auto",
                  context=None):
         super().__init__()
-        if padding_mode != "zeros":
-            raise NotImplementedError(
-                f"clconv pads with zeros only, not padding_mode="
-                f"{padding_mode!r}")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(f"padding_mode must be one of "
+                             f"{', '.join(_PADDING_MODES)}, got "
+                             f"{padding_mode!r}")
         if device is not None and torch.device(device).type != "cpu":
             raise NotImplementedError(
                 "clconv.torch.Conv2d keeps its parameters on the CPU (clconv "
@@ -242,7 +271,8 @@ class Conv2d(torch.nn.Module):
 
     def forward(self, x):
         return conv2d(x, self.weight, self.bias, self.stride, self.padding,
-                      self.dilation, self.groups, self.algo, self.context)
+                      self.dilation, self.groups, self.algo, self.context,
+                      self.padding_mode)
 
     def extra_repr(self):
         return (f"{self.in_channels}, {self.out_channels}, kernel_size="

@@ -84,14 +84,43 @@ def test_module_is_a_drop_in():
 
 
 def test_refused_by_name():
-    with pytest.raises(NotImplementedError, match="padding_mode='reflect'"):
-        ct.Conv2d(1, 1, 3, padding_mode="reflect")
-    with pytest.raises(NotImplementedError, match="uneven"):
-        ct.Conv2d(1, 1, 2, padding="same")
+    with pytest.raises(ValueError, match="padding_mode must be one of"):
+        ct.Conv2d(1, 1, 3, padding_mode="mirror")
     with pytest.raises(NotImplementedError, match="on the CPU"):
         ct.Conv2d(1, 1, 3, device="meta")
     with pytest.raises(ValueError, match="4-D"):
         ct.conv2d(torch.zeros(3, 3), torch.zeros(1, 1, 2, 2))
+    with pytest.raises(ValueError, match="'same' needs stride 1"):
+        ct.conv2d(torch.zeros(1, 1, 5, 5), torch.zeros(1, 1, 3, 3),
+                  stride=2, padding="same")
+
+
+@pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate",
+                                  "circular"])
+def test_padding_modes_and_uneven_same(mode):
+    """Every padding mode of nn.Conv2d, with numbers and with an uneven
+    'same' (a 2x4 kernel, dilation 3 on the width), gives PyTorch's output
+    and gradients."""
+    torch.manual_seed(5)
+    for padding, kernel, dilation in (((1, 2), (3, 3), 1),
+                                      ("same", (2, 4), (1, 3))):
+        ours = ct.Conv2d(2, 3, kernel, padding=padding, dilation=dilation,
+                         padding_mode=mode)
+        ref = torch.nn.Conv2d(2, 3, kernel, padding=padding,
+                              dilation=dilation, padding_mode=mode)
+        with torch.no_grad():
+            ref.weight.copy_(ours.weight)
+            ref.bias.copy_(ours.bias)
+        x = torch.randn(2, 2, 9, 11, dtype=torch.float64)
+        xa, xb = x.clone().requires_grad_(), x.clone().requires_grad_()
+        y, want = ours(xa), ref.double()(xb)
+        assert y.shape == want.shape
+        assert torch.allclose(y, want, atol=1e-5), (mode, padding)
+        y.sum().backward()
+        want.sum().backward()
+        assert torch.allclose(xa.grad, xb.grad, atol=1e-4), (mode, padding)
+        assert torch.allclose(ours.weight.grad, ref.weight.grad.float(),
+                              atol=1e-3), (mode, padding)
 
 
 def test_notebook_loop_learns_the_kernel():

@@ -270,7 +270,8 @@ static void test_bench(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"median_ms\""));
   CU_ASSERT_PTR_NOT_NULL(strstr(
       text, "\"dims\": {\"n\": 1, \"cin\": 1, \"h\": 6, \"w\": 8, "
-            "\"cout\": 1, \"kh\": 1, \"kw\": 2, \"pad\": 0, \"stride\": 1}"));
+            "\"cout\": 1, \"kh\": 1, \"kw\": 2, \"pad\": 0, \"stride\": 1, "
+            "\"groups\": 1}"));
   CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"peak_gflops\""));
   /* A problem of one's own, timed and checked like the shapes. */
   CU_ASSERT_EQUAL(tool("bench --problem 2,16,9,11,32,3,3,1,2 --ops "

@@ -62,6 +62,8 @@ clconv_context_options cli_context_options(const char *device) {
 
 void cli_close_context(clconv_context *ctx) {
   const int pending = clconv_context_builds_pending(ctx);
+  if (ctx != NULL)
+    cli_print_notes(ctx); /* what the ops decided: a fallback, a quirk */
   if (pending > 0 && !quiet) {
     fprintf(stderr,
             "clconv %s: finishing the kernel build under way for next time "
@@ -73,15 +75,23 @@ void cli_close_context(clconv_context *ctx) {
 }
 
 void cli_print_notes(const clconv_context *ctx) {
-  static char printed[2048]; /* the same notes of a second context: once */
+  /* Each line once per process: a second context's same notes, or the
+   * notes of opening seen again at the end, are not repeated. */
+  static char printed[8192];
+  static size_t used;
   const char *line = clconv_context_notes(ctx);
-  if (strncmp(printed, line, sizeof printed - 1) == 0)
-    return;
-  snprintf(printed, sizeof printed, "%s", line);
   while (*line != '\0') {
     const char *end = strchr(line, '\n');
-    const int len = end != NULL ? (int)(end - line) : (int)strlen(line);
-    fprintf(stderr, "clconv %s: %.*s\n", current_command, len, line);
+    const size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+    char text[1024];
+    snprintf(text, sizeof text, "%.*s\n", (int)len, line);
+    if (strstr(printed, text) == NULL) {
+      fprintf(stderr, "clconv %s: %s", current_command, text);
+      if (used + strlen(text) < sizeof printed) {
+        memcpy(printed + used, text, strlen(text) + 1);
+        used += strlen(text);
+      }
+    }
     line += len + (end != NULL ? 1 : 0);
   }
 }

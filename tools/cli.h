@@ -24,7 +24,7 @@ const char *cli_command(void);
 void cli_json_string(FILE *out, const char *text);
 
 /* Prints the context's notes (clconv_context_notes) on standard error, one
- * line each, after "clconv COMMAND: ". */
+ * line each, after "clconv COMMAND: ", each line once per process. */
 void cli_print_notes(const clconv_context *ctx);
 
 /* Opens a context on @p device (NULL: CLCONV_DEVICE, else the default);
@@ -36,9 +36,10 @@ int cli_open_context(const char *device, clconv_context **ctx);
  * CLCONV_FROM_ENVIRONMENT). */
 int cli_open_context_build(const char *device, int build, clconv_context **ctx);
 
-/* Releases @p ctx; when builds for the problems it met are still running in
- * the background, says first (unless quiet) that the one under way is
- * finished for next time. */
+/* Releases @p ctx; first prints its notes not printed yet (a fallback
+ * taken, a build that failed) and, when builds for the problems it met are
+ * still running in the background, says (unless quiet) that the one under
+ * way is finished for next time. */
 void cli_close_context(clconv_context *ctx);
 
 /* --quiet: the tool says nothing about kernel builds. Otherwise a build

@@ -52,10 +52,11 @@ static clconv_status run_as(clconv_context *ctx, int tier,
   return status;
 }
 
-/* Runs the specialized programs; when they fail to build and the generic
- * kernels serve @p g, runs those instead and, when they work, notes why and
- * quarantines the specialized ones for this problem (in memory: a build
- * may fail for a passing reason). Their failure too returns the build's. */
+/* Runs the specialized programs; when they fail to build or to launch and
+ * the generic kernels serve @p g, runs those instead and, when they work,
+ * notes why and quarantines the specialized ones for this problem (in
+ * memory: a build may fail for a passing reason). Their failure too returns
+ * the first one. */
 static clconv_status run_specialized(clconv_context *ctx,
                                      const clconv__corr2d_geom *g, int pass,
                                      int serves, clconv__cl_tier_fn specialized,
@@ -65,7 +66,15 @@ static clconv_status run_specialized(clconv_context *ctx,
   size_t line;
   clconv_status status =
       run_as(ctx, CLCONV__TIER_SPECIALIZED, specialized, operands);
-  if (status != CLCONV_STATUS_BUILD_FAILED || !serves || ctx->probing)
+  /* A launch that failed (a work-group size or resources the device
+   * refuses) falls back too, where the generic pass rewrites every output
+   * element: not the weight gradient, which may add to its output. */
+  const int launch_failed = (status == CLCONV_STATUS_OPENCL_ERROR ||
+                             status == CLCONV_STATUS_OUT_OF_DEVICE_MEMORY) &&
+                            !ctx->unusable &&
+                            pass != CLCONV_PASS_BACKWARD_WEIGHT;
+  if ((status != CLCONV_STATUS_BUILD_FAILED && !launch_failed) || !serves ||
+      ctx->probing)
     return status;
   memcpy(why, ctx->message, sizeof why);
   if (run_as(ctx, CLCONV__TIER_GENERIC, generic, operands) !=
@@ -76,8 +85,9 @@ static clconv_status run_specialized(clconv_context *ctx,
   line = strcspn(why, "\n");
   clconv__error_note(ctx,
                      "the specialized kernels of a %lldx%lld problem failed "
-                     "to build (%.*s); the generic kernels serve it",
+                     "to %s (%.*s); the generic kernels serve it",
                      (long long)g->h, (long long)g->w,
+                     status == CLCONV_STATUS_BUILD_FAILED ? "build" : "run",
                      (int)(line < 400 ? line : 400), why);
   clconv__cl_verdicts_remember(ctx, CLCONV__TIER_SPECIALIZED, pass, g,
                                CLCONV__VERDICT_WRONG);

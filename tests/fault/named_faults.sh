@@ -3,7 +3,8 @@
 # failed (issue 12, item 8): a failing device listing is an error, not "no
 # device" (and not a skip); a device whose properties cannot be read is
 # refused as such, not with a "largest buffer, 0 bytes" later; a missing
-# platform (-1001) stays the ordinary "no OpenCL" case.
+# platform (-1001) stays the ordinary "no OpenCL" case; a specialized kernel
+# that fails to launch leaves the op to the generic kernels (issue 22).
 #
 # usage: named_faults.sh SHIM TOOL EXAMPLE
 #   SHIM     the built cl_fault_shim library
@@ -71,6 +72,12 @@ expect 77 "no OpenCL platform" "$(only clGetPlatformIDs)" CLCONV_FAULT_AT=1 CLCO
 expect 0 "its properties cannot be read" "$(only clGetDeviceInfo)" CLCONV_FAULT_AT=1 CLCONV_FAULT_MODE=after -- "$tool" devices
 expect 1 "its properties cannot be read" "$(only clGetDeviceInfo)" CLCONV_FAULT_AT=1 CLCONV_FAULT_MODE=after -- "$tool" demo
 expect 1 "!largest buffer" "$(only clGetDeviceInfo)" CLCONV_FAULT_AT=1 CLCONV_FAULT_MODE=after -- "$tool" demo
+
+# A specialized kernel the device refuses to launch (CL_INVALID_WORK_GROUP_SIZE,
+# as rusticl did): the generic kernels compute it instead, every check of the
+# demo passes, and a note says what happened.
+expect 0 "failed to run (corr2d_fwd_blocked: clEnqueueNDRangeKernel" "$(only clEnqueueNDRangeKernel)" CLCONV_FAULT_AT=1 CLCONV_FAULT_ERROR=-54 CLCONV_BUILD=sync -- "$tool" demo
+expect 0 "18 of 18 checks ok" "$(only clEnqueueNDRangeKernel)" CLCONV_FAULT_AT=1 CLCONV_FAULT_ERROR=-54 CLCONV_BUILD=sync -- "$tool" demo
 
 echo "named_faults: $failures failed"
 [ $failures -eq 0 ]

@@ -65,7 +65,8 @@ static clconv_status fwd_specialized(clconv_context *ctx, const void *ops) {
    * tile chosen again if the kernel takes fewer work-items than the device
    * said, and the blocked kernel if it then no longer fits. */
   while (ctx->caps.simt && clconv__cl_corr2d_fwd_local_fits(ctx, g)) {
-    const clconv_status status = clconv__cl_corr2d_fwd_local(ctx, g, x, w, b, y);
+    const clconv_status status =
+        clconv__cl_corr2d_fwd_local(ctx, g, x, w, b, y);
     if (status != CLCONV__STATUS_GROUP_SHRUNK)
       return status;
   }

@@ -13,11 +13,13 @@ notebook's lazy layer (nn.LazyConv2d). Inputs are (N, C, H, W) or, unbatched,
 
 Tensors are CPU tensors on the PyTorch side (clconv copies them to and from
 its device); the computation is float32, and results come back in the
-input's dtype. Padding modes other than zeros and the odd side of an
-uneven 'same' padding are added by PyTorch (torch.nn.functional.pad) before
-clconv runs; what clconv cannot do raises NotImplementedError naming it.
+input's dtype (float64 input warns that it is computed in float32).
+Padding modes other than zeros and the odd side of an uneven 'same'
+padding are added by PyTorch (torch.nn.functional.pad) before clconv runs;
+what clconv cannot do raises NotImplementedError naming it.
 """
 import math
+import warnings
 
 import torch
 
@@ -51,6 +53,11 @@ def _numpy32(t, name):
     t = t.detach().to("cpu")
     if t.dtype in (torch.float32, torch.float16, torch.bfloat16):
         return t.to(torch.float32).contiguous().numpy()  # always in range
+    if t.dtype == torch.float64:
+        warnings.warn("clconv computes in float32: float64 tensors are "
+                      "rounded to float32 and the results come back as "
+                      "float64 (within the float32 bound of docs/design.md)",
+                      stacklevel=4)
     return _core._float32_array(name, t.numpy())
 
 

@@ -177,6 +177,12 @@ def test_second_derivatives():
     assert (got - want).abs().max().item() <= 1e-5 * scale
 
 
+def test_float64_warns_float32():
+    with pytest.warns(UserWarning, match="clconv computes in float32"):
+        ct.conv2d(torch.ones(1, 1, 3, 3, dtype=torch.float64),
+                  torch.ones(1, 1, 2, 2, dtype=torch.float64))
+
+
 def test_bad_arguments_refused_by_name():
     with pytest.raises(ValueError, match="groups"):
         ct.Conv2d(2, 2, 3, groups=0)

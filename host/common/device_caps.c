@@ -1,11 +1,14 @@
 /* device_caps.c: a device's register and vector budget for kernel tiles. */
 #include "common/device_caps.h"
 
+#include <string.h>
+
 clconv__device_caps clconv__device_caps_derive(int simt, int native_float_width,
                                                unsigned compute_units,
                                                uint64_t local_mem_bytes,
                                                size_t max_work_group_size) {
   clconv__device_caps c;
+  memset(&c, 0, sizeof c); /* avoid: nothing, until the quirks say */
   c.simt = simt != 0;
   c.native_float_width = native_float_width >= 1 ? native_float_width : 1;
   c.vector_registers = c.native_float_width >= 16 ? 32 : 16;

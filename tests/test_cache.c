@@ -408,7 +408,7 @@ static int entry_names(const char *dir, char names[][128], int max) {
   while (d != NULL && (e = readdir(d)) != NULL && n < max) {
     const size_t len = strlen(e->d_name);
     if (len > 6 && len < 128 && strcmp(e->d_name + len - 6, ".clbin") == 0)
-      snprintf(names[n++], 128, "%s", e->d_name);
+      snprintf(names[n++], 128, "%.127s", e->d_name);
   }
   if (d != NULL)
     closedir(d);

@@ -203,7 +203,8 @@ static void trim(const char *dir, uint64_t max_bytes, const char *newest) {
     return;
   for (size_t i = 0; i < count; i++)
     total += files[i].bytes;
-  qsort(files, count, sizeof *files, by_age);
+  if (count > 0) /* a folder of verdicts only lists no entry */
+    qsort(files, count, sizeof *files, by_age);
   for (size_t i = 0; i < count && total > max_bytes; i++) {
     if (clconv__os_join_path(path, sizeof path, dir, files[i].name) != 0 ||
         strcmp(path, newest) == 0)

@@ -457,6 +457,18 @@ static int processes_agree(const fit_options *o, const npy_array *x,
   return cli_mpi_agree(items, n);
 }
 
+/* @return 1 when every process is @p ok (each must call it); else 0, and a
+ * process that was ready says that another one failed. */
+static int all_ready(int ok, int rank, int ranks) {
+  if (cli_mpi_all_ok(ok))
+    return 1;
+  if (ok)
+    fprintf(stderr,
+            "clconv fit: rank %d of %d: another process failed; stopping\n",
+            rank, ranks);
+  return 0;
+}
+
 int cmd_fit(int argc, char **argv) {
   fit_options o;
   npy_array x = {0}, y = {0};
@@ -505,14 +517,8 @@ int cmd_fit(int argc, char **argv) {
   /* Under mpirun: every process read its data, and all train the same
    * model on the same data; else all stop now, together. */
   if (ranks > 1) {
-    if (!cli_mpi_all_ok(ok)) {
-      if (ok)
-        fprintf(stderr,
-                "clconv fit: rank %d of %d: another process failed; "
-                "stopping\n",
-                rank, ranks);
+    if (!all_ready(ok, rank, ranks))
       goto done;
-    }
     if (!processes_agree(&o, &x, &y, x_rows, y_rows))
       goto done;
   }
@@ -550,14 +556,8 @@ int cmd_fit(int argc, char **argv) {
     ok = 0;
 
   /* Every process ready, or all stop (none left waiting for another). */
-  if (!cli_mpi_all_ok(ok)) {
-    if (ok)
-      fprintf(stderr,
-              "clconv fit: rank %d of %d: another process failed; "
-              "stopping\n",
-              rank, ranks);
+  if (!all_ready(ok, rank, ranks))
     goto done;
-  }
   print_devices(&s, x_dims);
   if (train(&s, &o, log) == 0 &&
       (rank > 0 || write_parameters(&s, &o, &out, two_d) == 0))
